@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { Authenticator } from '../platform/http/access.js';
+import type { Subscriber } from '../platform/outbox/outbox.js';
+import type { ScheduledJob } from '../platform/scheduler/scheduler.js';
+import type { Platform } from './platform.js';
+
+/**
+ * A bounded context as the process sees it. Each `src/modules/<context>/index.ts` exports one; the process wires
+ * its routes (api role), outbox subscribers (worker role) and scheduled jobs (scheduler role).
+ */
+export interface QuanyiModule {
+  readonly name: string;
+  routes?(app: FastifyInstance, platform: Platform): Promise<void>;
+  /** Ways this module recognises callers (bearer tokens, signed cashier calls); tried in module order. */
+  authenticators?(platform: Platform): readonly Authenticator[];
+  subscribers?(platform: Platform): readonly Subscriber[];
+  jobs?(platform: Platform): readonly ScheduledJob[];
+}

@@ -1,0 +1,8 @@
+import { couponsModule } from '../modules/coupons/index.js';
+import { identityModule } from '../modules/identity/index.js';
+import { merchantsModule } from '../modules/merchants/index.js';
+import { platformMaintenance } from './platform-maintenance.js';
+import type { QuanyiModule } from './module.js';
+
+/** Every module in the deployable, in start order. */
+export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule];

@@ -1,0 +1,25 @@
+import type { Cache } from '../platform/cache/cache.js';
+import type { Config } from '../platform/config/config.js';
+import type { Secrets } from '../platform/config/secrets.js';
+import type { DatabaseHandle } from '../platform/db/connect.js';
+import type { IdGenerator } from '../platform/ids/snowflake.js';
+import type { Logger } from '../platform/log/logger.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
+import type { Outbox } from '../platform/outbox/outbox.js';
+import type { PiiVault } from '../platform/privacy/vault.js';
+import type { Clock } from '../platform/time/clock.js';
+
+/** The shared kernel handed to every module: what a module may use besides its own tables. */
+export interface Platform {
+  readonly config: Config;
+  readonly secrets: Secrets;
+  readonly logger: Logger;
+  readonly database: DatabaseHandle;
+  readonly cache: Cache;
+  readonly ids: IdGenerator;
+  readonly outbox: Outbox;
+  /** Encrypts personal data at rest and computes blind indexes for lookups. */
+  readonly vault: PiiVault;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+}

@@ -1,0 +1,84 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAccessControl, registerBodyBoundChecks } from '../platform/http/access.js';
+import { registerActor } from '../platform/http/actor.js';
+import { registerErrorHandling } from '../platform/http/error-handler.js';
+import { registerIdempotency } from '../platform/http/idempotency.js';
+import { registerOpenApi } from '../platform/http/openapi.js';
+import { registerOpsRoutes } from '../platform/http/ops-routes.js';
+import { registerJsonWithRawBody } from '../platform/http/raw-body.js';
+import { registerRateLimits } from '../platform/http/rate-limit.js';
+import { registerRequestIdHeader, requestIdFrom } from '../platform/http/request-id.js';
+import { registerSecurityHeaders } from '../platform/http/security-headers.js';
+import type { QuanyiModule } from './module.js';
+import type { Platform } from './platform.js';
+
+export interface ServerOptions {
+  /** Whether this process serves the modules' API routes (roles api and all) or only ops routes. */
+  readonly serveApi: boolean;
+  readonly modules: readonly QuanyiModule[];
+  readonly isShuttingDown?: () => boolean;
+}
+
+/**
+ * The HTTP face of one process. Hooks run in this order for every request: request id → rate limits (global,
+ * IP) → body parsing and schema validation → authentication (identity module) → per-user limit and
+ * idempotency claim → handler → idempotent response capture → metrics.
+ */
+export async function buildServer(platform: Platform, options: ServerOptions): Promise<FastifyInstance> {
+  const { config, logger, metrics } = platform;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: requestIdFrom,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.nodeEnv === 'production' ? 'loopback,uniquelocal' : true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  });
+
+  registerActor(app);
+  registerRequestIdHeader(app);
+  registerErrorHandling(app);
+  registerSecurityHeaders(app, config.nodeEnv === 'production');
+  registerRateLimits(app, platform.cache, config.rateLimit, (scope) => metrics.rateLimited.inc({ scope }));
+  registerJsonWithRawBody(app);
+  registerAccessControl(
+    app,
+    options.modules.flatMap((module) => module.authenticators?.(platform) ?? []),
+  );
+  registerBodyBoundChecks(app);
+  registerIdempotency(app, platform.database.db);
+
+  // While shutting down, each answer closes its keep-alive connection, so the server can finish closing as soon
+  // as the last in-flight request is answered instead of waiting for clients' idle sockets to time out.
+  const isShuttingDown = options.isShuttingDown ?? (() => false);
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (isShuttingDown()) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
+  await registerOpenApi(app);
+  registerOpsRoutes(app, {
+    database: platform.database,
+    cache: platform.cache,
+    metrics,
+    role: config.role,
+    isShuttingDown,
+  });
+
+  if (options.serveApi) {
+    for (const module of options.modules) {
+      if (module.routes) await app.register(async (scope) => module.routes!(scope, platform));
+    }
+  }
+  await app.ready();
+  return app;
+}

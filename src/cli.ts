@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildPlatform } from './app/build-platform.js';
+import { identityOf } from './modules/identity/index.js';
+import { startProcess } from './app/process.js';
+import { loadConfig, ROLES, type Role } from './platform/config/config.js';
+import { ConfigError } from './platform/config/config-error.js';
+import { loadSecrets } from './platform/config/secrets.js';
+import { EnvKeyProvider, LocalFileKeyProvider } from './platform/privacy/key-provider.js';
+import { connectDatabase, connectOptionsFrom } from './platform/db/connect.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+
+const USAGE = `Usage: quanyi <command> [options]
+
+Commands:
+  start [--role api|worker|scheduler|all]   run the platform (default role: all)
+  migrate                                   apply database migrations and exit
+  users grant-role --phone P --role R [--merchant-id M]
+                                            give a role to the user with phone P (created if new); works
+                                            on the configured database with no server running
+  keys rotate                               add a new personal-data key and make it active; after a restart,
+                                            data is re-encrypted under it in the background
+  help                                      show this text
+
+Configuration comes from the environment; see README.md.`;
+
+type Command = (args: readonly string[]) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  async start(args) {
+    const { values } = parseArgs({ args: [...args], options: { role: { type: 'string', default: 'all' } } });
+    const role = values.role as Role;
+    if (!ROLES.includes(role)) throw new ConfigError('--role', `must be one of ${ROLES.join(', ')}, got "${values.role}"`);
+    const running = await startProcess({ role, handleSignals: true });
+    process.stdout.write(`quanyi ${role} listening on ${running.url} (db: ${running.platform.database.kind}, cache: ${running.platform.cache.kind})\n`);
+  },
+
+  async migrate() {
+    const config = loadConfig(process.env);
+    const database = await connectDatabase(connectOptionsFrom(config));
+    try {
+      const applied = await migrateToLatest(database.db, config.databaseSchema);
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    } finally {
+      await database.close();
+    }
+  },
+
+  async users(args) {
+    const [sub, ...rest] = args;
+    if (sub !== 'grant-role') throw new ConfigError('users', `has no command "${sub ?? ''}"; try: users grant-role`);
+    const { values } = parseArgs({
+      args: rest,
+      options: { phone: { type: 'string' }, role: { type: 'string' }, 'merchant-id': { type: 'string' } },
+    });
+    if (!values.phone || !values.role) throw new ConfigError('users grant-role', 'needs --phone and --role');
+    const built = await buildPlatform(loadConfig(process.env), process.env);
+    try {
+      const result = await identityOf(built.platform).service.grantRole(values.phone, values.role, values['merchant-id'], 'cli');
+      process.stdout.write(`${result.added ? 'granted' : 'already had'} ${result.role} to ${result.phone} (user ${result.userId})\n`);
+    } finally {
+      await built.close();
+    }
+  },
+
+  async keys(args) {
+    if (args[0] !== 'rotate') throw new ConfigError('keys', `has no command "${args[0] ?? ''}"; try: keys rotate`);
+    const config = loadConfig(process.env);
+    const provider = config.nodeEnv === 'production' ? new EnvKeyProvider(loadSecrets(config, process.env)) : new LocalFileKeyProvider(path.join(config.dataDir, 'secrets.json'));
+    const key = await provider.addKey();
+    process.stdout.write(`new active personal-data key ${key.id}; restart to use it (old keys keep decrypting; data is re-encrypted in the background)\n`);
+  },
+
+  async help() {
+    process.stdout.write(`${USAGE}\n`);
+  },
+};
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [name = 'help', ...rest] = argv;
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`quanyi: unknown command "${name}"\n${USAGE}\n`);
+    process.exit(2);
+  }
+  await command(rest);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Operators get one line naming what to fix; a stack trace only for real bugs, and only with DEBUG.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`quanyi: ${error.message}\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`quanyi: ${message.split('\n')[0]}\n`);
+    if (process.env.DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import type { QuanyiModule } from '../../app/module.js';
+import { perPlatform } from '../../app/per-platform.js';
+import type { Subscriber } from '../../platform/outbox/outbox.js';
+import { CouponBatches } from './batches.js';
+import { CouponLocks } from './locks.js';
+import { CouponRepo } from './repo.js';
+import { couponRoutes } from './routes.js';
+import { CouponService } from './service.js';
+
+export interface Coupons {
+  readonly service: CouponService;
+  readonly batches: CouponBatches;
+  readonly locks: CouponLocks;
+}
+
+export const couponsOf = perPlatform((platform): Coupons => {
+  const { database, outbox, ids, clock } = platform;
+  const repo = new CouponRepo();
+  const service = new CouponService(database.db, repo, outbox, ids, clock);
+  return {
+    service,
+    batches: new CouponBatches(database.db, outbox, ids),
+    locks: new CouponLocks(database.db, repo, service, outbox, ids, clock),
+  };
+});
+
+export const couponsModule: QuanyiModule = {
+  name: 'coupons',
+  routes: (app, platform) => couponRoutes(app, couponsOf(platform)),
+  subscribers: (platform) => [couponsOf(platform).batches.subscriber() as Subscriber],
+  jobs: (platform) => [
+    {
+      name: 'coupons.expire',
+      schedule: { everyMs: 60_000 },
+      run: async ({ signal }) => {
+        const { service } = couponsOf(platform);
+        while (!signal.aborted && (await service.expireDue()) > 0);
+      },
+    },
+    {
+      name: 'coupons.release-expired-locks',
+      schedule: { everyMs: 15_000 },
+      run: async ({ signal }) => {
+        const { locks } = couponsOf(platform);
+        while (!signal.aborted && (await locks.expireDue()) > 0);
+      },
+    },
+  ],
+};

@@ -1,0 +1,175 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { Actor } from '../../platform/http/actor.js';
+import type { IdGenerator } from '../../platform/ids/snowflake.js';
+import { formatMoney, parseMoney } from '../../platform/money/money.js';
+import { parseAmountField } from './amount.js';
+import type { Outbox } from '../../platform/outbox/outbox.js';
+import { businessDate, type Clock } from '../../platform/time/clock.js';
+import { transactionId } from './domain/transaction-id.js';
+import type { CouponRepo } from './repo.js';
+import type { CouponService } from './service.js';
+
+export const DEFAULT_LOCK_TTL_SECONDS = 15 * 60;
+
+export interface LockInput {
+  readonly code: string;
+  readonly merchantId: string;
+  readonly amount: string | number;
+  readonly orderId: string;
+  readonly ttlSeconds?: number;
+}
+
+/**
+ * Holding a coupon while the customer pays (the seed's flow: lock the balance → payment → confirm). A gift
+ * card's held amount moves out of its spendable balance in one guarded update, so neither another lock nor a
+ * plain consume can spend it; a single-use coupon gets one live lock at most. Confirming turns the hold into a
+ * redemption; unlocking, or the TTL running out, gives it back.
+ */
+export class CouponLocks {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly repo: CouponRepo,
+    private readonly coupons: CouponService,
+    private readonly outbox: Outbox,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+  ) {}
+
+  async lock(trx: Transaction<Database>, input: LockInput, actor: Actor, requestId: string) {
+    // The same checks and pricing as a consume of this one code.
+    const quote = await this.coupons.validate(
+      { codes: [input.code], merchantId: input.merchantId, amount: input.amount, orderId: input.orderId, allowPartial: false },
+      actor,
+      trx,
+    );
+    const line = quote.lines[0]!;
+    const coupon = (await this.repo.findCouponByCode(trx, line.coupon_code))!;
+    const giftCard = line.type === 'GIFT_CARD';
+    const amountFen = parseMoney(line.amount, { allowZero: true });
+    if (giftCard) {
+      const held = await sql`
+        UPDATE coupon_info SET balance_fen = balance_fen - ${amountFen}, held_fen = held_fen + ${amountFen}, updated_at = now()
+        WHERE coupon_id = ${coupon.couponId} AND status = 'ACTIVATED' AND balance_fen >= ${amountFen}
+      `.execute(trx);
+      if (Number(held.numAffectedRows ?? 0n) !== 1) throw new AppError('COUPON_BALANCE_INSUFFICIENT', { coupon_code: coupon.code });
+    }
+    const lockId = this.ids.next();
+    const ttl = input.ttlSeconds ?? DEFAULT_LOCK_TTL_SECONDS;
+    try {
+      await trx
+        .insertInto('coupon_locks')
+        .values({
+          lock_id: lockId,
+          coupon_id: coupon.couponId,
+          gift_card: giftCard,
+          merchant_id: input.merchantId,
+          order_id: input.orderId,
+          amount_fen: amountFen,
+          status: 'held',
+          expires_at: sql<Date>`now() + make_interval(secs => ${ttl})`,
+        })
+        .execute();
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new AppError('COUPON_LOCKED', { coupon_code: coupon.code });
+      throw error;
+    }
+    await this.repo.insertEvent(trx, { id: this.ids.next(), couponId: coupon.couponId, action: 'lock', fromStatus: coupon.status, toStatus: coupon.status, amountFen, actor: `${actor.kind}:${actor.id}`, reason: `order ${input.orderId}`, requestId });
+    const expiresAt = new Date(this.clock.now().getTime() + ttl * 1000);
+    return { lock_id: lockId, coupon_code: coupon.code, amount: formatMoney(amountFen), discount: quote.discount, payable: quote.payable, expires_at: expiresAt.toISOString() };
+  }
+
+  /** Confirms a held lock as a redemption (consume with `lock_id`). */
+  async confirm(trx: Transaction<Database>, lockId: string, merchantId: string, orderAmount: string | number, actor: Actor, requestId: string) {
+    if (!actor.merchantIds?.includes(merchantId)) throw new AppError('FORBIDDEN');
+    const orderAmountFen = parseAmountField('amount', orderAmount, { allowZero: false });
+    const lock = await trx
+      .updateTable('coupon_locks')
+      .set({ status: 'consumed', settled_at: sql<Date>`now()` })
+      .where('lock_id', '=', lockId)
+      .where('merchant_id', '=', merchantId)
+      .where('status', '=', 'held')
+      .where('expires_at', '>', sql<Date>`now()`)
+      .returningAll()
+      .executeTakeFirst();
+    if (!lock) throw new AppError('LOCK_NOT_FOUND');
+    const couponId = String(lock.coupon_id);
+    const amountFen = BigInt(lock.amount_fen);
+    let spent: { balanceFen: bigint; status: string } | undefined;
+    if (lock.gift_card) {
+      const row = await sql<{ balance_fen: string; status: string }>`
+        UPDATE coupon_info
+        SET held_fen = held_fen - ${amountFen},
+            status = CASE WHEN balance_fen = 0 AND held_fen - ${amountFen} = 0 THEN 'USED' ELSE status END,
+            updated_at = now()
+        WHERE coupon_id = ${couponId} AND held_fen >= ${amountFen} AND status = 'ACTIVATED'
+        RETURNING balance_fen, status
+      `.execute(trx);
+      spent = row.rows[0] && { balanceFen: BigInt(row.rows[0].balance_fen), status: row.rows[0].status };
+    } else {
+      spent = await this.repo.redeem(trx, couponId, 0n, true);
+    }
+    if (!spent) throw new AppError('COUPON_CONFLICT');
+    const txId = transactionId(businessDate(this.clock.now()), this.ids.next());
+    const code = (await trx.selectFrom('coupon_info').select('code').where('coupon_id', '=', couponId).executeTakeFirstOrThrow()).code;
+    await this.repo.insertEvent(trx, { id: this.ids.next(), couponId, action: 'consume', fromStatus: 'ACTIVATED', toStatus: spent.status, amountFen, actor: `${actor.kind}:${actor.id}`, reason: `order ${lock.order_id} (lock ${lockId})`, requestId });
+    if (amountFen > 0n) {
+      await this.repo.insertRedemption(trx, { redemptionId: this.ids.next(), transactionId: txId, couponId, merchantId, orderId: lock.order_id, orderAmountFen, amountFen });
+    }
+    const lines = [{ coupon_code: code, type: lock.gift_card ? 'GIFT_CARD' : 'SINGLE_USE', amount: formatMoney(amountFen), balance: formatMoney(spent.balanceFen), status: spent.status }];
+    await this.outbox.publish(trx, {
+      topic: 'coupon.consumed',
+      aggregateId: txId,
+      payload: { transaction_id: txId, merchant_id: merchantId, order_id: lock.order_id, order_amount: formatMoney(orderAmountFen), lines },
+      requestId,
+    });
+    const payable = orderAmountFen > amountFen ? orderAmountFen - amountFen : 0n;
+    return { transaction_id: txId, discount: formatMoney(amountFen), payable: formatMoney(payable), balance: lock.gift_card ? formatMoney(spent.balanceFen) : null, lines };
+  }
+
+  /** Gives a held lock back (unlock by the till, or its TTL ran out). */
+  async release(trx: Transaction<Database>, lockId: string, reason: 'released' | 'expired', merchantId?: string): Promise<boolean> {
+    let query = trx
+      .updateTable('coupon_locks')
+      .set({ status: reason, settled_at: sql<Date>`now()` })
+      .where('lock_id', '=', lockId)
+      .where('status', '=', 'held');
+    if (merchantId) query = query.where('merchant_id', '=', merchantId);
+    const lock = await query.returningAll().executeTakeFirst();
+    if (!lock) return false;
+    if (lock.gift_card) {
+      await sql`
+        UPDATE coupon_info SET balance_fen = balance_fen + ${lock.amount_fen}, held_fen = held_fen - ${lock.amount_fen}, updated_at = now()
+        WHERE coupon_id = ${lock.coupon_id}
+      `.execute(trx);
+    }
+    const status = (await trx.selectFrom('coupon_info').select('status').where('coupon_id', '=', lock.coupon_id).executeTakeFirstOrThrow()).status;
+    await this.repo.insertEvent(trx, { id: this.ids.next(), couponId: String(lock.coupon_id), action: 'unlock', fromStatus: status, toStatus: status, amountFen: BigInt(lock.amount_fen), actor: reason === 'expired' ? 'system:lock-expiry' : `merchant:${lock.merchant_id}`, reason });
+    return true;
+  }
+
+  async unlock(trx: Transaction<Database>, lockId: string, actor: Actor) {
+    const merchantId = actor.merchantIds?.[0];
+    if (!merchantId || !(await this.release(trx, lockId, 'released', merchantId))) throw new AppError('LOCK_NOT_FOUND');
+    return { lock_id: lockId, status: 'released' };
+  }
+
+  /** The scheduled sweep for locks whose TTL ran out. */
+  async expireDue(limit = 500): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('coupon_locks')
+        .select('lock_id')
+        .where('status', '=', 'held')
+        .where('expires_at', '<=', sql<Date>`now()`)
+        .orderBy('expires_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      for (const { lock_id } of due) await this.release(trx, String(lock_id), 'expired');
+      return due.length;
+    });
+  }
+}

@@ -1,0 +1,411 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface TemplateRow {
+  readonly templateId: string;
+  readonly name: string;
+  readonly type: string;
+  readonly params: unknown;
+  readonly stackable: boolean;
+  readonly merchantIds: readonly string[] | null;
+  readonly validFrom: Date | null;
+  readonly validUntil: Date | null;
+  readonly validDays: number | null;
+  readonly totalStock: number | null;
+  readonly issuedCount: number;
+  readonly perUserLimit: number | null;
+  readonly perUserDailyLimit: number | null;
+  readonly status: 'active' | 'paused' | 'ended';
+}
+
+export interface CouponRow {
+  readonly couponId: string;
+  readonly code: string;
+  readonly templateId: string;
+  readonly userId: string | null;
+  readonly status: string;
+  readonly balanceFen: bigint;
+  readonly initialBalanceFen: bigint;
+  readonly validFrom: Date | null;
+  readonly validUntil: Date | null;
+  readonly expired: boolean;
+  readonly notYetValid: boolean;
+}
+
+export interface NewCoupon {
+  readonly couponId: string;
+  readonly code: string;
+  readonly templateId: string;
+  readonly userId: string | null;
+  readonly status: 'UNACTIVATED' | 'ACTIVATED';
+  readonly balanceFen: bigint;
+  readonly validFrom: Date | null;
+  readonly validUntil: Date | null;
+}
+
+export interface CouponEvent {
+  readonly id: string;
+  readonly couponId: string;
+  readonly action: string;
+  readonly fromStatus: string | null;
+  readonly toStatus: string;
+  readonly amountFen?: bigint;
+  readonly actor: string;
+  readonly reason?: string;
+  readonly requestId?: string;
+}
+
+/** The only code with SQL for the coupon tables. Every change of a coupon is one guarded statement. */
+export class CouponRepo {
+  async insertTemplate(db: Db, t: Omit<TemplateRow, 'issuedCount' | 'status'> & { createdBy: string; budgetFen: bigint | null }): Promise<void> {
+    await db
+      .insertInto('coupon_templates')
+      .values({
+        template_id: t.templateId,
+        name: t.name,
+        type: t.type,
+        params: JSON.stringify(t.params),
+        stackable: t.stackable,
+        merchant_ids: t.merchantIds ? [...t.merchantIds] : null,
+        valid_from: t.validFrom,
+        valid_until: t.validUntil,
+        valid_days: t.validDays,
+        total_stock: t.totalStock,
+        per_user_limit: t.perUserLimit,
+        per_user_daily_limit: t.perUserDailyLimit,
+        budget_fen: t.budgetFen,
+        created_by: t.createdBy,
+      })
+      .execute();
+  }
+
+  async findTemplate(db: Db, templateId: string): Promise<TemplateRow | undefined> {
+    const row = await db.selectFrom('coupon_templates').selectAll().where('template_id', '=', templateId).executeTakeFirst();
+    return row && toTemplate(row);
+  }
+
+  /**
+   * Takes one unit of stock: the single statement that makes overselling impossible (the row's update is the
+   * serialisation point; `issued_count < total_stock` is re-checked on the latest version). Undefined when the
+   * template is out of stock, inactive or outside its issuing period.
+   */
+  async takeStock(db: Db, templateId: string): Promise<TemplateRow | undefined> {
+    const row = await db
+      .updateTable('coupon_templates')
+      .set({ issued_count: sql<number>`issued_count + 1` })
+      .where('template_id', '=', templateId)
+      .where('status', '=', 'active')
+      .where((eb) => eb.or([eb('total_stock', 'is', null), eb('issued_count', '<', eb.ref('total_stock'))]))
+      .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', sql<Date>`now()`)]))
+      .returningAll()
+      .executeTakeFirst();
+    return row && toTemplate(row);
+  }
+
+  /**
+   * Counts a claim against a per-user limit: a guarded upsert on (template, user, day), so two concurrent claims
+   * by one user can't both pass the last free slot. `day` is a business date for daily limits, or null for the
+   * lifetime counter. Returns false when the limit is reached.
+   */
+  async countClaim(db: Db, templateId: string, userId: string, day: string | null, limit: number): Promise<boolean> {
+    const key = day ?? '0001-01-01'; // the lifetime counter's row
+    const result = await sql`
+      INSERT INTO coupon_user_claims (template_id, user_id, day, claimed) VALUES (${templateId}, ${userId}, ${key}, 1)
+      ON CONFLICT (template_id, user_id, day) DO UPDATE SET claimed = coupon_user_claims.claimed + 1
+        WHERE coupon_user_claims.claimed < ${limit}
+    `.execute(db);
+    return Number(result.numAffectedRows ?? 0n) === 1;
+  }
+
+  /** Inserts a coupon; false when its (random) code is already taken, so the caller can draw another. */
+  async insertCoupon(db: Db, c: NewCoupon): Promise<boolean> {
+    const result = await db
+      .insertInto('coupon_info')
+      .values({
+        coupon_id: c.couponId,
+        code: c.code,
+        template_id: c.templateId,
+        user_id: c.userId,
+        status: c.status,
+        balance_fen: c.balanceFen,
+        initial_balance_fen: c.balanceFen,
+        valid_from: c.validFrom,
+        valid_until: c.validUntil,
+        activated_at: c.status === 'ACTIVATED' ? sql<Date>`now()` : null,
+        updated_at: sql<Date>`now()`,
+      })
+      .onConflict((oc) => oc.column('code').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  async findCouponByCode(db: Db, code: string): Promise<CouponRow | undefined> {
+    const row = await db
+      .selectFrom('coupon_info')
+      .selectAll()
+      .select([sql<boolean>`valid_until IS NOT NULL AND valid_until <= now()`.as('expired'), sql<boolean>`valid_from IS NOT NULL AND valid_from > now()`.as('not_yet_valid')])
+      .where('code', '=', code)
+      .executeTakeFirst();
+    return row && toCoupon(row);
+  }
+
+  /**
+   * Redeems `amountFen` from a coupon in one guarded statement: only an ACTIVATED, in-date coupon with enough
+   * balance changes, and `expectedStatus`/balance are re-checked on the row's latest version, so of concurrent
+   * consumes exactly those that fit succeed. A single-use coupon goes to USED with balance 0; a gift card keeps
+   * its status until its balance reaches 0 with nothing held by a lock. Undefined when the guard fails (lost a race, spent, expired…).
+   */
+  async redeem(db: Db, couponId: string, amountFen: bigint, singleUse: boolean): Promise<{ balanceFen: bigint; status: string } | undefined> {
+    const result = await sql<{ balance_fen: string; status: string }>`
+      UPDATE coupon_info SET ${spendAssignments(amountFen, singleUse)}
+      WHERE coupon_id = ${couponId} AND ${spendableGuard(amountFen, singleUse)}
+      RETURNING balance_fen, status
+    `.execute(db);
+    const row = result.rows[0];
+    return row && { balanceFen: BigInt(row.balance_fen), status: row.status };
+  }
+
+  /**
+   * `redeem`, plus the coupon's event row and the redemption row, in one statement (one round trip under the
+   * row lock). The redemption row is written only when money moved.
+   */
+  async redeemAndRecord(
+    db: Db,
+    r: {
+      couponId: string;
+      amountFen: bigint;
+      singleUse: boolean;
+      eventId: string;
+      redemptionId: string;
+      transactionId: string;
+      merchantId: string;
+      orderId: string;
+      orderAmountFen: bigint;
+      actor: string;
+      requestId: string;
+    },
+  ): Promise<{ balanceFen: bigint; status: string } | undefined> {
+    const result = await sql<{ balance_fen: string; status: string }>`
+      WITH spent AS (
+        UPDATE coupon_info SET ${spendAssignments(r.amountFen, r.singleUse)}
+        WHERE coupon_id = ${r.couponId} AND ${spendableGuard(r.amountFen, r.singleUse)}
+        RETURNING coupon_id, balance_fen, status
+      ), event AS (
+        INSERT INTO coupon_events (id, coupon_id, action, from_status, to_status, amount_fen, actor, reason, request_id)
+        SELECT ${r.eventId}, coupon_id, CASE WHEN NOT ${r.singleUse} AND status = 'USED' THEN 'exhaust' ELSE 'consume' END,
+               'ACTIVATED', status, ${r.amountFen}, ${r.actor}, ${`order ${r.orderId}`}, ${r.requestId}
+        FROM spent
+      ), redemption AS (
+        INSERT INTO coupon_redemptions (redemption_id, transaction_id, coupon_id, merchant_id, order_id, order_amount_fen, amount_fen)
+        SELECT ${r.redemptionId}, ${r.transactionId}, coupon_id, ${r.merchantId}, ${r.orderId}, ${r.orderAmountFen}, ${r.amountFen}
+        FROM spent WHERE ${r.amountFen} > 0
+      )
+      SELECT balance_fen, status FROM spent
+    `.execute(db);
+    const row = result.rows[0];
+    return row && { balanceFen: BigInt(row.balance_fen), status: row.status };
+  }
+
+  async hasLiveLock(db: Db, couponId: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('coupon_locks')
+      .select('lock_id')
+      .where('coupon_id', '=', couponId)
+      .where('status', '=', 'held')
+      .where('expires_at', '>', sql<Date>`now()`)
+      .executeTakeFirst();
+    return Boolean(row);
+  }
+
+  /** Moves a coupon from one status to another only if it is still in `from` (freeze, unfreeze, refund…). */
+  async transition(db: Db, couponId: string, from: string, to: string): Promise<boolean> {
+    const result = await db
+      .updateTable('coupon_info')
+      .set({ status: to, updated_at: sql<Date>`now()` })
+      .where('coupon_id', '=', couponId)
+      .where('status', '=', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async redemptionsOf(db: Db, transactionId: string) {
+    return db
+      .selectFrom('coupon_redemptions as r')
+      .innerJoin('coupon_info as c', 'c.coupon_id', 'r.coupon_id')
+      .innerJoin('coupon_templates as t', 't.template_id', 'c.template_id')
+      .select(['r.redemption_id', 'r.coupon_id', 'r.merchant_id', 'r.amount_fen', 'r.refunded_fen', 'c.code', 'c.status', 't.type'])
+      .where('r.transaction_id', '=', transactionId)
+      .orderBy('r.redemption_id')
+      .execute();
+  }
+
+  /** Records a refund against a redemption; the guard (and a CHECK) keep it within what was taken. */
+  async refundRedemption(db: Db, redemptionId: string, amountFen: bigint): Promise<boolean> {
+    const result = await sql`
+      UPDATE coupon_redemptions SET refunded_fen = refunded_fen + ${amountFen}
+      WHERE redemption_id = ${redemptionId} AND refunded_fen + ${amountFen} <= amount_fen
+    `.execute(db);
+    return Number(result.numAffectedRows ?? 0n) === 1;
+  }
+
+  /** Gives a gift card its money back; a card spent to 0 (USED) becomes ACTIVATED again, a frozen one stays frozen. */
+  async restoreBalance(db: Db, couponId: string, amountFen: bigint): Promise<{ balanceFen: bigint; status: string; fromStatus: string } | undefined> {
+    const result = await sql<{ balance_fen: string; status: string; from_status: string }>`
+      UPDATE coupon_info c
+      SET balance_fen = c.balance_fen + ${amountFen},
+          status = CASE WHEN c.status = 'USED' THEN 'ACTIVATED' ELSE c.status END,
+          updated_at = now()
+      FROM (SELECT coupon_id, status AS from_status FROM coupon_info WHERE coupon_id = ${couponId} FOR UPDATE) old
+      WHERE c.coupon_id = old.coupon_id AND c.balance_fen + ${amountFen} <= c.initial_balance_fen
+        AND c.status IN ('ACTIVATED', 'USED', 'FROZEN')
+      RETURNING c.balance_fen, c.status, old.from_status
+    `.execute(db);
+    const row = result.rows[0];
+    return row && { balanceFen: BigInt(row.balance_fen), status: row.status, fromStatus: row.from_status };
+  }
+
+  /** Binds an issued code to its first holder; only one caller can win an UNACTIVATED, unowned coupon. */
+  async activate(db: Db, couponId: string, userId: string, validUntil: Date | null): Promise<boolean> {
+    const result = await db
+      .updateTable('coupon_info')
+      .set({ status: 'ACTIVATED', user_id: userId, activated_at: sql<Date>`now()`, valid_until: validUntil, updated_at: sql<Date>`now()` })
+      .where('coupon_id', '=', couponId)
+      .where('status', '=', 'UNACTIVATED')
+      .where('user_id', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Expires up to `limit` coupons whose validity has ended; returns them with the status they had. */
+  async expireDue(db: Db, limit: number): Promise<{ couponId: string; fromStatus: string }[]> {
+    const result = await sql<{ coupon_id: string; from_status: string }>`
+      WITH due AS (
+        SELECT coupon_id, status FROM coupon_info
+        WHERE status IN ('UNACTIVATED', 'ACTIVATED', 'FROZEN') AND valid_until IS NOT NULL AND valid_until <= now()
+        ORDER BY valid_until
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE coupon_info c SET status = 'EXPIRED', updated_at = now()
+      FROM due WHERE c.coupon_id = due.coupon_id
+      RETURNING c.coupon_id, due.status AS from_status
+    `.execute(db);
+    return result.rows.map((r) => ({ couponId: String(r.coupon_id), fromStatus: r.from_status }));
+  }
+
+  async insertEvent(db: Db, e: CouponEvent): Promise<void> {
+    await db
+      .insertInto('coupon_events')
+      .values({
+        id: e.id,
+        coupon_id: e.couponId,
+        action: e.action,
+        from_status: e.fromStatus,
+        to_status: e.toStatus,
+        amount_fen: e.amountFen ?? null,
+        actor: e.actor,
+        reason: e.reason ?? null,
+        request_id: e.requestId ?? null,
+      })
+      .execute();
+  }
+
+  async insertRedemption(
+    db: Db,
+    r: { redemptionId: string; transactionId: string; couponId: string; merchantId: string; orderId: string; orderAmountFen: bigint; amountFen: bigint },
+  ): Promise<void> {
+    await db
+      .insertInto('coupon_redemptions')
+      .values({
+        redemption_id: r.redemptionId,
+        transaction_id: r.transactionId,
+        coupon_id: r.couponId,
+        merchant_id: r.merchantId,
+        order_id: r.orderId,
+        order_amount_fen: r.orderAmountFen,
+        amount_fen: r.amountFen,
+      })
+      .execute();
+  }
+
+  async eventsOf(db: Db, couponId: string) {
+    return db
+      .selectFrom('coupon_events')
+      .select(['action', 'from_status', 'to_status', 'amount_fen', 'actor', 'reason', 'created_at'])
+      .where('coupon_id', '=', couponId)
+      .orderBy('id')
+      .execute();
+  }
+
+  async couponsOfUser(db: Db, userId: string, status: string | undefined, limit: number) {
+    let query = db
+      .selectFrom('coupon_info')
+      .innerJoin('coupon_templates', 'coupon_templates.template_id', 'coupon_info.template_id')
+      .select(['coupon_info.coupon_id', 'coupon_info.code', 'coupon_info.status', 'coupon_info.balance_fen', 'coupon_info.valid_until', 'coupon_templates.name', 'coupon_templates.type', 'coupon_info.template_id'])
+      .where('coupon_info.user_id', '=', userId)
+      .orderBy('coupon_info.coupon_id', 'desc')
+      .limit(limit);
+    if (status) query = query.where('coupon_info.status', '=', status);
+    return query.execute();
+  }
+}
+
+function toTemplate(row: Record<string, unknown>): TemplateRow {
+  return {
+    templateId: String(row.template_id),
+    name: row.name as string,
+    type: row.type as string,
+    params: row.params,
+    stackable: row.stackable as boolean,
+    merchantIds: (row.merchant_ids as string[] | null) ?? null,
+    validFrom: (row.valid_from as Date | null) ?? null,
+    validUntil: (row.valid_until as Date | null) ?? null,
+    validDays: (row.valid_days as number | null) ?? null,
+    totalStock: (row.total_stock as number | null) ?? null,
+    issuedCount: Number(row.issued_count),
+    perUserLimit: (row.per_user_limit as number | null) ?? null,
+    perUserDailyLimit: (row.per_user_daily_limit as number | null) ?? null,
+    status: row.status as TemplateRow['status'],
+  };
+}
+
+function toCoupon(row: Record<string, unknown>): CouponRow {
+  return {
+    couponId: String(row.coupon_id),
+    code: row.code as string,
+    templateId: String(row.template_id),
+    userId: row.user_id === null ? null : String(row.user_id),
+    status: row.status as string,
+    balanceFen: BigInt(row.balance_fen as string),
+    initialBalanceFen: BigInt(row.initial_balance_fen as string),
+    validFrom: (row.valid_from as Date | null) ?? null,
+    validUntil: (row.valid_until as Date | null) ?? null,
+    expired: Boolean(row.expired),
+    notYetValid: Boolean(row.not_yet_valid),
+  };
+}
+
+/** How spending `amountFen` changes a coupon: a single-use one is used up; a gift card is used up at 0 with nothing held. */
+function spendAssignments(amountFen: bigint, singleUse: boolean) {
+  return sql`
+    balance_fen = CASE WHEN ${singleUse} THEN 0 ELSE balance_fen - ${amountFen} END,
+    status = CASE WHEN ${singleUse} OR (balance_fen - ${amountFen} = 0 AND held_fen = 0) THEN 'USED' ELSE status END,
+    updated_at = now()`;
+}
+
+/**
+ * The one condition under which a coupon may be spent, re-checked by PostgreSQL on the row's latest version:
+ * ACTIVATED, in date, enough balance (gift cards), and no live lock held on it by another till (single-use).
+ */
+function spendableGuard(amountFen: bigint, singleUse: boolean) {
+  return sql`
+    status = 'ACTIVATED'
+    AND (valid_until IS NULL OR valid_until > now())
+    AND (valid_from IS NULL OR valid_from <= now())
+    AND (${singleUse} OR balance_fen >= ${amountFen})
+    AND NOT (${singleUse} AND EXISTS (
+      SELECT 1 FROM coupon_locks l
+      WHERE l.coupon_id = coupon_info.coupon_id AND l.status = 'held' AND NOT l.gift_card AND l.expires_at > now()))`;
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { ok } from '../../../platform/http/envelope.js';
+import type { OidcLogin } from './oidc-login.js';
+
+/**
+ * Third-party login. `start` answers the provider's authorization URL (the app sends the browser there); the
+ * provider sends the browser back to the app's redirect URI, and the app posts `code` and `state` to `callback`.
+ * Started with a bearer token, the flow links the external account to the signed-in user instead of logging in.
+ */
+export async function oidcRoutes(app: FastifyInstance, login: OidcLogin): Promise<void> {
+  const provider = { type: 'object', required: ['provider'], properties: { provider: { type: 'string', enum: login.providerNames } } } as const;
+
+  app.post<{ Params: { provider: string } }>(
+    '/api/v1/auth/oidc/:provider/start',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], summary: 'Start a third-party (OpenID Connect) login, or a link when signed in', params: provider },
+    },
+    async (request) => ok(await login.start(request.params.provider, request.actor?.kind === 'user' ? request.actor.id : null)),
+  );
+
+  app.post<{ Params: { provider: string }; Body: { code: string; state: string; iss?: string } }>(
+    '/api/v1/auth/oidc/:provider/callback',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Finish a third-party login: answers tokens, or {linked} for a link flow',
+        params: provider,
+        body: {
+          type: 'object',
+          required: ['code', 'state'],
+          additionalProperties: false,
+          properties: { code: { type: 'string', maxLength: 2048 }, state: { type: 'string', maxLength: 200 }, iss: { type: 'string', maxLength: 500 } },
+        },
+      },
+    },
+    async (request) => ok(await login.callback(request.params.provider, request.body)),
+  );
+}

@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { ROLES } from '../../platform/http/access.js';
+import type { IdGenerator } from '../../platform/ids/snowflake.js';
+import { maskPhone } from '../../platform/privacy/mask.js';
+import type { PiiVault } from '../../platform/privacy/vault.js';
+import { normalizeMainlandMobile } from './domain/phone.js';
+import type { IdentityRepo } from './repo.js';
+import type { CodePurpose, OneTimeCodes } from './sms/one-time-codes.js';
+import type { Sessions, TokenResponse } from './tokens/sessions.js';
+
+export interface LoginResult extends TokenResponse {
+  readonly user_id: string;
+}
+
+/** Identity use cases other modules and the routes call. Personal data enters and leaves here only masked. */
+export class IdentityService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly repo: IdentityRepo,
+    private readonly vault: PiiVault,
+    private readonly codes: OneTimeCodes,
+    readonly sessions: Sessions,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async sendCode(phoneInput: string, purpose: CodePurpose, ip: string) {
+    return this.codes.send(requirePhone(phoneInput), purpose, ip);
+  }
+
+  /** SMS login; the first login with a phone creates the user. */
+  async loginWithSms(phoneInput: string, code: string): Promise<LoginResult> {
+    const phone = requirePhone(phoneInput);
+    await this.codes.consume(phone, 'login', code);
+    return this.db.transaction().execute(async (trx) => {
+      const userId = await this.ensureUser(trx, phone);
+      const tokens = await this.sessions.open(trx, userId);
+      return { ...tokens, user_id: userId };
+    });
+  }
+
+  /** Finds or creates the user holding a phone number (also used by `quanyi users grant-role`). */
+  async ensureUser(db: Kysely<Database>, phone: string): Promise<string> {
+    return this.repo.insertUserIfAbsent(db, this.ids.next(), this.vault.blindIndex('phone', phone), this.vault.encrypt(phone, 'phone'));
+  }
+
+  /** `quanyi users grant-role`: works with no server running; creates the user if the phone is new. */
+  async grantRole(phoneInput: string, role: string, merchantId: string | undefined, grantedBy: string) {
+    if (!(ROLES as readonly string[]).includes(role) || role === 'consumer') {
+      throw new Error(`role must be one of ${ROLES.filter((r) => r !== 'consumer').join(', ')}`);
+    }
+    if ((role === 'merchant_staff') !== Boolean(merchantId)) {
+      throw new Error(role === 'merchant_staff' ? 'merchant_staff needs --merchant-id' : `${role} is not bound to a merchant`);
+    }
+    const phone = requirePhone(phoneInput);
+    return this.db.transaction().execute(async (trx) => {
+      const userId = await this.ensureUser(trx, phone);
+      const added = await this.repo.grantRole(trx, userId, role, merchantId ?? '', grantedBy);
+      return { userId, phone: maskPhone(phone), role, added };
+    });
+  }
+
+  async profile(userId: string) {
+    const user = await this.repo.findUser(this.db, userId);
+    if (!user || user.status !== 'active') throw new AppError('UNAUTHORIZED');
+    const grants = await this.repo.rolesOf(this.db, userId);
+    return {
+      user_id: user.userId,
+      phone: user.phoneEnc ? maskPhone(this.vault.decrypt(user.phoneEnc, 'phone')) : null,
+      real_name_status: user.realNameStatus === 1 ? 'VERIFIED' : 'NONE',
+      roles: ['consumer', ...grants.map((g) => g.role).filter((r) => r !== 'consumer')],
+      merchant_ids: grants.filter((g) => g.merchantId).map((g) => g.merchantId),
+      created_at: user.createdAt.toISOString(),
+    };
+  }
+
+  /** The dev SMS outbox for a phone, newest first (only served while the dev provider is active). */
+  async devMessages(phoneInput: string) {
+    const phone = requirePhone(phoneInput);
+    const rows = await this.repo.devMessages(this.db, this.vault.blindIndex('phone', phone), 20);
+    return rows.map((r) => ({
+      phone: maskPhone(this.vault.decrypt(r.phone_enc, 'phone')),
+      text: r.text,
+      otp: r.otp,
+      sent_at: r.sent_at.toISOString(),
+    }));
+  }
+}
+
+export function requirePhone(input: string): string {
+  const phone = normalizeMainlandMobile(input);
+  if (!phone) throw new AppError('PHONE_INVALID');
+  return phone;
+}

@@ -1,0 +1,19 @@
+import type { Generated } from 'kysely';
+import type { CreatedAt, Int8 } from '../../platform/db/schema.js';
+
+export interface MerchantTables {
+  merchants: {
+    merchant_id: Int8;
+    name: string;
+    api_key: string;
+    api_secret_enc: string;
+    status: Generated<'active' | 'suspended'>;
+    created_by: string;
+    created_at: CreatedAt;
+  };
+}
+
+declare module '../../platform/db/schema.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Database extends MerchantTables {}
+}

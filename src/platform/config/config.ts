@@ -1,0 +1,214 @@
+import path from 'node:path';
+import { ConfigError } from './config-error.js';
+
+export type Role = 'api' | 'worker' | 'scheduler' | 'all';
+export const ROLES: readonly Role[] = ['api', 'worker', 'scheduler', 'all'];
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly role: Role;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** Unset means embedded PGlite under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Schema the tables live in; lets several installs (or test files) share one PostgreSQL database. */
+  readonly databaseSchema: string;
+  readonly databasePoolSize: number;
+  /** Unset means the in-process cache. */
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+  readonly logLevel: LogLevel;
+  readonly bodyLimitBytes: number;
+  readonly rateLimit: {
+    /** Requests per second for the whole process (the seed's QPS < 5000 ceiling). 0 disables. */
+    readonly globalPerSecond: number;
+    /** Requests per minute per client IP. 0 disables. */
+    readonly perIpPerMinute: number;
+    /** Requests per minute per authenticated user. 0 disables. */
+    readonly perUserPerMinute: number;
+  };
+  readonly shutdownTimeoutMs: number;
+  /** How long a worker holds an outbox delivery; a worker that dies mid-delivery loses it after this. */
+  readonly outboxLeaseMs: number;
+  readonly sms: SmsConfig;
+  /** Bank 4-factor verification endpoint; unset outside production: the built-in sandbox rules, in-process. */
+  readonly realNameUrl: string | undefined;
+  /** OpenID Connect providers for third-party login (OIDC_PROVIDERS, a JSON array). */
+  readonly oidcProviders: readonly OidcProviderConfig[];
+}
+
+export interface OidcProviderConfig {
+  readonly name: string;
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Where the provider sends the browser back; the web app posts the code and state on to the API. */
+  readonly redirectUri: string;
+}
+
+/** `dev` keeps messages in a table shown at /api/v1/dev/sms; `http` posts to a real gateway. */
+export type SmsConfig =
+  | { readonly provider: 'dev' }
+  | {
+      readonly provider: 'http';
+      readonly url: string;
+      readonly apiKey: string;
+      readonly signName: string;
+      readonly templateId: string;
+    };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const NODE_ENVS: readonly NodeEnv[] = ['development', 'test', 'production'];
+
+/**
+ * Reads and validates the environment once, at start. Every problem is a ConfigError naming the variable,
+ * so the process can print one line and exit 1 instead of failing later with a stack trace.
+ */
+export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development');
+  const role = overrides.role ?? oneOf(env, 'QUANYI_ROLE', ROLES, 'all');
+  const databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  if (!databaseUrl && role !== 'all') {
+    throw new ConfigError('DATABASE_URL', `is required for role "${role}": embedded PGlite serves a single process, use --role all`);
+  }
+  if (!databaseUrl && nodeEnv === 'production') {
+    throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production');
+  }
+  return {
+    nodeEnv,
+    role,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR?.trim() || './.quanyi'),
+    databaseUrl,
+    databaseSchema: identifier(env, 'DATABASE_SCHEMA', 'public'),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    redisUrl,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'quanyi:',
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    rateLimit: {
+      globalPerSecond: integer(env, 'RATE_LIMIT_GLOBAL_PER_SECOND', 5000, 0, 10_000_000),
+      perIpPerMinute: integer(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 6000, 0, 10_000_000),
+      perUserPerMinute: integer(env, 'RATE_LIMIT_PER_USER_PER_MINUTE', 600, 0, 10_000_000),
+    },
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    outboxLeaseMs: integer(env, 'OUTBOX_LEASE_MS', 30_000, 1_000, 3_600_000),
+    sms: smsConfig(env, nodeEnv),
+    oidcProviders: oidcProviders(env),
+    realNameUrl: realNameUrl(env, nodeEnv),
+  };
+}
+
+function smsConfig(env: Env, nodeEnv: NodeEnv): SmsConfig {
+  const provider = oneOf(env, 'SMS_PROVIDER', ['dev', 'http'] as const, nodeEnv === 'production' ? 'http' : 'dev');
+  if (provider === 'dev') {
+    if (nodeEnv === 'production') throw new ConfigError('SMS_PROVIDER', 'must not be "dev" when NODE_ENV=production: codes would never reach users');
+    return { provider };
+  }
+  const url = optionalUrl(env, 'SMS_HTTP_URL', ['http:', 'https:']);
+  if (!url) throw new ConfigError('SMS_HTTP_URL', 'is required when SMS_PROVIDER=http');
+  const required = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) throw new ConfigError(name, 'is required when SMS_PROVIDER=http');
+    return value;
+  };
+  return {
+    provider,
+    url,
+    apiKey: required('SMS_HTTP_API_KEY'),
+    signName: required('SMS_SIGN_NAME'),
+    templateId: required('SMS_TEMPLATE_ID'),
+  };
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number between ${min} and ${max}, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${raw}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function optionalUrl(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+function identifier(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) {
+    throw new ConfigError(name, `must be a lowercase SQL identifier (letters, digits, _), got "${raw}"`);
+  }
+  return raw;
+}
+
+/** Host and port of a connection URL without its credentials, for messages and logs. */
+export function describeUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+function oidcProviders(env: Env): OidcProviderConfig[] {
+  const raw = env.OIDC_PROVIDERS?.trim();
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('OIDC_PROVIDERS', 'must be a JSON array of {name, issuer, client_id, client_secret, redirect_uri}');
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError('OIDC_PROVIDERS', 'must be a JSON array');
+  return parsed.map((entry: Record<string, unknown>, i) => {
+    const field = (key: string): string => {
+      const value = entry?.[key];
+      if (typeof value !== 'string' || value.trim() === '') throw new ConfigError('OIDC_PROVIDERS', `entry ${i} needs a string "${key}"`);
+      return value.trim();
+    };
+    const name = field('name');
+    if (!/^[a-z0-9_-]{1,32}$/.test(name)) throw new ConfigError('OIDC_PROVIDERS', `entry ${i}: name must be lowercase letters, digits, _ or -`);
+    for (const key of ['issuer', 'redirect_uri']) {
+      if (!URL.canParse(field(key))) throw new ConfigError('OIDC_PROVIDERS', `entry ${i}: ${key} is not a URL`);
+    }
+    return { name, issuer: field('issuer'), clientId: field('client_id'), clientSecret: field('client_secret'), redirectUri: field('redirect_uri') };
+  });
+}
+
+function realNameUrl(env: Env, nodeEnv: NodeEnv): string | undefined {
+  const url = optionalUrl(env, 'REAL_NAME_URL', ['http:', 'https:']);
+  if (!url && nodeEnv === 'production') {
+    throw new ConfigError('REAL_NAME_URL', 'is required when NODE_ENV=production: the sandbox must not verify real people');
+  }
+  return url;
+}

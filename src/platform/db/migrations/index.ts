@@ -1,0 +1,22 @@
+import type { Migration } from 'kysely';
+import * as locks0007 from '../../../modules/coupons/migrations/2026_11_22_0007_coupon_locks.js';
+import * as batches0006 from '../../../modules/coupons/migrations/2026_11_22_0006_coupon_batches.js';
+import * as coupons0005 from '../../../modules/coupons/migrations/2026_11_22_0005_coupons.js';
+import * as identity0002 from '../../../modules/identity/migrations/2026_11_22_0002_identity.js';
+import * as oidc0003 from '../../../modules/identity/migrations/2026_11_22_0003_oidc.js';
+import * as merchants0004 from '../../../modules/merchants/migrations/2026_11_22_0004_merchants.js';
+import * as platform0001 from './2026_11_22_0001_platform.js';
+
+/**
+ * Every migration of every module, in the order they apply. Names sort by date so the order is also the
+ * alphabetical order Kysely's migrator checks. A migration, once released, is never edited: add a new one.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '2026_11_22_0001_platform': platform0001,
+  '2026_11_22_0002_identity': identity0002,
+  '2026_11_22_0003_oidc': oidc0003,
+  '2026_11_22_0004_merchants': merchants0004,
+  '2026_11_22_0005_coupons': coupons0005,
+  '2026_11_22_0006_coupon_batches': batches0006,
+  '2026_11_22_0007_coupon_locks': locks0007,
+};

@@ -1,0 +1,165 @@
+/**
+ * The single registry of stable error codes (Fastify's lib/errors.js idea). A code never changes meaning once
+ * published; clients branch on it. Messages are zh-CN first, en on `Accept-Language: en`.
+ * Modules add their codes here so that one file lists every answer the API can give.
+ */
+export interface ErrorDefinition {
+  readonly status: number;
+  readonly zh: string;
+  readonly en: string;
+}
+
+export const ERROR_CODES = {
+  BAD_REQUEST: { status: 400, zh: '请求格式错误', en: 'The request is malformed' },
+  VALIDATION_FAILED: { status: 400, zh: '请求参数不合法', en: 'The request parameters are invalid' },
+  UNAUTHORIZED: { status: 401, zh: '请先登录', en: 'Authentication is required' },
+  FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, zh: '请求的资源不存在', en: 'The requested resource does not exist' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '不支持该请求方法', en: 'This method is not allowed here' },
+  IDEMPOTENCY_KEY_IN_FLIGHT: {
+    status: 409,
+    zh: '相同幂等键的请求正在处理中,请稍后重试',
+    en: 'A request with this Idempotency-Key is still being processed; retry later',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'This content type is not supported' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    zh: '该幂等键已用于另一个不同的请求',
+    en: 'This Idempotency-Key was already used for a different request',
+  },
+  IDEMPOTENCY_KEY_REQUIRED: {
+    status: 400,
+    zh: '此操作需要提供 Idempotency-Key 请求头',
+    en: 'This operation requires an Idempotency-Key header',
+  },
+  IDEMPOTENCY_KEY_INVALID: {
+    status: 400,
+    zh: '幂等键格式错误(1–255 个可见字符)',
+    en: 'The Idempotency-Key must be 1–255 visible characters',
+  },
+  // identity
+  PHONE_INVALID: { status: 400, zh: '请输入正确的中国大陆手机号', en: 'Enter a valid mainland China mobile number' },
+  SMS_RATE_LIMITED: {
+    status: 429,
+    zh: '验证码发送过于频繁,请稍后再试',
+    en: 'Verification codes were sent too often; try again later',
+  },
+  SMS_CODE_INVALID: { status: 401, zh: '验证码错误或已过期', en: 'The verification code is wrong or has expired' },
+  SMS_CODE_EXHAUSTED: {
+    status: 401,
+    zh: '验证码错误次数过多,请重新获取',
+    en: 'Too many wrong attempts; request a new code',
+  },
+  SMS_UNAVAILABLE: { status: 503, zh: '短信服务暂不可用,请稍后重试', en: 'The SMS service is unavailable; retry later' },
+  TOKEN_INVALID: { status: 401, zh: '登录状态无效,请重新登录', en: 'The access token is invalid; sign in again' },
+  TOKEN_EXPIRED: { status: 401, zh: '登录已过期,请刷新或重新登录', en: 'The access token has expired; refresh it or sign in again' },
+  REFRESH_TOKEN_INVALID: { status: 401, zh: '刷新令牌无效,请重新登录', en: 'The refresh token is invalid; sign in again' },
+  REFRESH_TOKEN_REUSED: {
+    status: 401,
+    zh: '刷新令牌已被使用,为保护账户安全已注销该登录,请重新登录',
+    en: 'This refresh token was already used; the session was revoked for safety; sign in again',
+  },
+  SESSION_REVOKED: { status: 401, zh: '该登录已注销,请重新登录', en: 'This session was signed out; sign in again' },
+  CONSENT_REQUIRED: {
+    status: 422,
+    zh: '处理敏感个人信息前需要您单独同意',
+    en: 'Separate consent is required before sensitive personal data is processed',
+  },
+  ID_NUMBER_INVALID: { status: 422, zh: '身份证号码格式不正确', en: 'The ID card number is not valid' },
+  NAME_INVALID: { status: 422, zh: '请输入与身份证一致的姓名', en: 'Enter your name as on your ID card' },
+  BANK_CARD_INVALID: { status: 422, zh: '银行卡号格式不正确', en: 'The bank card number is not valid' },
+  REAL_NAME_MISMATCH: {
+    status: 422,
+    zh: '实名信息核验不一致,请检查姓名、身份证号、银行卡号及预留手机号',
+    en: 'The real-name details do not match; check name, ID number, bank card and its phone',
+  },
+  REAL_NAME_CARD_PROBLEM: {
+    status: 422,
+    zh: '该银行卡状态异常,请更换银行卡',
+    en: 'This bank card cannot be used for verification; use another card',
+  },
+  REAL_NAME_UNAVAILABLE: {
+    status: 503,
+    zh: '实名核验服务暂不可用,请稍后重试',
+    en: 'The real-name verification service is unavailable; retry later',
+  },
+  REAL_NAME_ALREADY_VERIFIED: { status: 409, zh: '您已完成实名认证', en: 'Your real name is already verified' },
+  ID_NUMBER_IN_USE: {
+    status: 409,
+    zh: '该身份证已绑定其他账户',
+    en: 'This ID number is already bound to another account',
+  },
+  OIDC_STATE_INVALID: {
+    status: 400,
+    zh: '第三方登录已过期或无效,请重新发起',
+    en: 'The third-party login request expired or is invalid; start again',
+  },
+  OIDC_LOGIN_FAILED: { status: 401, zh: '第三方登录失败,请重试', en: 'Third-party login failed; try again' },
+  OIDC_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    zh: '第三方登录服务暂不可用,请稍后重试',
+    en: 'The third-party login provider is unavailable; retry later',
+  },
+  EXTERNAL_ACCOUNT_LINKED: {
+    status: 409,
+    zh: '该第三方账号已绑定其他用户',
+    en: 'This third-party account is already linked to another user',
+  },
+  // merchants
+  SIGNATURE_INVALID: { status: 401, zh: '请求签名无效', en: 'The request signature is invalid' },
+  SIGNATURE_EXPIRED: {
+    status: 401,
+    zh: '请求时间戳超出允许范围(5 分钟),请校准收银系统时间',
+    en: 'The request timestamp is outside the 5-minute window; check the till clock',
+  },
+  SIGNATURE_REPLAYED: { status: 401, zh: '重复的请求(nonce 已使用)', en: 'This request was already received (nonce reused)' },
+  // coupons
+  AMOUNT_INVALID: { status: 400, zh: '金额格式错误(最多两位小数)', en: 'The amount is malformed (at most 2 decimal places)' },
+  COUPON_CODE_INVALID: { status: 400, zh: '券码格式错误', en: 'The coupon code is malformed' },
+  COUPON_TEMPLATE_INVALID: { status: 422, zh: '券模板参数不合法', en: 'The coupon template parameters are invalid' },
+  COUPON_TEMPLATE_NOT_FOUND: { status: 404, zh: '券模板不存在', en: 'The coupon template does not exist' },
+  COUPON_TEMPLATE_INACTIVE: { status: 409, zh: '该券已停止发放或不在领取期内', en: 'This coupon is not being issued now' },
+  COUPON_OUT_OF_STOCK: { status: 409, zh: '券已领完', en: 'This coupon is out of stock' },
+  COUPON_LIMIT_REACHED: { status: 409, zh: '已达到每人领取上限', en: 'You have reached the per-person limit for this coupon' },
+  COUPON_DAILY_LIMIT_REACHED: { status: 409, zh: '已达到今日领取上限', en: "You have reached today's limit for this coupon" },
+  COUPON_BUDGET_EXHAUSTED: { status: 409, zh: '活动预算已用完', en: 'The budget for this coupon is used up' },
+  COUPON_NOT_FOUND: { status: 404, zh: '券不存在', en: 'The coupon does not exist' },
+  COUPON_NOT_OWNER: { status: 403, zh: '该券不属于您', en: 'This coupon is not yours' },
+  COUPON_NOT_ACTIVATED: { status: 409, zh: '券尚未激活', en: 'The coupon is not activated' },
+  COUPON_ALREADY_ACTIVATED: { status: 409, zh: '券已被激活', en: 'The coupon is already activated' },
+  COUPON_FROZEN: { status: 409, zh: '券已被冻结', en: 'The coupon is frozen' },
+  COUPON_NOT_FROZEN: { status: 409, zh: '券未被冻结', en: 'The coupon is not frozen' },
+  COUPON_ALREADY_USED: { status: 409, zh: '券已使用', en: 'The coupon has already been used' },
+  COUPON_NOT_USED: { status: 409, zh: '券未使用,无法退款', en: 'The coupon has not been used, so it cannot be refunded' },
+  COUPON_EXPIRED: { status: 409, zh: '券已过期', en: 'The coupon has expired' },
+  COUPON_NOT_YET_VALID: { status: 409, zh: '券尚未到可用时间', en: 'The coupon is not valid yet' },
+  COUPON_REFUNDED: { status: 409, zh: '券已退款', en: 'The coupon has been refunded' },
+  COUPON_MERCHANT_NOT_ALLOWED: { status: 409, zh: '该券不能在本商户使用', en: 'This coupon cannot be used at this merchant' },
+  COUPON_THRESHOLD_NOT_MET: { status: 422, zh: '订单金额未达到使用门槛', en: "The order amount does not reach the coupon's threshold" },
+  COUPON_DUPLICATE_IN_ORDER: { status: 422, zh: '同一张券不能重复使用', en: 'The same coupon appears twice in the order' },
+  COUPON_NOT_STACKABLE: { status: 422, zh: '这些券不能叠加使用', en: 'These coupons cannot be combined' },
+  COUPON_BALANCE_INSUFFICIENT: { status: 409, zh: '礼品卡余额不足', en: 'The gift card balance is insufficient' },
+  COUPON_LOCKED: { status: 409, zh: '券已被锁定,正在支付中', en: 'The coupon is held by a payment in progress' },
+  LOCK_NOT_FOUND: { status: 404, zh: '锁定记录不存在或已失效', en: 'The lock does not exist or is no longer held' },
+  TRANSACTION_NOT_FOUND: { status: 404, zh: '交易不存在', en: 'The transaction does not exist' },
+  REFUND_EXCEEDS_REDEEMED: {
+    status: 409,
+    zh: '退款金额超过可退金额',
+    en: 'The refund is larger than what remains refundable',
+  },
+  COUPON_CONFLICT: {
+    status: 409,
+    zh: '券状态已被其他请求改变,请重试',
+    en: 'The coupon was changed by another request; retry',
+  },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁,请稍后再试', en: 'Too many requests; slow down and retry later' },
+  INTERNAL: { status: 500, zh: '服务器内部错误,请稍后重试', en: 'Internal server error; please retry later' },
+  SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用,请稍后重试', en: 'The service is temporarily unavailable' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../db/schema.js';
+import { AppError } from '../errors/app-error.js';
+import { canonicalJson } from './canonical-json.js';
+
+export type IdempotencyMode = 'optional' | 'required' | 'off';
+
+interface IdempotencyClaim {
+  readonly scope: string;
+  readonly key: string;
+  /** Set once the response has been stored inside the effect's transaction: nothing left to do in onSend. */
+  storedInTransaction: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Mutating routes accept an Idempotency-Key by default; 'required' refuses calls without one. */
+    idempotency?: IdempotencyMode;
+  }
+  interface FastifyRequest {
+    idempotencyClaim: IdempotencyClaim | null;
+  }
+  interface FastifyReply {
+    /**
+     * Runs a state change in one transaction. With an Idempotency-Key, the serialised response is stored under
+     * the key in that same transaction, so the effect and its recorded answer commit or vanish together.
+     * Returns the serialised body for the handler to return.
+     */
+    transact(effect: (trx: Transaction<Database>) => Promise<unknown>): Promise<string>;
+  }
+}
+
+export interface IdempotencyOptions {
+  /** How long keys are remembered (and replayed). At least 24 h. */
+  readonly retentionMs?: number;
+  /** How long an in-flight claim blocks others before a crashed owner's key may be taken over. */
+  readonly inFlightLeaseMs?: number;
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+/** Answers that say "try again" rather than "this is the outcome"; they are not remembered. */
+const TRANSIENT_STATUSES = new Set([408, 409, 425, 429]);
+
+/**
+ * Idempotency keys (Stripe's model, see reference/ledger-and-concurrency.md §5.7): the first request with a key
+ * claims it; its response is stored; a replay with the same body gets that response back; the same key with a
+ * different body gets 422 IDEMPOTENCY_KEY_REUSED; a replay while the first is still running gets 409.
+ */
+export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, options: IdempotencyOptions = {}): void {
+  const retentionMs = Math.max(options.retentionMs ?? 24 * 3_600_000, 24 * 3_600_000);
+  const leaseMs = options.inFlightLeaseMs ?? 30_000;
+
+  app.decorateRequest('idempotencyClaim', null);
+  app.decorateReply('transact', async function transact(this: FastifyReply, effect) {
+    const claim = this.request.idempotencyClaim;
+    const body = await db.transaction().execute(async (trx) => {
+      const result = await effect(trx);
+      const serialized = String(this.serialize(result));
+      if (claim) {
+        await storeResponse(trx, claim, this.statusCode, serialized);
+        claim.storedInTransaction = true;
+      }
+      return serialized;
+    });
+    this.type('application/json; charset=utf-8');
+    return body;
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!MUTATING.has(request.method)) return;
+    const mode = request.routeOptions.config.idempotency ?? 'optional';
+    if (mode === 'off') return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) {
+      if (mode === 'required') throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
+      return;
+    }
+    if (typeof header !== 'string' || !KEY_FORMAT.test(header)) throw new AppError('IDEMPOTENCY_KEY_INVALID');
+
+    const scope = request.actor ? `${request.actor.kind}:${request.actor.id}` : 'anonymous';
+    const fingerprint = fingerprintOf(request);
+    const claimed = await tryClaim(db, scope, header, fingerprint, leaseMs, retentionMs);
+    if (claimed) {
+      request.idempotencyClaim = { scope, key: header, storedInTransaction: false };
+      return;
+    }
+    const existing = await db
+      .selectFrom('idempotency_keys')
+      .select(['fingerprint', 'status', 'response_status', 'response_body'])
+      .where('scope', '=', scope)
+      .where('key', '=', header)
+      .executeTakeFirst();
+    if (!existing) throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT'); // released between our two reads: retry
+    if (existing.fingerprint !== fingerprint) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+    if (existing.status !== 'completed' || existing.response_status === null) throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT');
+    return reply
+      .code(existing.response_status)
+      .header('idempotent-replayed', 'true')
+      .type('application/json; charset=utf-8')
+      .send(existing.response_body);
+  });
+
+  // Routes that did not store their answer through reply.transact (no database effect, or a refusal) have it
+  // stored here. A server fault releases the key instead, so the client's retry can run the request again.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const claim = request.idempotencyClaim;
+    if (!claim || claim.storedInTransaction) return done(null, payload);
+    claim.storedInTransaction = true;
+    const settle =
+      reply.statusCode >= 500 || TRANSIENT_STATUSES.has(reply.statusCode)
+        ? db.deleteFrom('idempotency_keys').where('scope', '=', claim.scope).where('key', '=', claim.key).execute()
+        : storeResponse(db, claim, reply.statusCode, typeof payload === 'string' ? payload : String(payload ?? ''));
+    settle.then(
+      () => done(null, payload),
+      (error: unknown) => done(error as Error),
+    );
+  });
+}
+
+async function tryClaim(
+  db: Kysely<Database>,
+  scope: string,
+  key: string,
+  fingerprint: string,
+  leaseMs: number,
+  retentionMs: number,
+): Promise<boolean> {
+  // Insert, or take over a key whose retention ended or whose owner died mid-flight (its lease lapsed).
+  const result = await sql`
+    INSERT INTO idempotency_keys (scope, key, fingerprint, status, locked_until, expires_at)
+    VALUES (${scope}, ${key}, ${fingerprint}, 'in_flight',
+            now() + make_interval(secs => ${leaseMs / 1000}), now() + make_interval(secs => ${retentionMs / 1000}))
+    ON CONFLICT (scope, key) DO UPDATE
+      SET fingerprint = excluded.fingerprint, status = 'in_flight', locked_until = excluded.locked_until,
+          expires_at = excluded.expires_at, response_status = NULL, response_body = NULL, completed_at = NULL,
+          created_at = now()
+      WHERE idempotency_keys.expires_at < now()
+         OR (idempotency_keys.status = 'in_flight' AND idempotency_keys.locked_until < now()
+             AND idempotency_keys.fingerprint = excluded.fingerprint)
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0n) === 1;
+}
+
+async function storeResponse(
+  db: Kysely<Database> | Transaction<Database>,
+  claim: IdempotencyClaim,
+  status: number,
+  body: string,
+): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({ status: 'completed', response_status: status, response_body: body, completed_at: sql<Date>`now()` })
+    .where('scope', '=', claim.scope)
+    .where('key', '=', claim.key)
+    .execute();
+}
+
+function fingerprintOf(request: FastifyRequest): string {
+  const body = Buffer.isBuffer(request.body)
+    ? createHash('sha256').update(request.body).digest('hex')
+    : canonicalJson(request.body ?? null);
+  return createHash('sha256')
+    .update(`${request.method}\n${request.routeOptions.url ?? request.url}\n${canonicalJson(request.params ?? {})}\n`)
+    .update(`${canonicalJson(request.query ?? {})}\n${body}`)
+    .digest('hex');
+}
+
+/** Deletes keys past their retention; run by the scheduler. */
+export async function pruneIdempotencyKeys(db: Kysely<Database>): Promise<number> {
+  const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,98 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { IdGenerator } from '../ids/snowflake.js';
+
+export interface OutboxEvent<P = unknown> {
+  readonly id: string;
+  readonly topic: string;
+  readonly aggregateId: string | null;
+  readonly payload: P;
+  readonly requestId: string | null;
+  readonly createdAt: Date;
+  /** 1 on first delivery to this subscriber; higher means a redelivery. */
+  readonly attempt: number;
+}
+
+export interface Subscriber<P = unknown> {
+  /** Stable name: deliveries are tracked per (event, subscriber name). */
+  readonly name: string;
+  readonly topics: readonly string[];
+  /** Must be idempotent: delivery is at least once. `handleOnce` makes that easy. */
+  handle(event: OutboxEvent<P>): Promise<void>;
+}
+
+export interface PublishInput {
+  readonly topic: string;
+  readonly payload: unknown;
+  readonly aggregateId?: string;
+  readonly requestId?: string;
+}
+
+/**
+ * The transactional outbox. `publish` writes the event and one delivery row per subscriber of its topic inside
+ * the caller's transaction, so an event exists if and only if the state change that caused it committed.
+ * The relay (relay.ts) delivers the rows afterwards, at least once.
+ */
+export class Outbox {
+  private readonly subscribers = new Map<string, Subscriber>();
+
+  constructor(private readonly ids: IdGenerator) {}
+
+  subscribe<P>(subscriber: Subscriber<P>): void {
+    if (this.subscribers.has(subscriber.name)) throw new Error(`outbox subscriber ${subscriber.name} registered twice`);
+    this.subscribers.set(subscriber.name, subscriber as Subscriber);
+  }
+
+  subscriber(name: string): Subscriber | undefined {
+    return this.subscribers.get(name);
+  }
+
+  subscribersOf(topic: string): readonly Subscriber[] {
+    return [...this.subscribers.values()].filter((s) => s.topics.includes(topic));
+  }
+
+  async publish(trx: Transaction<Database>, input: PublishInput): Promise<string> {
+    const id = this.ids.next();
+    await trx
+      .insertInto('outbox_events')
+      .values({
+        id,
+        topic: input.topic,
+        aggregate_id: input.aggregateId ?? null,
+        payload: JSON.stringify(input.payload),
+        request_id: input.requestId ?? null,
+      })
+      .execute();
+    const targets = this.subscribersOf(input.topic);
+    if (targets.length > 0) {
+      await trx
+        .insertInto('outbox_deliveries')
+        .values(targets.map((s) => ({ event_id: id, subscriber: s.name, status: 'pending' as const, next_attempt_at: sql<Date>`now()` })))
+        .execute();
+    }
+    return id;
+  }
+}
+
+/**
+ * Runs `effect` at most once per (subscriber, event) by recording the event id in `processed_events` in the
+ * same transaction as the effect — the inbox half of exactly-once processing over at-least-once delivery.
+ * Returns false when the event had already been processed.
+ */
+export async function handleOnce(
+  db: Kysely<Database>,
+  subscriber: string,
+  eventId: string,
+  effect: (trx: Transaction<Database>) => Promise<void>,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('processed_events')
+      .values({ subscriber, event_id: eventId })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
+    await effect(trx);
+    return true;
+  });
+}

@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { couponsModule, couponsOf } from '../src/modules/coupons/index.js';
+import { createLogger } from '../src/platform/log/logger.js';
+import { OutboxRelay } from '../src/platform/outbox/relay.js';
+import { identityModule, identityOf } from '../src/modules/identity/index.js';
+import { merchantsModule } from '../src/modules/merchants/index.js';
+import { backendPairs } from './support/backends.js';
+import { inParallel } from './support/concurrency.js';
+import { http } from './support/http.js';
+import { bearer, newPhone } from './support/identity.js';
+import { signedCall, type MerchantCredentialsForTest } from './support/merchant.js';
+import { useTestServer } from './support/test-platform.js';
+
+describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
+  const server = useTestServer({ db, cache, modules: [identityModule, merchantsModule, couponsModule] });
+  const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${path}`, init);
+
+  async function tokenFor(role?: 'operator'): Promise<{ token: string; userId: string }> {
+    const identity = identityOf(server.platform);
+    const phone = newPhone();
+    if (role) await identity.service.grantRole(phone, role, undefined, 'test');
+    const userId = await identity.service.ensureUser(server.platform.database.db, phone);
+    const { access_token } = await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId));
+    return { token: access_token, userId };
+  }
+
+  let operator: string;
+  let merchant: MerchantCredentialsForTest;
+  async function setup(): Promise<void> {
+    if (operator) return;
+    operator = (await tokenFor('operator')).token;
+    const res = await api('/api/v1/merchants', { body: { name: '便利店' }, headers: bearer(operator) });
+    merchant = res.json.data as unknown as MerchantCredentialsForTest;
+  }
+
+  async function template(body: Record<string, unknown>): Promise<string> {
+    await setup();
+    const res = await api('/api/v1/coupon/templates', { body: { valid_days: 30, ...body }, headers: bearer(operator) });
+    expect(res.status, res.text).toBe(200);
+    return (res.json.data as { template_id: string }).template_id;
+  }
+
+  async function claim(templateId: string, token?: string): Promise<string> {
+    const user = token ?? (await tokenFor()).token;
+    const res = await api('/api/v1/coupon/claim', { body: { template_id: templateId }, headers: bearer(user) });
+    expect(res.status, res.text).toBe(200);
+    return (res.json.data as { coupon_code: string }).coupon_code;
+  }
+
+  const consume = (body: Record<string, unknown>) =>
+    signedCall(server.base, merchant, 'POST', '/api/v1/coupon/consume', { merchant_id: merchant.merchant_id, order_id: randomUUID(), ...body });
+
+  it('claims and redeems a threshold coupon; a second redemption gets 409 naming the state', async () => {
+    const templateId = await template({ name: '满100减20', type: 'THRESHOLD', min_amount: '100.00', reduce_amount: '20.00' });
+    const code = await claim(templateId);
+    expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    const low = await consume({ coupon_code: code, amount: '99.99' });
+    expect(low.status).toBe(422);
+    expect(low.json.error).toBe('COUPON_THRESHOLD_NOT_MET');
+    const paid = await consume({ coupon_code: code, amount: '150.00' });
+    expect(paid.status, paid.text).toBe(200);
+    expect(paid.json.data).toMatchObject({ discount: '20.00', payable: '130.00', transaction_id: expect.stringMatching(/^TX\d{8}\d+$/) });
+    const again = await consume({ coupon_code: code, amount: '150.00' });
+    expect(again.status).toBe(409);
+    expect(again.json.error).toBe('COUPON_ALREADY_USED');
+  });
+
+  it('prices several codes: threshold, then discount, then the gift card; payable never below 0', async () => {
+    const user = await tokenFor();
+    const threshold = await claim(await template({ name: '满100减20', type: 'THRESHOLD', min_amount: '100.00', reduce_amount: '20.00' }), user.token);
+    const discount = await claim(await template({ name: '8折', type: 'DISCOUNT', discount_rate: '0.80', max_discount: '500.00' }), user.token);
+    const card = await claim(await template({ name: '礼品卡', type: 'GIFT_CARD', balance: '50.00' }), user.token);
+    const res = await consume({ coupon_codes: [card, discount, threshold], amount: '200.00', allow_partial: true });
+    expect(res.status, res.text).toBe(200);
+    // 200 − 20 = 180; 20% off 180 = 36 → 144; the card pays 50 → payable 94.
+    expect(res.json.data).toMatchObject({ discount: '106.00', payable: '94.00', balance: '0.00' });
+  });
+
+  it('validate is a dry run: the same pricing, and nothing changes', async () => {
+    const code = await claim(await template({ name: '9折', type: 'DISCOUNT', discount_rate: '0.90' }));
+    const quote = await signedCall(server.base, merchant, 'POST', '/api/v1/coupon/validate', { merchant_id: merchant.merchant_id, order_id: 'o-1', coupon_code: code, amount: '88.88' });
+    expect(quote.status, quote.text).toBe(200);
+    expect(quote.json.data).toMatchObject({ discount: '8.88', payable: '80.00' });
+    const view = await api(`/api/v1/coupon/${code}`, { headers: bearer(operator) });
+    expect(view.json.data).toMatchObject({ status: 'ACTIVATED', history: [{ action: 'claim' }] });
+    const paid = await consume({ coupon_code: code, amount: '88.88' });
+    expect(paid.json.data).toMatchObject({ discount: '8.88', payable: '80.00' });
+  });
+
+  it('a frozen coupon cannot be spent until it is unfrozen; only staff may freeze', async () => {
+    const owner = await tokenFor();
+    const code = await claim(await template({ name: '立减5元', type: 'CASH', amount: '5.00' }), owner.token);
+    const byOwner = await api(`/api/v1/coupon/${code}/freeze`, { body: { reason: 'x' }, headers: bearer(owner.token) });
+    expect(byOwner.status).toBe(403);
+    expect((await api(`/api/v1/coupon/${code}/freeze`, { body: { reason: '疑似刷券' }, headers: bearer(operator) })).json.data).toMatchObject({ status: 'FROZEN' });
+    const refused = await consume({ coupon_code: code, amount: '20.00' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toBe('COUPON_FROZEN');
+    const twice = await api(`/api/v1/coupon/${code}/freeze`, { body: { reason: 'again' }, headers: bearer(operator) });
+    expect(twice.json.error).toBe('COUPON_FROZEN');
+    expect((await api(`/api/v1/coupon/${code}/unfreeze`, { body: { reason: '复核通过' }, headers: bearer(operator) })).json.data).toMatchObject({ status: 'ACTIVATED' });
+    expect((await consume({ coupon_code: code, amount: '20.00' })).status).toBe(200);
+    const mine = await api('/api/v1/users/me/coupons?status=USED', { headers: bearer(owner.token) });
+    expect((mine.json.data as { coupons: { coupon_code: string }[] }).coupons.map((c) => c.coupon_code)).toEqual([code]);
+  });
+
+  it('refunds: partial back onto the gift card, never more than taken; single-use goes USED → REFUNDED', async () => {
+    const card = await claim(await template({ name: '100元礼品卡', type: 'GIFT_CARD', balance: '100.00' }));
+    const spent = await consume({ coupon_code: card, amount: '30.00' });
+    const tx = (spent.json.data as { transaction_id: string }).transaction_id;
+    const refund = (body: Record<string, unknown>) => signedCall(server.base, merchant, 'POST', '/api/v1/coupon/refund', body);
+    expect((await refund({ transaction_id: tx, amount: '10.00' })).json.data).toMatchObject({ lines: [{ amount: '10.00', balance: '80.00' }] });
+    const tooMuch = await refund({ transaction_id: tx, amount: '25.00' });
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.json.error).toBe('REFUND_EXCEEDS_REDEEMED');
+    expect((await refund({ transaction_id: tx })).json.data).toMatchObject({ lines: [{ amount: '20.00', balance: '100.00', status: 'ACTIVATED' }] });
+    expect((await refund({ transaction_id: tx })).status).toBe(409);
+
+    const single = await claim(await template({ name: '立减8元', type: 'CASH', amount: '8.00' }));
+    const used = await consume({ coupon_code: single, amount: '40.00' });
+    const full = await refund({ transaction_id: (used.json.data as { transaction_id: string }).transaction_id });
+    expect(full.json.data).toMatchObject({ lines: [{ amount: '8.00', status: 'REFUNDED' }] });
+    const view = await api(`/api/v1/coupon/${single}`, { headers: bearer(operator) });
+    expect((view.json.data as { history: { action: string; to: string }[] }).history.map((h) => `${h.action}:${h.to}`)).toEqual([
+      'claim:ACTIVATED',
+      'consume:USED',
+      'refund:REFUNDED',
+    ]);
+    const unknown = await refund({ transaction_id: 'TX20260101999' });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('issues a batch of 12,000 codes through the worker in chunks, with progress and a CSV export; a code activates once', async () => {
+    const templateId = await template({ name: '批量券', type: 'CASH', amount: '3.00', total_stock: 20_000 });
+    const issued = await api(`/api/v1/coupon/templates/${templateId}/issue`, { body: { quantity: 12_000 }, headers: bearer(operator) });
+    expect(issued.status, issued.text).toBe(200);
+    const batchId = (issued.json.data as { batch_id: string }).batch_id;
+    const progress = () => api(`/api/v1/coupon/batches/${batchId}`, { headers: bearer(operator) }).then((r) => r.json.data as { issued: number; status: string; progress: number });
+    expect(await progress()).toMatchObject({ issued: 0, status: 'running' });
+
+    const relay = new OutboxRelay(server.platform.database.db, server.platform.outbox, createLogger('silent'), 'test-worker');
+    const seen: number[] = [];
+    for (let i = 0; i < 10 && (await progress()).status !== 'done'; i++) {
+      await relay.deliverDue();
+      seen.push((await progress()).issued);
+    }
+    expect(await progress()).toMatchObject({ issued: 12_000, status: 'done', progress: 1 });
+    expect(seen[0]).toBe(5_000); // chunked: progress moves in steps
+
+    const csv = await fetch(`${server.base}/api/v1/coupon/batches/${batchId}/codes.csv`, { headers: bearer(operator) });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe('coupon_code,coupon_id,status');
+    expect(lines).toHaveLength(12_001);
+    const codes = lines.slice(1).map((l) => l.split(',')[0]!);
+    expect(new Set(codes).size).toBe(12_000);
+    expect(lines.slice(1).every((l) => l.endsWith(',UNACTIVATED'))).toBe(true);
+
+    const user = await tokenFor();
+    const activated = await api('/api/v1/coupon/activate', { body: { coupon_code: codes[7] }, headers: bearer(user.token) });
+    expect(activated.status, activated.text).toBe(200);
+    expect(activated.json.data).toMatchObject({ status: 'ACTIVATED', balance: '3.00' });
+    const other = await tokenFor();
+    const again = await api('/api/v1/coupon/activate', { body: { coupon_code: codes[7] }, headers: bearer(other.token) });
+    expect(again.status).toBe(409);
+    expect(again.json.error).toBe('COUPON_ALREADY_ACTIVATED');
+    const over = await api(`/api/v1/coupon/templates/${templateId}/issue`, { body: { quantity: 8_001 }, headers: bearer(operator) });
+    expect(over.json.error).toBe('COUPON_OUT_OF_STOCK');
+  });
+
+  it('expired coupons are refused at the till and swept to EXPIRED with an event', async () => {
+    const code = await claim(await template({ name: '即将过期', type: 'CASH', amount: '2.00' }));
+    await sql`UPDATE coupon_info SET valid_until = now() - interval '1 minute' WHERE code = ${code}`.execute(server.platform.database.db);
+    const refused = await consume({ coupon_code: code, amount: '10.00' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toBe('COUPON_EXPIRED');
+    expect(await couponsOf(server.platform).service.expireDue()).toBeGreaterThanOrEqual(1);
+    const view = await api(`/api/v1/coupon/${code}`, { headers: bearer(operator) });
+    expect(view.json.data).toMatchObject({ status: 'EXPIRED' });
+    expect((view.json.data as { history: { action: string }[] }).history.map((h) => h.action)).toEqual(['claim', 'expire']);
+  });
+
+  const lockCall = (body: Record<string, unknown>) =>
+    signedCall(server.base, merchant, 'POST', '/api/v1/coupon/lock', { merchant_id: merchant.merchant_id, order_id: randomUUID(), ...body });
+
+  it('locks part of a gift card: a plain consume cannot take the held money; confirming the lock spends it', async () => {
+    const card = await claim(await template({ name: '10元卡', type: 'GIFT_CARD', balance: '10.00' }));
+    const locked = await lockCall({ coupon_code: card, amount: '6.00' });
+    expect(locked.status, locked.text).toBe(200);
+    const { lock_id } = locked.json.data as { lock_id: string };
+    const tooMuch = await consume({ coupon_code: card, amount: '5.00' });
+    expect(tooMuch.json.error).toBe('COUPON_BALANCE_INSUFFICIENT');
+    expect((await consume({ coupon_code: card, amount: '4.00' })).json.data).toMatchObject({ balance: '0.00' });
+    const confirmed = await consume({ lock_id, amount: '6.00' });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.json.data).toMatchObject({ discount: '6.00', payable: '0.00', balance: '0.00', lines: [{ status: 'USED' }] });
+    expect((await consume({ lock_id, amount: '6.00' })).json.error).toBe('LOCK_NOT_FOUND');
+  });
+
+  it('a single-use coupon has one live lock; unlock gives it back', async () => {
+    const code = await claim(await template({ name: '立减3元', type: 'CASH', amount: '3.00' }));
+    const locked = await lockCall({ coupon_code: code, amount: '30.00' });
+    expect(locked.json.data).toMatchObject({ amount: '3.00', payable: '27.00' });
+    expect((await lockCall({ coupon_code: code, amount: '30.00' })).json.error).toBe('COUPON_LOCKED');
+    expect((await consume({ coupon_code: code, amount: '30.00' })).json.error).toBe('COUPON_LOCKED');
+    const unlock = await signedCall(server.base, merchant, 'POST', '/api/v1/coupon/unlock', { lock_id: (locked.json.data as { lock_id: string }).lock_id });
+    expect(unlock.json.data).toMatchObject({ status: 'released' });
+    expect((await consume({ coupon_code: code, amount: '30.00' })).status).toBe(200);
+  });
+
+  it('an expired lock releases its hold', async () => {
+    const card = await claim(await template({ name: '8元卡', type: 'GIFT_CARD', balance: '8.00' }));
+    const locked = await lockCall({ coupon_code: card, amount: '8.00', ttl_seconds: 1 });
+    const { lock_id } = locked.json.data as { lock_id: string };
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect((await consume({ lock_id, amount: '8.00' })).json.error).toBe('LOCK_NOT_FOUND');
+    expect(await couponsOf(server.platform).locks.expireDue()).toBeGreaterThanOrEqual(1);
+    expect((await api(`/api/v1/coupon/${card}`, { headers: bearer(operator) })).json.data).toMatchObject({ balance: '8.00', status: 'ACTIVATED' });
+    expect((await consume({ coupon_code: card, amount: '8.00' })).status).toBe(200);
+  });
+
+  it('locks and plain consumes racing for the last balance never overdraw', async () => {
+    const card = await claim(await template({ name: '5元卡', type: 'GIFT_CARD', balance: '5.00' }));
+    const calls = Array.from({ length: 40 }, (_, i) => () => (i % 2 === 0 ? lockCall({ coupon_code: card, amount: '3.00' }) : consume({ coupon_code: card, amount: '3.00' })));
+    const answers = await inParallel(calls, 40);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    const row = await sql<{ balance_fen: string; held_fen: string }>`SELECT balance_fen, held_fen FROM coupon_info WHERE code = ${card}`.execute(server.platform.database.db);
+    const redeemed = await sql<{ s: string | null }>`
+      SELECT sum(r.amount_fen) AS s FROM coupon_redemptions r JOIN coupon_info c ON c.coupon_id = r.coupon_id WHERE c.code = ${card}
+    `.execute(server.platform.database.db);
+    const { balance_fen, held_fen } = row.rows[0]!;
+    expect(Number(balance_fen)).toBe(200);
+    expect(Number(balance_fen) + Number(held_fen) + Number(redeemed.rows[0]!.s ?? 0)).toBe(500);
+  });
+
+  it('200 concurrent consumes of one single-use coupon: exactly one succeeds, one redemption row', async () => {
+    const code = await claim(await template({ name: '立减10元', type: 'CASH', amount: '10.00' }));
+    const answers = await inParallel(Array.from({ length: 200 }, () => () => consume({ coupon_code: code, amount: '50.00' })), 200);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409)).toHaveLength(199);
+    const rows = await sql<{ n: string }>`
+      SELECT count(*) AS n FROM coupon_redemptions r JOIN coupon_info c ON c.coupon_id = r.coupon_id WHERE c.code = ${code}
+    `.execute(server.platform.database.db);
+    expect(Number(rows.rows[0]!.n)).toBe(1);
+  });
+
+  it('500 concurrent consumes of 3.00 on a 500.00 gift card: exactly 166 succeed, balance 2.00', async () => {
+    const code = await claim(await template({ name: '500元礼品卡', type: 'GIFT_CARD', balance: '500.00' }));
+    const answers = await inParallel(Array.from({ length: 500 }, () => () => consume({ coupon_code: code, amount: '3.00' })), 250);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(166);
+    expect(answers.filter((a) => a.status === 409)).toHaveLength(334);
+    const view = await api(`/api/v1/coupon/${code}`, { headers: bearer(operator) });
+    expect(view.json.data).toMatchObject({ balance: '2.00', status: 'ACTIVATED' });
+    const sum = await sql<{ s: string; n: string }>`
+      SELECT sum(r.amount_fen) AS s, count(*) AS n FROM coupon_redemptions r JOIN coupon_info c ON c.coupon_id = r.coupon_id WHERE c.code = ${code}
+    `.execute(server.platform.database.db);
+    expect(sum.rows[0]).toEqual({ s: '49800', n: '166' });
+  });
+
+  it('users racing to claim limited stock with a per-user limit of 1: exactly the stock, nobody holds two', async () => {
+    const users = 5_000;
+    const stock = 1_000;
+    const templateId = await template({ name: '限量券', type: 'CASH', amount: '5.00', total_stock: stock, per_user_limit: 1 });
+    const tokens = (await inParallel(Array.from({ length: users }, () => () => tokenFor()), 10)).map((t) => t.token);
+    // Every user claims once; every tenth user tries twice at the same time.
+    const attempts = tokens.flatMap((token, i) => (i % 10 === 0 ? [token, token] : [token]));
+    const answers = await inParallel(
+      attempts.map((token) => () => api('/api/v1/coupon/claim', { body: { template_id: templateId }, headers: bearer(token) })),
+      200,
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(stock);
+    expect(new Set(answers.filter((a) => a.status !== 200).map((a) => a.json.error))).toEqual(new Set(['COUPON_OUT_OF_STOCK', 'COUPON_LIMIT_REACHED']));
+    const holders = await sql<{ n: string; users: string }>`
+      SELECT count(*) AS n, count(DISTINCT user_id) AS users FROM coupon_info WHERE template_id = ${templateId}
+    `.execute(server.platform.database.db);
+    expect(holders.rows[0]).toEqual({ n: String(stock), users: String(stock) });
+    const t = await server.platform.database.db.selectFrom('coupon_templates').select('issued_count').where('template_id', '=', templateId).executeTakeFirstOrThrow();
+    expect(t.issued_count).toBe(stock);
+  }, 240_000);
+});

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { QuanyiModule } from '../src/app/module.js';
+import { identityModule, identityOf } from '../src/modules/identity/index.js';
+import { merchantsModule } from '../src/modules/merchants/index.js';
+import { signRequest } from '../src/modules/merchants/signature.js';
+import { ok } from '../src/platform/http/envelope.js';
+import { backendPairs } from './support/backends.js';
+import { http } from './support/http.js';
+import { bearer, newPhone } from './support/identity.js';
+import { signedCall, type MerchantCredentialsForTest } from './support/merchant.js';
+import { useTestServer } from './support/test-platform.js';
+
+// A till-facing route, like coupon consume: merchant staff only.
+const tillProbe: QuanyiModule = {
+  name: 'till-probe',
+  routes: async (app) => {
+    app.post<{ Body: { amount: string } }>(
+      '/api/v1/test/till',
+      { config: { access: { roles: ['merchant_staff'] } }, schema: { body: { type: 'object', required: ['amount'], properties: { amount: { type: 'string' } } } } },
+      async (request) => ok({ actor: request.actor, amount: request.body.amount }),
+    );
+  },
+};
+
+describe.each(backendPairs())('signed cashier calls on $label', ({ db, cache }) => {
+  const server = useTestServer({ db, cache, modules: [identityModule, merchantsModule, tillProbe] });
+
+  async function createMerchant(): Promise<MerchantCredentialsForTest> {
+    const identity = identityOf(server.platform);
+    const phone = newPhone();
+    await identity.service.grantRole(phone, 'operator', undefined, 'test');
+    const userId = await identity.service.ensureUser(server.platform.database.db, phone);
+    const { access_token } = await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId));
+    const res = await http(`${server.base}/api/v1/merchants`, { body: { name: '测试便利店' }, headers: bearer(access_token) });
+    expect(res.status).toBe(200);
+    return res.json.data as unknown as MerchantCredentialsForTest;
+  }
+
+  it('accepts a correctly signed call as the merchant, and only an operator can register merchants', async () => {
+    const merchant = await createMerchant();
+    const res = await signedCall(server.base, merchant, 'POST', '/api/v1/test/till', { amount: '150.00' });
+    expect(res.status).toBe(200);
+    expect(res.json.data).toMatchObject({ actor: { kind: 'merchant', id: merchant.merchant_id, merchantIds: [merchant.merchant_id] }, amount: '150.00' });
+    const anonymous = await http(`${server.base}/api/v1/merchants`, { body: { name: 'x' } });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('refuses a replayed nonce with 401 SIGNATURE_REPLAYED', async () => {
+    const merchant = await createMerchant();
+    const nonce = randomBytes(12).toString('hex');
+    expect((await signedCall(server.base, merchant, 'POST', '/api/v1/test/till', { amount: '1.00' }, { nonce })).status).toBe(200);
+    const replay = await signedCall(server.base, merchant, 'POST', '/api/v1/test/till', { amount: '1.00' }, { nonce });
+    expect(replay.status).toBe(401);
+    expect(replay.json.error).toBe('SIGNATURE_REPLAYED');
+  });
+
+  it('refuses a tampered body, a wrong secret, an unknown key and a stale timestamp', async () => {
+    const merchant = await createMerchant();
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = randomBytes(12).toString('hex');
+    const signature = signRequest(merchant.api_secret, 'POST', '/api/v1/test/till', timestamp, nonce, '{"amount":"1.00"}');
+    const tampered = await signedCall(server.base, merchant, 'POST', '/api/v1/test/till', undefined, { timestamp, nonce, signature, rawBody: '{"amount":"9.00"}' });
+    expect(tampered.json.error).toBe('SIGNATURE_INVALID');
+    // The failed attempt did not burn the nonce: the genuine request still goes through.
+    const genuine = await signedCall(server.base, merchant, 'POST', '/api/v1/test/till', undefined, { timestamp, nonce, signature, rawBody: '{"amount":"1.00"}' });
+    expect(genuine.status).toBe(200);
+
+    const wrongSecret = await signedCall(server.base, { ...merchant, api_secret: 'not-the-secret' }, 'POST', '/api/v1/test/till', { amount: '1.00' });
+    expect(wrongSecret.json.error).toBe('SIGNATURE_INVALID');
+    const unknown = await signedCall(server.base, { ...merchant, api_key: 'mk_unknown' }, 'POST', '/api/v1/test/till', { amount: '1.00' });
+    expect(unknown.json.error).toBe('SIGNATURE_INVALID');
+    const stale = await signedCall(server.base, merchant, 'POST', '/api/v1/test/till', { amount: '1.00' }, { timestamp: String(Math.floor(Date.now() / 1000) - 301) });
+    expect(stale.status).toBe(401);
+    expect(stale.json.error).toBe('SIGNATURE_EXPIRED');
+  });
+});

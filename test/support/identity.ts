@@ -1,0 +1,37 @@
+import { expect } from 'vitest';
+import { http } from './http.js';
+
+let phoneSeq = 0;
+/** A distinct valid mainland mobile number per call, so per-phone send limits don't interfere between tests. */
+export function newPhone(): string {
+  phoneSeq += 1;
+  return `139${String(process.pid % 10_000).padStart(4, '0')}${String(phoneSeq).padStart(4, '0')}`;
+}
+
+export interface Tokens {
+  readonly access_token: string;
+  readonly refresh_token: string;
+  readonly token_type: string;
+  readonly expires_in: number;
+  readonly user_id: string;
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** Sends a login code and reads it back from the dev SMS outbox, as the web app's dev mode does. */
+export async function sendAndReadCode(base: string, phone: string): Promise<string> {
+  const sent = await http(`${base}/api/v1/auth/sms/send`, { body: { phone } });
+  expect(sent.status).toBe(200);
+  const outbox = await http(`${base}/api/v1/dev/sms?phone=${phone}`);
+  const messages = (outbox.json.data as { messages: { otp: string; text: string }[] }).messages;
+  return messages[0]!.otp;
+}
+
+export async function smsLogin(base: string, phone: string = newPhone()): Promise<Tokens> {
+  const code = await sendAndReadCode(base, phone);
+  const res = await http(`${base}/api/v1/auth/sms/login`, { body: { phone, code } });
+  expect(res.status).toBe(200);
+  return res.json.data as unknown as Tokens;
+}
