@@ -16,10 +16,15 @@ import { loadConfig } from '../src/platform/config/config.js';
 import { createLogger } from '../src/platform/log/logger.js';
 import { OutboxRelay } from '../src/platform/outbox/relay.js';
 import { spawnTs, waitReady } from '../test/support/spawn.js';
+import { measureCpu, processes } from './support/cpu.js';
 import { load, printTable, type LoadResult } from './support/load.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/** BENCH_ONLY=healthz,validate,distinct,hot,seed,claim runs just those scenarios (the bare baseline always runs). */
+const only = process.env.BENCH_ONLY?.split(',');
+/** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API server there (open it in Chrome DevTools). */
+const cpuProfileDir = process.env.BENCH_CPU_PROF;
 const env = {
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -27,8 +32,8 @@ const env = {
   DATA_DIR: path.join(os.tmpdir(), `quanyi-bench-${randomUUID()}`),
   LOG_LEVEL: 'warn',
   RATE_LIMIT_GLOBAL_PER_SECOND: '0',
-  RATE_LIMIT_PER_IP_PER_MINUTE: '10000000',
-  RATE_LIMIT_PER_USER_PER_MINUTE: '10000000',
+  RATE_LIMIT_PER_IP_PER_MINUTE: process.env.BENCH_RL ?? '10000000',
+  RATE_LIMIT_PER_USER_PER_MINUTE: process.env.BENCH_RL ?? '10000000',
 };
 
 // ---- fixtures, written through the services on the same database the server will use ----
@@ -46,7 +51,7 @@ const { hotCard, claimTemplate, userTokens } = await db.transaction().execute(as
   const card = await coupons.service.createTemplate(trx, { name: '热点礼品卡', type: 'GIFT_CARD', params: { balance: '1000000.00' }, valid_days: 30 }, 'bench');
   const flash = await coupons.service.createTemplate(trx, { name: '秒杀券', type: 'CASH', params: { amount: '2.00' }, valid_days: 30, total_stock: 200_000 }, 'bench');
   const batch = await coupons.batches.request(trx, cash.template_id, 60_000, 'bench');
-  const hot = await coupons.service.claim(trx, card.template_id, operatorId, 'bench');
+  const hot = await coupons.claims.claim(trx, card.template_id, operatorId, 'bench');
   return { hotCard: hot.coupon_code, claimTemplate: flash.template_id, userTokens: [] as string[], batchId: batch.batch_id, cashTemplate: cash.template_id };
 });
 const relay = new OutboxRelay(db, platform.outbox, createLogger('silent'), 'bench-setup', { batchSize: 50 });
@@ -61,7 +66,7 @@ await built.close();
 
 // ---- the servers ----
 const bare = spawnTs('bench/support/bare-hello.ts', [], { PORT: '0' });
-const api = spawnTs('src/cli.ts', ['start', '--role', 'api'], { ...env, PORT: '0', HOST: '127.0.0.1' });
+const api = spawnTs('src/cli.ts', ['start', '--role', 'api'], { ...env, PORT: '0', HOST: '127.0.0.1' }, cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`] : []);
 const seed = spawnTs('bench/support/seed-design-server.ts', [], { ...env });
 try {
   const [bareUrl, apiUrl, seedUrl] = await Promise.all([bare.url, api.url, seed.url]);
@@ -89,38 +94,73 @@ try {
     };
   };
   const options = { connections, durationSeconds: seconds };
+  let t = 0;
+  const scenarios: { key: string; run: () => Promise<LoadResult> }[] = [
+    // Reference points for the coupon scenarios: the kernel's hooks alone, and a signed call that reads but writes nothing.
+    { key: 'healthz', run: () => load('GET /healthz (kernel hooks only)', { ...options, url: `${apiUrl}/healthz` }) },
+    {
+      key: 'validate',
+      run: () =>
+        load('validate (signed dry run, reads only)', {
+          ...options,
+          url: apiUrl,
+          setupRequest: signed('/api/v1/coupon/validate', (i) => ({ coupon_code: distinctCodes[i % distinctCodes.length], merchant_id: merchant.merchant_id, amount: '5.00', order_id: `v-${i}` })),
+        }),
+    },
+    {
+      key: 'distinct',
+      run: () =>
+        load('consume, distinct coupons', {
+          ...options,
+          url: apiUrl,
+          setupRequest: signed('/api/v1/coupon/consume', (i) => ({ coupon_code: distinctCodes[i % distinctCodes.length], merchant_id: merchant.merchant_id, amount: '5.00', order_id: `d-${i}` })),
+        }),
+    },
+    {
+      key: 'hot',
+      run: () =>
+        load('consume, one hot gift card (0.01 each)', {
+          ...options,
+          url: apiUrl,
+          setupRequest: signed('/api/v1/coupon/consume', (i) => ({ coupon_code: hotCard, merchant_id: merchant.merchant_id, amount: '0.01', order_id: `h-${i}` })),
+        }),
+    },
+    {
+      key: 'seed',
+      run: () => load("seed's design on one hot card (Redis lock + FOR UPDATE)", { ...options, url: `${seedUrl}/consume`, method: 'POST', body: '{"amount":"0.01"}', headers: { 'content-type': 'application/json' } }),
+    },
+    {
+      key: 'claim',
+      run: () =>
+        load('flash claim (stock 200,000)', {
+          ...options,
+          url: apiUrl,
+          setupRequest: (req) => ({
+            ...req,
+            method: 'POST',
+            path: '/api/v1/coupon/claim',
+            body: JSON.stringify({ template_id: claimTemplate }),
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${userTokens[t++ % userTokens.length]}` },
+          }),
+        }),
+    },
+  ];
   const rows: LoadResult[] = [];
   const baseline = await load('bare fastify GET /hello', { ...options, url: `${bareUrl}/hello` });
   rows.push(baseline);
-  rows.push(
-    await load('consume, distinct coupons', {
-      ...options,
-      url: apiUrl,
-      setupRequest: signed('/api/v1/coupon/consume', (i) => ({ coupon_code: distinctCodes[i % distinctCodes.length], merchant_id: merchant.merchant_id, amount: '5.00', order_id: `d-${i}` })),
-    }),
-  );
-  rows.push(
-    await load('consume, one hot gift card (0.01 each)', {
-      ...options,
-      url: apiUrl,
-      setupRequest: signed('/api/v1/coupon/consume', (i) => ({ coupon_code: hotCard, merchant_id: merchant.merchant_id, amount: '0.01', order_id: `h-${i}` })),
-    }),
-  );
-  rows.push(await load("seed's design on one hot card (Redis lock + FOR UPDATE)", { ...options, url: `${seedUrl}/consume`, method: 'POST', body: '{"amount":"0.01"}', headers: { 'content-type': 'application/json' } }));
-  let t = 0;
-  rows.push(
-    await load('flash claim (stock 200,000)', {
-      ...options,
-      url: apiUrl,
-      setupRequest: (req) => ({
-        ...req,
-        method: 'POST',
-        path: '/api/v1/coupon/claim',
-        body: JSON.stringify({ template_id: claimTemplate }),
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${userTokens[t++ % userTokens.length]}` },
-      }),
-    }),
-  );
+  const watched = { server: processes.pid(api.child.pid), postgres: processes.named('postgres'), redis: processes.named('redis-server'), loadgen: processes.self };
+  for (const scenario of scenarios) {
+    if (only && !only.includes(scenario.key)) continue;
+    const before = await groupCommitTotals(apiUrl);
+    const { result, cpu } = await measureCpu(watched, scenario.run);
+    rows.push({ ...result, cpu });
+    const after = await groupCommitTotals(apiUrl);
+    for (const [name, a] of after) {
+      const b = before.get(name) ?? { batches: 0, commands: 0, seconds: 0 };
+      const batches = a.batches - b.batches;
+      if (batches > 0) console.log(`  ${scenario.key}: ${name} ${batches} batches, ${((a.commands - b.commands) / batches).toFixed(1)} commands and ${(((a.seconds - b.seconds) / batches) * 1000).toFixed(1)} ms per batch`);
+    }
+  }
   printTable(rows, baseline);
 
 } finally {
@@ -138,4 +178,19 @@ try {
   const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: env.DATABASE_URL, max: 1 }) }) });
   await sql`DROP SCHEMA ${sql.id(env.DATABASE_SCHEMA)} CASCADE`.execute(admin);
   await admin.destroy();
+}
+
+/** Group-commit totals by committer, read from the server's /metrics (histogram sums and counts). */
+async function groupCommitTotals(baseUrl: string): Promise<Map<string, { batches: number; commands: number; seconds: number }>> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const totals = new Map<string, { batches: number; commands: number; seconds: number }>();
+  const entry = (name: string) => totals.get(name) ?? totals.set(name, { batches: 0, commands: 0, seconds: 0 }).get(name)!;
+  for (const match of text.matchAll(/^group_commit_batch_(size|seconds)_(sum|count)\{name="([^"]+)"\} (\S+)$/gm)) {
+    const [, metric, kind, name, value] = match;
+    const e = entry(name!);
+    if (metric === 'size' && kind === 'sum') e.commands = Number(value);
+    if (metric === 'size' && kind === 'count') e.batches = Number(value);
+    if (metric === 'seconds' && kind === 'sum') e.seconds = Number(value);
+  }
+  return totals;
 }

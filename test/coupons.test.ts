@@ -49,8 +49,8 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
     return (res.json.data as { coupon_code: string }).coupon_code;
   }
 
-  const consume = (body: Record<string, unknown>) =>
-    signedCall(server.base, merchant, 'POST', '/api/v1/coupon/consume', { merchant_id: merchant.merchant_id, order_id: randomUUID(), ...body });
+  const consume = (body: Record<string, unknown>, headers?: Record<string, string>) =>
+    signedCall(server.base, merchant, 'POST', '/api/v1/coupon/consume', { merchant_id: merchant.merchant_id, order_id: randomUUID(), ...body }, { headers });
 
   it('claims and redeems a threshold coupon; a second redemption gets 409 naming the state', async () => {
     const templateId = await template({ name: '满100减20', type: 'THRESHOLD', min_amount: '100.00', reduce_amount: '20.00' });
@@ -257,6 +257,76 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
       SELECT sum(r.amount_fen) AS s, count(*) AS n FROM coupon_redemptions r JOIN coupon_info c ON c.coupon_id = r.coupon_id WHERE c.code = ${code}
     `.execute(server.platform.database.db);
     expect(sum.rows[0]).toEqual({ s: '49800', n: '166' });
+  });
+
+  it('the same Idempotency-Key sent 50 times at once to consume: one redemption; replays return the first answer', async () => {
+    const code = await claim(await template({ name: '100元礼品卡', type: 'GIFT_CARD', balance: '100.00' }));
+    const key = randomUUID();
+    const body = { coupon_code: code, amount: '7.00', order_id: `idem-${key}` };
+    const once = () => consume(body, { 'idempotency-key': key });
+    const answers = await inParallel(Array.from({ length: 50 }, () => once), 50);
+    const succeeded = answers.filter((a) => a.status === 200);
+    expect(succeeded.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(succeeded.map((a) => a.text)).size).toBe(1);
+    expect(answers.filter((a) => a.status !== 200).every((a) => a.status === 409 && a.json.error === 'IDEMPOTENCY_KEY_IN_FLIGHT')).toBe(true);
+    const replay = await once();
+    expect(replay.status).toBe(200);
+    expect(replay.text).toBe(succeeded[0]!.text);
+    const view = await api(`/api/v1/coupon/${code}`, { headers: bearer(operator) });
+    expect(view.json.data).toMatchObject({ balance: '93.00' });
+    const rows = await sql<{ n: string }>`
+      SELECT count(*) AS n FROM coupon_redemptions r JOIN coupon_info c ON c.coupon_id = r.coupon_id WHERE c.code = ${code}
+    `.execute(server.platform.database.db);
+    expect(rows.rows[0]!.n).toBe('1');
+  });
+
+  it('consumes decided together stay independent: refusals fail alone, every good consume commits', async () => {
+    const cash = await template({ name: '立减2元', type: 'CASH', amount: '2.00' });
+    const card = await claim(await template({ name: '10元礼品卡', type: 'GIFT_CARD', balance: '10.00' }));
+    const codes = await Promise.all(Array.from({ length: 20 }, () => claim(cash)));
+    const spent = codes[0]!;
+    await consume({ coupon_code: spent, amount: '5.00' });
+    const calls = [
+      ...codes.slice(1).map((code) => ({ body: { coupon_code: code, amount: '5.00' }, expect: 200 })),
+      { body: { coupon_code: spent, amount: '5.00' }, expect: 409 }, // already used
+      { body: { coupon_code: 'ZZZZ-ZZZZ', amount: '5.00' }, expect: 404 },
+      // 13 payments of 1.00 on a 10.00 card: exactly 10 fit.
+      ...Array.from({ length: 13 }, () => ({ body: { coupon_code: card, amount: '1.00' }, expect: 0 })),
+    ];
+    const answers = await inParallel(calls.map((c) => () => consume(c.body)), calls.length);
+    calls.forEach((c, i) => {
+      if (c.expect) expect(answers[i]!.status, answers[i]!.text).toBe(c.expect);
+    });
+    const cardAnswers = answers.slice(-13);
+    expect(cardAnswers.filter((a) => a.status === 200)).toHaveLength(10);
+    expect(cardAnswers.filter((a) => a.status === 409).every((a) => a.json.error === 'COUPON_BALANCE_INSUFFICIENT' || a.json.error === 'COUPON_ALREADY_USED')).toBe(true);
+    const balances = cardAnswers.filter((a) => a.status === 200).map((a) => (a.json.data as { balance: string }).balance);
+    expect(new Set(balances).size).toBe(10); // each payment saw the balance the one before it left
+    const view = await api(`/api/v1/coupon/${card}`, { headers: bearer(operator) });
+    expect(view.json.data).toMatchObject({ balance: '0.00', status: 'USED' });
+  });
+
+  it("a user's concurrent claims count one at a time against the lifetime and daily limits", async () => {
+    const { token, userId } = await tokenFor();
+    const templateId = await template({ name: '每日限2张', type: 'CASH', amount: '1.00', per_user_limit: 5, per_user_daily_limit: 2 });
+    const answers = await inParallel(Array.from({ length: 12 }, () => () => api('/api/v1/coupon/claim', { body: { template_id: templateId }, headers: bearer(token) })), 12);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
+    expect(new Set(answers.filter((a) => a.status !== 200).map((a) => a.json.error))).toEqual(new Set(['COUPON_DAILY_LIMIT_REACHED']));
+    // The claims refused by the daily limit gave their lifetime count back.
+    const counters = await sql<{ day: string; claimed: number }>`
+      SELECT to_char(day, 'YYYY-MM-DD') AS day, claimed FROM coupon_user_claims WHERE template_id = ${templateId} AND user_id = ${userId} ORDER BY day
+    `.execute(server.platform.database.db);
+    expect(counters.rows.map((r) => r.claimed)).toEqual([2, 2]);
+  });
+
+  it('when the stock runs out, the refused claims give their per-user counts back', async () => {
+    const templateId = await template({ name: '限量3张', type: 'CASH', amount: '1.00', total_stock: 3, per_user_limit: 1 });
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => tokenFor()));
+    const answers = await inParallel(tokens.map(({ token }) => () => api('/api/v1/coupon/claim', { body: { template_id: templateId }, headers: bearer(token) })), 10);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(3);
+    expect(answers.filter((a) => a.status !== 200).every((a) => a.json.error === 'COUPON_OUT_OF_STOCK')).toBe(true);
+    const counted = await sql<{ n: string }>`SELECT coalesce(sum(claimed), 0) AS n FROM coupon_user_claims WHERE template_id = ${templateId}`.execute(server.platform.database.db);
+    expect(counted.rows[0]!.n).toBe('3');
   });
 
   it('users racing to claim limited stock with a per-user limit of 1: exactly the stock, nobody holds two', async () => {

@@ -7,6 +7,8 @@ export interface LoadResult {
   readonly p99Ms: number;
   readonly errors: number;
   readonly non2xx: number;
+  /** Percent of one core used by each process group during the run (see cpu.ts). */
+  readonly cpu?: Readonly<Record<string, number>>;
 }
 
 export interface LoadOptions {
@@ -42,10 +44,11 @@ export async function load(name: string, options: LoadOptions): Promise<LoadResu
 }
 
 export function printTable(rows: readonly LoadResult[], baseline?: LoadResult): void {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', baseline ? 'vs baseline' : ''];
+  const cpuGroups = [...new Set(rows.flatMap((r) => Object.keys(r.cpu ?? {})))];
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', baseline ? 'vs baseline' : '', ...cpuGroups.map((g) => `${g} CPU%`)];
   console.log(header.join('\t'));
   for (const r of rows) {
-    const ratio = baseline ? `${((r.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(0)}%` : '';
-    console.log([r.name, r.requestsPerSecond, r.p50Ms, r.p99Ms, r.errors, r.non2xx, ratio].join('\t'));
+    const ratio = baseline ? `${((r.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(1)}%` : '';
+    console.log([r.name, r.requestsPerSecond, r.p50Ms, r.p99Ms, r.errors, r.non2xx, ratio, ...cpuGroups.map((g) => r.cpu?.[g] ?? '')].join('\t'));
   }
 }

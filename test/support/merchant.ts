@@ -15,7 +15,7 @@ export function signedCall(
   method: string,
   pathWithQuery: string,
   body: unknown,
-  overrides: { timestamp?: string; nonce?: string; signature?: string; rawBody?: string } = {},
+  overrides: { timestamp?: string; nonce?: string; signature?: string; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<HttpResult> {
   const rawBody = overrides.rawBody ?? (body === undefined ? '' : JSON.stringify(body));
   const timestamp = overrides.timestamp ?? String(Math.floor(Date.now() / 1000));
@@ -30,6 +30,7 @@ export function signedCall(
       'x-timestamp': timestamp,
       'x-nonce': nonce,
       'x-signature': signature,
+      ...overrides.headers,
     },
   });
 }

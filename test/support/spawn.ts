@@ -13,8 +13,8 @@ export interface Spawned {
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Runs a TypeScript entry (the CLI or a fixture) in a child process through tsx, as `npm start` does. */
-export function spawnTs(entry: string, args: readonly string[], env: Record<string, string | undefined>): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], {
+export function spawnTs(entry: string, args: readonly string[], env: Record<string, string | undefined>, nodeArgs: readonly string[] = []): Spawned {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,8 @@ import { perPlatform } from '../../app/per-platform.js';
 import type { Subscriber } from '../../platform/outbox/outbox.js';
 import { CouponBatches } from './batches.js';
 import { CouponLocks } from './locks.js';
+import { Claims } from './claims.js';
+import { Redemptions } from './redemptions.js';
 import { CouponRepo } from './repo.js';
 import { couponRoutes } from './routes.js';
 import { CouponService } from './service.js';
@@ -11,16 +13,21 @@ export interface Coupons {
   readonly service: CouponService;
   readonly batches: CouponBatches;
   readonly locks: CouponLocks;
+  readonly redemptions: Redemptions;
+  readonly claims: Claims;
 }
 
 export const couponsOf = perPlatform((platform): Coupons => {
-  const { database, outbox, ids, clock } = platform;
+  const { database, outbox, ids, clock, metrics } = platform;
   const repo = new CouponRepo();
   const service = new CouponService(database.db, repo, outbox, ids, clock);
+  const redemptions = new Redemptions(database.db, repo, outbox, ids, clock, metrics.groupCommit);
   return {
+    redemptions,
+    claims: new Claims(database.db, repo, outbox, ids, clock, metrics.groupCommit),
     service,
     batches: new CouponBatches(database.db, outbox, ids),
-    locks: new CouponLocks(database.db, repo, service, outbox, ids, clock),
+    locks: new CouponLocks(database.db, repo, redemptions, outbox, ids, clock),
   };
 });
 

@@ -9,7 +9,7 @@ import type { Outbox } from '../../platform/outbox/outbox.js';
 import { businessDate, type Clock } from '../../platform/time/clock.js';
 import { transactionId } from './domain/transaction-id.js';
 import type { CouponRepo } from './repo.js';
-import type { CouponService } from './service.js';
+import type { Redemptions } from './redemptions.js';
 
 export const DEFAULT_LOCK_TTL_SECONDS = 15 * 60;
 
@@ -31,7 +31,7 @@ export class CouponLocks {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly repo: CouponRepo,
-    private readonly coupons: CouponService,
+    private readonly redemptions: Redemptions,
     private readonly outbox: Outbox,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
@@ -39,7 +39,7 @@ export class CouponLocks {
 
   async lock(trx: Transaction<Database>, input: LockInput, actor: Actor, requestId: string) {
     // The same checks and pricing as a consume of this one code.
-    const quote = await this.coupons.validate(
+    const quote = await this.redemptions.quote(
       { codes: [input.code], merchantId: input.merchantId, amount: input.amount, orderId: input.orderId, allowPartial: false },
       actor,
       trx,

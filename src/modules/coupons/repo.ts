@@ -34,17 +34,6 @@ export interface CouponRow {
   readonly notYetValid: boolean;
 }
 
-export interface NewCoupon {
-  readonly couponId: string;
-  readonly code: string;
-  readonly templateId: string;
-  readonly userId: string | null;
-  readonly status: 'UNACTIVATED' | 'ACTIVATED';
-  readonly balanceFen: bigint;
-  readonly validFrom: Date | null;
-  readonly validUntil: Date | null;
-}
-
 export interface CouponEvent {
   readonly id: string;
   readonly couponId: string;
@@ -56,6 +45,40 @@ export interface CouponEvent {
   readonly reason?: string;
   readonly requestId?: string;
 }
+
+export interface RedemptionRow {
+  readonly coupon_id: string;
+  readonly code: string;
+  readonly status: string;
+  readonly balance_fen: string;
+  readonly held_fen: string;
+  readonly expired: boolean;
+  readonly not_yet_valid: boolean;
+  readonly held_by_lock: boolean;
+  readonly type: string;
+  readonly params: unknown;
+  readonly stackable: boolean;
+  readonly merchant_ids: string[] | null;
+}
+
+export interface RedemptionWrites {
+  readonly coupons: readonly { couponId: string; balanceFen: bigint; status: string }[];
+  readonly events: readonly CouponEvent[];
+  readonly redemptions: readonly NewRedemption[];
+}
+
+export interface NewRedemption {
+  readonly redemptionId: string;
+  readonly transactionId: string;
+  readonly couponId: string;
+  readonly merchantId: string;
+  readonly orderId: string;
+  readonly orderAmountFen: bigint;
+  readonly amountFen: bigint;
+}
+
+/** The day under which lifetime per-user claim counts are kept (daily counts use the business date). */
+const LIFETIME_DAY = '0001-01-01';
 
 /** The only code with SQL for the coupon tables. Every change of a coupon is one guarded statement. */
 export class CouponRepo {
@@ -87,30 +110,12 @@ export class CouponRepo {
   }
 
   /**
-   * Takes one unit of stock: the single statement that makes overselling impossible (the row's update is the
-   * serialisation point; `issued_count < total_stock` is re-checked on the latest version). Undefined when the
-   * template is out of stock, inactive or outside its issuing period.
-   */
-  async takeStock(db: Db, templateId: string): Promise<TemplateRow | undefined> {
-    const row = await db
-      .updateTable('coupon_templates')
-      .set({ issued_count: sql<number>`issued_count + 1` })
-      .where('template_id', '=', templateId)
-      .where('status', '=', 'active')
-      .where((eb) => eb.or([eb('total_stock', 'is', null), eb('issued_count', '<', eb.ref('total_stock'))]))
-      .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', sql<Date>`now()`)]))
-      .returningAll()
-      .executeTakeFirst();
-    return row && toTemplate(row);
-  }
-
-  /**
    * Counts a claim against a per-user limit: a guarded upsert on (template, user, day), so two concurrent claims
    * by one user can't both pass the last free slot. `day` is a business date for daily limits, or null for the
    * lifetime counter. Returns false when the limit is reached.
    */
   async countClaim(db: Db, templateId: string, userId: string, day: string | null, limit: number): Promise<boolean> {
-    const key = day ?? '0001-01-01'; // the lifetime counter's row
+    const key = day ?? LIFETIME_DAY;
     const result = await sql`
       INSERT INTO coupon_user_claims (template_id, user_id, day, claimed) VALUES (${templateId}, ${userId}, ${key}, 1)
       ON CONFLICT (template_id, user_id, day) DO UPDATE SET claimed = coupon_user_claims.claimed + 1
@@ -119,26 +124,68 @@ export class CouponRepo {
     return Number(result.numAffectedRows ?? 0n) === 1;
   }
 
-  /** Inserts a coupon; false when its (random) code is already taken, so the caller can draw another. */
-  async insertCoupon(db: Db, c: NewCoupon): Promise<boolean> {
-    const result = await db
-      .insertInto('coupon_info')
-      .values({
-        coupon_id: c.couponId,
-        code: c.code,
-        template_id: c.templateId,
-        user_id: c.userId,
-        status: c.status,
-        balance_fen: c.balanceFen,
-        initial_balance_fen: c.balanceFen,
-        valid_from: c.validFrom,
-        valid_until: c.validUntil,
-        activated_at: c.status === 'ACTIVATED' ? sql<Date>`now()` : null,
-        updated_at: sql<Date>`now()`,
-      })
-      .onConflict((oc) => oc.column('code').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  /**
+   * `countClaim` for a batch of distinct users: returns those still under the limit, whose counters went up.
+   * Rows are taken in user order, so two batches never wait on each other in a cycle.
+   */
+  async countClaims(db: Db, templateId: string, userIds: readonly string[], day: string | null, limit: number): Promise<Set<string>> {
+    const result = await sql<{ user_id: string }>`
+      INSERT INTO coupon_user_claims (template_id, user_id, day, claimed)
+      SELECT ${templateId}::bigint, u, ${day ?? LIFETIME_DAY}::date, 1 FROM unnest(${[...userIds]}::bigint[]) AS u ORDER BY u
+      ON CONFLICT (template_id, user_id, day) DO UPDATE SET claimed = coupon_user_claims.claimed + 1
+        WHERE coupon_user_claims.claimed < ${limit}
+      RETURNING user_id::text
+    `.execute(db);
+    return new Set(result.rows.map((r) => r.user_id));
+  }
+
+  /** Takes back one counted claim of each user (their claim could not be served after all). */
+  async uncountClaims(db: Db, templateId: string, userIds: readonly string[], day: string | null): Promise<void> {
+    if (userIds.length === 0) return;
+    await sql`
+      WITH gone AS (
+        DELETE FROM coupon_user_claims
+        WHERE template_id = ${templateId} AND day = ${day ?? LIFETIME_DAY} AND user_id = ANY(${[...userIds]}::bigint[]) AND claimed = 1
+      )
+      UPDATE coupon_user_claims SET claimed = claimed - 1
+      WHERE template_id = ${templateId} AND day = ${day ?? LIFETIME_DAY} AND user_id = ANY(${[...userIds]}::bigint[]) AND claimed > 1
+    `.execute(db);
+  }
+
+  /**
+   * Takes up to `wanted` units of stock in one guarded update of the template row and returns how many it got:
+   * fewer when the stock runs out, 0 when the template is out of stock, inactive or past its issuing period.
+   */
+  async takeStockUpTo(db: Db, templateId: string, wanted: number): Promise<number> {
+    const result = await sql<{ granted: number }>`
+      UPDATE coupon_templates t SET issued_count = t.issued_count + g.granted
+      FROM (SELECT template_id, CASE WHEN total_stock IS NULL THEN ${wanted}::int ELSE LEAST(${wanted}::int, total_stock - issued_count) END AS granted
+            FROM coupon_templates WHERE template_id = ${templateId} FOR UPDATE) g
+      WHERE t.template_id = g.template_id AND g.granted > 0 AND t.status = 'active'
+        AND (t.valid_until IS NULL OR t.valid_until > now())
+      RETURNING g.granted
+    `.execute(db);
+    return result.rows[0]?.granted ?? 0;
+  }
+
+  /** Inserts claimed coupons; returns the ids inserted (a coupon whose random code was taken is left out). */
+  async insertClaimedCoupons(db: Db, templateId: string, balanceFen: bigint, validFrom: Date | null, validUntil: Date | null, coupons: readonly { couponId: string; code: string; userId: string }[]): Promise<Set<string>> {
+    const result = await sql<{ coupon_id: string }>`
+      INSERT INTO coupon_info (coupon_id, code, template_id, user_id, status, balance_fen, initial_balance_fen, valid_from, valid_until, activated_at, updated_at)
+      SELECT id, code, ${templateId}::bigint, u, 'ACTIVATED', ${balanceFen}::bigint, ${balanceFen}::bigint, ${validFrom}::timestamptz, ${validUntil}::timestamptz, now(), now()
+      FROM unnest(${coupons.map((c) => c.couponId)}::bigint[], ${coupons.map((c) => c.code)}::text[], ${coupons.map((c) => c.userId)}::bigint[]) AS v(id, code, u)
+      ON CONFLICT (code) DO NOTHING
+      RETURNING coupon_id::text
+    `.execute(db);
+    return new Set(result.rows.map((r) => r.coupon_id));
+  }
+
+  async insertEvents(db: Db, events: readonly CouponEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await sql`
+      INSERT INTO coupon_events (id, coupon_id, action, from_status, to_status, amount_fen, actor, reason, request_id)
+      ${eventRows(events)}
+    `.execute(db);
   }
 
   async findCouponByCode(db: Db, code: string): Promise<CouponRow | undefined> {
@@ -168,55 +215,52 @@ export class CouponRepo {
   }
 
   /**
-   * `redeem`, plus the coupon's event row and the redemption row, in one statement (one round trip under the
-   * row lock). The redemption row is written only when money moved.
+   * The coupons behind `codes` with their templates' terms, for a redemption decision. `lock` takes their row
+   * locks in coupon_id order, so batches that share coupons queue instead of deadlocking; the rows read are then
+   * the latest versions, and nothing can change them before the batch commits.
    */
-  async redeemAndRecord(
-    db: Db,
-    r: {
-      couponId: string;
-      amountFen: bigint;
-      singleUse: boolean;
-      eventId: string;
-      redemptionId: string;
-      transactionId: string;
-      merchantId: string;
-      orderId: string;
-      orderAmountFen: bigint;
-      actor: string;
-      requestId: string;
-    },
-  ): Promise<{ balanceFen: bigint; status: string } | undefined> {
-    const result = await sql<{ balance_fen: string; status: string }>`
-      WITH spent AS (
-        UPDATE coupon_info SET ${spendAssignments(r.amountFen, r.singleUse)}
-        WHERE coupon_id = ${r.couponId} AND ${spendableGuard(r.amountFen, r.singleUse)}
-        RETURNING coupon_id, balance_fen, status
-      ), event AS (
-        INSERT INTO coupon_events (id, coupon_id, action, from_status, to_status, amount_fen, actor, reason, request_id)
-        SELECT ${r.eventId}, coupon_id, CASE WHEN NOT ${r.singleUse} AND status = 'USED' THEN 'exhaust' ELSE 'consume' END,
-               'ACTIVATED', status, ${r.amountFen}, ${r.actor}, ${`order ${r.orderId}`}, ${r.requestId}
-        FROM spent
-      ), redemption AS (
-        INSERT INTO coupon_redemptions (redemption_id, transaction_id, coupon_id, merchant_id, order_id, order_amount_fen, amount_fen)
-        SELECT ${r.redemptionId}, ${r.transactionId}, coupon_id, ${r.merchantId}, ${r.orderId}, ${r.orderAmountFen}, ${r.amountFen}
-        FROM spent WHERE ${r.amountFen} > 0
-      )
-      SELECT balance_fen, status FROM spent
+  async loadForRedemption(db: Db, codes: readonly string[], lock: boolean): Promise<RedemptionRow[]> {
+    const result = await sql<RedemptionRow>`
+      SELECT c.coupon_id::text AS coupon_id, c.code, c.status, c.balance_fen::text AS balance_fen, c.held_fen::text AS held_fen,
+             (c.valid_until IS NOT NULL AND c.valid_until <= now()) AS expired,
+             (c.valid_from IS NOT NULL AND c.valid_from > now()) AS not_yet_valid,
+             EXISTS (SELECT 1 FROM coupon_locks l
+                     WHERE l.coupon_id = c.coupon_id AND l.status = 'held' AND NOT l.gift_card AND l.expires_at > now()) AS held_by_lock,
+             t.type, t.params, t.stackable, t.merchant_ids
+      FROM coupon_info c JOIN coupon_templates t ON t.template_id = c.template_id
+      WHERE c.code = ANY(${[...codes]}::text[])
+      ORDER BY c.coupon_id
+      ${lock ? sql`FOR UPDATE OF c` : sql``}
     `.execute(db);
-    const row = result.rows[0];
-    return row && { balanceFen: BigInt(row.balance_fen), status: row.status };
+    return result.rows;
   }
 
-  async hasLiveLock(db: Db, couponId: string): Promise<boolean> {
-    const row = await db
-      .selectFrom('coupon_locks')
-      .select('lock_id')
-      .where('coupon_id', '=', couponId)
-      .where('status', '=', 'held')
-      .where('expires_at', '>', sql<Date>`now()`)
-      .executeTakeFirst();
-    return Boolean(row);
+  /**
+   * Writes a decided batch of redemptions in one statement: each coupon's final state, one event per spend and
+   * one redemption row per spend that moved money. Only rows locked by `loadForRedemption` are updated.
+   */
+  async writeRedemptions(db: Db, w: RedemptionWrites): Promise<void> {
+    const r = w.redemptions;
+    const result = await sql<{ updated: string }>`
+      WITH spent AS (
+        UPDATE coupon_info c SET balance_fen = v.balance, status = v.status, updated_at = now()
+        FROM unnest(${w.coupons.map((c) => c.couponId)}::bigint[], ${w.coupons.map((c) => c.balanceFen.toString())}::bigint[],
+                    ${w.coupons.map((c) => c.status)}::text[]) AS v(id, balance, status)
+        WHERE c.coupon_id = v.id
+        RETURNING 1
+      ), events AS (
+        INSERT INTO coupon_events (id, coupon_id, action, from_status, to_status, amount_fen, actor, reason, request_id)
+        ${eventRows(w.events)}
+      ), redemptions AS (
+        INSERT INTO coupon_redemptions (redemption_id, transaction_id, coupon_id, merchant_id, order_id, order_amount_fen, amount_fen)
+        SELECT * FROM unnest(${r.map((x) => x.redemptionId)}::bigint[], ${r.map((x) => x.transactionId)}::text[], ${r.map((x) => x.couponId)}::bigint[],
+                             ${r.map((x) => x.merchantId)}::text[], ${r.map((x) => x.orderId)}::text[],
+                             ${r.map((x) => x.orderAmountFen.toString())}::bigint[], ${r.map((x) => x.amountFen.toString())}::bigint[])
+      )
+      SELECT count(*)::text AS updated FROM spent
+    `.execute(db);
+    const updated = Number(result.rows[0]?.updated ?? 0);
+    if (updated !== w.coupons.length) throw new Error(`redemption batch updated ${updated} of ${w.coupons.length} coupons`);
   }
 
   /** Moves a coupon from one status to another only if it is still in `from` (freeze, unfreeze, refund…). */
@@ -312,10 +356,7 @@ export class CouponRepo {
       .execute();
   }
 
-  async insertRedemption(
-    db: Db,
-    r: { redemptionId: string; transactionId: string; couponId: string; merchantId: string; orderId: string; orderAmountFen: bigint; amountFen: bigint },
-  ): Promise<void> {
+  async insertRedemption(db: Db, r: NewRedemption): Promise<void> {
     await db
       .insertInto('coupon_redemptions')
       .values({
@@ -408,4 +449,13 @@ function spendableGuard(amountFen: bigint, singleUse: boolean) {
     AND NOT (${singleUse} AND EXISTS (
       SELECT 1 FROM coupon_locks l
       WHERE l.coupon_id = coupon_info.coupon_id AND l.status = 'held' AND NOT l.gift_card AND l.expires_at > now()))`;
+}
+
+/** Event rows as `SELECT … FROM unnest(…)`, for inserting many in one statement. */
+function eventRows(e: readonly CouponEvent[]) {
+  return sql`
+    SELECT * FROM unnest(${e.map((x) => x.id)}::bigint[], ${e.map((x) => x.couponId)}::bigint[], ${e.map((x) => x.action)}::text[],
+                         ${e.map((x) => x.fromStatus)}::text[], ${e.map((x) => x.toStatus)}::text[],
+                         ${e.map((x) => x.amountFen?.toString() ?? null)}::bigint[], ${e.map((x) => x.actor)}::text[],
+                         ${e.map((x) => x.reason ?? null)}::text[], ${e.map((x) => x.requestId ?? null)}::text[])`;
 }

@@ -5,6 +5,8 @@ import { moneySchema } from '../../platform/money/money.js';
 import { COUPON_TYPES } from './domain/coupon-types.js';
 import type { Coupons } from './index.js';
 import type { TemplateInput } from './service.js';
+import type { ClaimResult } from './claims.js';
+import type { RedemptionResult } from './redemptions.js';
 
 const bearer = [{ bearer: [] }];
 
@@ -48,7 +50,7 @@ const COMMON_TEMPLATE_FIELDS = new Set([
   'total_stock', 'per_user_limit', 'per_user_daily_limit', 'budget',
 ]);
 
-export async function couponRoutes(app: FastifyInstance, { service: coupons, batches, locks }: Coupons): Promise<void> {
+export async function couponRoutes(app: FastifyInstance, { service: coupons, batches, locks, redemptions, claims }: Coupons): Promise<void> {
   app.post<{ Body: Omit<TemplateInput, 'params'> & { params?: Record<string, unknown> } & Record<string, unknown> }>(
     '/api/v1/coupon/templates',
     {
@@ -152,7 +154,8 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
         body: { type: 'object', required: ['template_id'], additionalProperties: false, properties: { template_id: { type: 'string', pattern: '^\\d{1,20}$' } } },
       },
     },
-    async (request, reply) => reply.transact(async (trx) => ok(await coupons.claim(trx, request.body.template_id, request.actor!.id, request.id))),
+    async (request, reply) =>
+      reply.transactIn(claims.committer, { templateId: request.body.template_id, userId: request.actor!.id, requestId: request.id }, (result: ClaimResult) => ok(result)),
   );
 
   app.post<{ Body: RedemptionBody }>(
@@ -184,12 +187,12 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
         },
       },
     },
-    async (request, reply) =>
-      reply.transact(async (trx) => {
-        const b = request.body;
-        if (b.lock_id) return ok(await locks.confirm(trx, b.lock_id, b.merchant_id, b.amount, request.actor!, request.id));
-        return ok(await coupons.consume(trx, redemptionInput(b), request.actor!, request.id));
-      }),
+    async (request, reply) => {
+      const b = request.body;
+      if (b.lock_id) return reply.transact(async (trx) => ok(await locks.confirm(trx, b.lock_id!, b.merchant_id, b.amount, request.actor!, request.id)));
+      const command = redemptions.prepare(redemptionInput(b), request.actor!, request.id);
+      return reply.transactIn(redemptions.committer, command, (result: RedemptionResult) => ok(result));
+    },
   );
 
   app.post<{ Body: { coupon_code: string; merchant_id: string; amount: string | number; order_id: string; ttl_seconds?: number } }>(
@@ -246,7 +249,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
         body: redemptionBody,
       },
     },
-    async (request) => ok(await coupons.validate(redemptionInput(request.body), request.actor!)),
+    async (request) => ok(await redemptions.quote(redemptionInput(request.body), request.actor!)),
   );
 
   for (const frozen of [true, false]) {

@@ -1,20 +1,16 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { AppError } from '../../platform/errors/app-error.js';
-
 import type { Actor } from '../../platform/http/actor.js';
 import type { IdGenerator } from '../../platform/ids/snowflake.js';
 import { formatMoney } from '../../platform/money/money.js';
 import { parseAmountField } from './amount.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
-import { businessDate, type Clock } from '../../platform/time/clock.js';
-import { generateCouponCode, normalizeCouponCode } from './domain/coupon-code.js';
-import { faceValue } from './domain/face-value.js';
+import type { Clock } from '../../platform/time/clock.js';
+import { normalizeCouponCode } from './domain/coupon-code.js';
 import { couponType, CouponTypeError, deserializeParams, isCouponTypeCode, serializeParams, type TypedParams } from './domain/coupon-types.js';
-import { priceOrder, type PricedCoupon } from './domain/pricing.js';
 import { nextStatus, type CouponStatus } from './domain/state-machine.js';
-import { transactionId } from './domain/transaction-id.js';
-import type { CouponRepo, CouponRow, TemplateRow } from './repo.js';
+import type { CouponRepo, CouponRow } from './repo.js';
 
 export interface TemplateInput {
   readonly name: string;
@@ -29,14 +25,6 @@ export interface TemplateInput {
   readonly per_user_limit?: number;
   readonly per_user_daily_limit?: number;
   readonly budget?: string | number;
-}
-
-export interface ConsumeInput {
-  readonly codes: readonly string[];
-  readonly merchantId: string;
-  readonly amount: string | number;
-  readonly orderId: string;
-  readonly allowPartial: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -82,142 +70,6 @@ export class CouponService {
       createdBy,
     });
     return { template_id: templateId, type: input.type, params: serializeParams(typed) };
-  }
-
-  /** A consumer takes one coupon from a template's stock, straight to ACTIVATED. */
-  async claim(trx: Transaction<Database>, templateId: string, userId: string, requestId: string) {
-    // Everything that doesn't touch the template row first; the stock is taken last, so the hot row stays locked
-    // only for its own update and the commit (throughput ≈ 1 / lock hold time on a hot row).
-    const template = await this.repo.findTemplate(trx, templateId);
-    if (!template) throw new AppError('COUPON_TEMPLATE_NOT_FOUND');
-    if (template.perUserLimit && !(await this.repo.countClaim(trx, templateId, userId, null, template.perUserLimit))) {
-      throw new AppError('COUPON_LIMIT_REACHED');
-    }
-    const today = businessDate(this.clock.now());
-    if (template.perUserDailyLimit && !(await this.repo.countClaim(trx, templateId, userId, today, template.perUserDailyLimit))) {
-      throw new AppError('COUPON_DAILY_LIMIT_REACHED');
-    }
-    const typed = deserializeParams(template.type, template.params);
-    const couponId = this.ids.next();
-    const validUntil = template.validDays ? new Date(this.clock.now().getTime() + template.validDays * DAY_MS) : template.validUntil;
-    const code = await this.insertWithFreshCode(trx, {
-      couponId,
-      templateId,
-      userId,
-      status: 'ACTIVATED',
-      balanceFen: faceValue(typed),
-      validFrom: template.validFrom,
-      validUntil,
-    });
-    await this.repo.insertEvent(trx, { id: this.ids.next(), couponId, action: 'claim', fromStatus: null, toStatus: 'ACTIVATED', actor: `user:${userId}`, requestId });
-    await this.outbox.publish(trx, { topic: 'coupon.claimed', aggregateId: couponId, payload: { coupon_id: couponId, template_id: templateId, user_id: userId }, requestId });
-    // The guarded stock update decides; if it refuses, the whole transaction (coupon, event, counters) rolls back.
-    if (!(await this.repo.takeStock(trx, templateId))) throw await this.whyNoStock(trx, templateId);
-    return {
-      coupon_id: couponId,
-      coupon_code: code,
-      template_id: templateId,
-      status: 'ACTIVATED',
-      balance: formatMoney(faceValue(typed)),
-      valid_until: validUntil?.toISOString() ?? null,
-    };
-  }
-
-  /** The dry run behind POST /coupon/validate: the same checks and pricing as consume, and no effects. */
-  async validate(input: ConsumeInput, actor: Actor, db: Kysely<Database> = this.db) {
-    const { pricing } = await this.quote(db, input, actor);
-    return {
-      discount: formatMoney(pricing.discountFen),
-      payable: formatMoney(pricing.payableFen),
-      lines: pricing.lines.map((l) => ({
-        coupon_code: l.code,
-        type: l.type,
-        amount: formatMoney(l.amountFen),
-        balance_after: l.balanceAfterFen === undefined ? null : formatMoney(l.balanceAfterFen),
-      })),
-    };
-  }
-
-  /** Loads every code, checks state, dates and merchant scope, and prices the order; changes nothing. */
-  private async quote(db: Kysely<Database>, input: ConsumeInput, actor: Actor) {
-    if (!actor.merchantIds?.includes(input.merchantId)) throw new AppError('FORBIDDEN');
-    const amountFen = parseAmountField('amount', input.amount, { allowZero: false });
-    const priced: PricedCoupon[] = [];
-    const loaded = new Map<string, { coupon: CouponRow; template: TemplateRow; typed: TypedParams }>();
-    for (const raw of input.codes) {
-      const code = normalizeCouponCode(raw);
-      if (!code) throw new AppError('COUPON_CODE_INVALID', { coupon_code: raw });
-      const coupon = await this.repo.findCouponByCode(db, code);
-      if (!coupon) throw new AppError('COUPON_NOT_FOUND', { coupon_code: code });
-      const template = (await this.repo.findTemplate(db, coupon.templateId))!;
-      const typed = deserializeParams(template.type, template.params);
-      refuseUnlessSpendable(coupon, typed);
-      if (template.merchantIds && !template.merchantIds.includes(input.merchantId)) {
-        throw new AppError('COUPON_MERCHANT_NOT_ALLOWED', { coupon_code: code });
-      }
-      loaded.set(coupon.couponId, { coupon, template, typed });
-      priced.push({ ...typed, couponId: coupon.couponId, code, balanceFen: coupon.balanceFen, stackable: template.stackable } as PricedCoupon);
-    }
-    const pricing = priceOrder(amountFen, priced, { allowPartial: input.allowPartial });
-    if (!pricing.ok) throw new AppError(pricing.code, { coupon_code: pricing.couponCode });
-    return { amountFen, pricing, loaded };
-  }
-
-  /**
-   * Redemption at the till: checks every code (state, validity, merchant scope), prices the order, then spends
-   * each coupon with one guarded update. If any guard fails (a concurrent consume won), the whole transaction
-   * rolls back and the till gets 409: nothing is half-spent.
-   */
-  async consume(trx: Transaction<Database>, input: ConsumeInput, actor: Actor, requestId: string) {
-    const { amountFen, pricing, loaded } = await this.quote(trx, input, actor);
-    const txId = transactionId(businessDate(this.clock.now()), this.ids.next());
-    const spendLines = pricing.lines.filter((line) => line.amountFen > 0n || loaded.get(line.couponId)!.typed.type !== 'GIFT_CARD');
-    // The event goes out first: if a guard below refuses, the rollback takes it back with everything else.
-    await this.outbox.publish(trx, {
-      topic: 'coupon.consumed',
-      aggregateId: txId,
-      payload: {
-        transaction_id: txId,
-        merchant_id: input.merchantId,
-        order_id: input.orderId,
-        order_amount: formatMoney(amountFen),
-        lines: spendLines.map((l) => ({ coupon_id: l.couponId, coupon_code: l.code, type: l.type, amount: formatMoney(l.amountFen) })),
-      },
-      requestId,
-    });
-    const lines = [];
-    for (const line of spendLines) {
-      const { coupon, typed } = loaded.get(line.couponId)!;
-      const singleUse = typed.type !== 'GIFT_CARD';
-      // One statement spends the coupon and writes its event and redemption rows: the coupon's row is locked from
-      // here to the commit, with no further round trips in between.
-      const spent = await this.repo.redeemAndRecord(trx, {
-        couponId: coupon.couponId,
-        amountFen: line.amountFen,
-        singleUse,
-        eventId: this.ids.next(),
-        redemptionId: this.ids.next(),
-        transactionId: txId,
-        merchantId: input.merchantId,
-        orderId: input.orderId,
-        orderAmountFen: amountFen,
-        actor: `${actor.kind}:${actor.id}`,
-        requestId,
-      });
-      if (!spent) {
-        const locked = singleUse && (await this.repo.hasLiveLock(trx, coupon.couponId));
-        throw new AppError(locked ? 'COUPON_LOCKED' : 'COUPON_CONFLICT', { coupon_code: line.code });
-      }
-      lines.push({ coupon_code: line.code, type: typed.type, amount: formatMoney(line.amountFen), balance: formatMoney(spent.balanceFen), status: spent.status });
-    }
-    const giftCards = lines.filter((l) => l.type === 'GIFT_CARD');
-    return {
-      transaction_id: txId,
-      discount: formatMoney(pricing.discountFen),
-      payable: formatMoney(pricing.payableFen),
-      balance: giftCards.length === 1 ? giftCards[0]!.balance : null,
-      lines,
-    };
   }
 
   /** A consumer binds an issued (UNACTIVATED) code to their account; per-user limits apply as for claims. */
@@ -345,33 +197,7 @@ export class CouponService {
       type: r.type,
     }));
   }
-
-  private async whyNoStock(db: Kysely<Database>, templateId: string): Promise<AppError> {
-    const template = await this.repo.findTemplate(db, templateId);
-    if (!template) return new AppError('COUPON_TEMPLATE_NOT_FOUND');
-    if (template.status !== 'active' || (template.validUntil && template.validUntil <= this.clock.now())) return new AppError('COUPON_TEMPLATE_INACTIVE');
-    return new AppError('COUPON_OUT_OF_STOCK');
-  }
-
-  /** Codes are random; on the rare collision (unique index) draw again rather than fail the claim. */
-  private async insertWithFreshCode(trx: Transaction<Database>, coupon: Omit<Parameters<CouponRepo['insertCoupon']>[1], 'code'>): Promise<string> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const code = generateCouponCode();
-      if (await this.repo.insertCoupon(trx, { ...coupon, code })) return code;
-    }
-    throw new Error('could not draw an unused coupon code in 5 attempts');
-  }
 }
-
-/** The state machine decides whether a coupon in its current state may be spent; dates are checked here. */
-function refuseUnlessSpendable(coupon: CouponRow, typed: TypedParams): void {
-  const giftCard = typed.type === 'GIFT_CARD';
-  const check = nextStatus(coupon.status as CouponStatus, 'consume', giftCard ? { giftCard, balanceAfterFen: 1n } : { giftCard });
-  if (!check.ok) throw new AppError(check.code, { coupon_code: coupon.code });
-  if (coupon.expired) throw new AppError('COUPON_EXPIRED', { coupon_code: coupon.code });
-  if (coupon.notYetValid) throw new AppError('COUPON_NOT_YET_VALID', { coupon_code: coupon.code });
-}
-
 
 function parseInstant(field: string, value: string): Date {
   const at = new Date(value);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GroupCommit, ReceiptRow } from '../db/group-commit.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { canonicalJson } from './canonical-json.js';
@@ -29,6 +30,12 @@ declare module 'fastify' {
      * Returns the serialised body for the handler to return.
      */
     transact(effect: (trx: Transaction<Database>) => Promise<unknown>): Promise<string>;
+    /**
+     * `transact` by group commit: the command joins a batch decided and committed together with others; its
+     * stored answer (if the request has an Idempotency-Key) commits in that same transaction. `present` turns the
+     * command's result into the response body.
+     */
+    transactIn<C, R>(committer: GroupCommit<C, R>, command: C, present: (value: R) => unknown): Promise<string>;
   }
 }
 
@@ -67,6 +74,24 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
     });
     this.type('application/json; charset=utf-8');
     return body;
+  });
+
+  app.decorateReply('transactIn', async function transactIn<C, R>(this: FastifyReply, committer: GroupCommit<C, R>, command: C, present: (value: R) => unknown) {
+    const claim = this.request.idempotencyClaim;
+    const status = this.statusCode;
+    let body: string | undefined;
+    const receipt = claim
+      ? {
+          record: (value: R): ReceiptRow => {
+            body = String(this.serialize(present(value)));
+            return { scope: claim.scope, key: claim.key, status, body };
+          },
+        }
+      : undefined;
+    const value = await committer.submit(command, receipt);
+    if (claim) claim.storedInTransaction = true;
+    this.type('application/json; charset=utf-8');
+    return body ?? String(this.serialize(present(value)));
   });
 
   app.addHook('preHandler', async (request, reply) => {
@@ -156,6 +181,17 @@ async function storeResponse(
     .where('scope', '=', claim.scope)
     .where('key', '=', claim.key)
     .execute();
+}
+
+/** The answers of a group-committed batch, stored in its transaction (GroupCommit's storeReceipts). */
+export async function storeIdempotentResponses(trx: Transaction<Database>, rows: readonly ReceiptRow[]): Promise<void> {
+  await sql`
+    UPDATE idempotency_keys k
+    SET status = 'completed', response_status = r.status, response_body = r.body, completed_at = now()
+    FROM unnest(${rows.map((r) => r.scope)}::text[], ${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.status)}::int[],
+                ${rows.map((r) => r.body)}::text[]) AS r(scope, key, status, body)
+    WHERE k.scope = r.scope AND k.key = r.key
+  `.execute(trx);
 }
 
 function fingerprintOf(request: FastifyRequest): string {

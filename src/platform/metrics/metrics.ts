@@ -7,6 +7,13 @@ export interface Metrics {
   readonly registry: Registry;
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly rateLimited: Counter<'scope'>;
+  /** Group commit (db/group-commit.ts): commands per batch and time per batch transaction, by committer. */
+  readonly groupCommit: GroupCommitMetrics;
+}
+
+export interface GroupCommitMetrics {
+  readonly batchSize: Histogram<'name'>;
+  readonly batchSeconds: Histogram<'name'>;
 }
 
 /**
@@ -30,6 +37,23 @@ export function createMetrics(db: Kysely<Database>, pool: pg.Pool): Metrics {
     labelNames: ['scope'] as const,
     registers: [registry],
   });
+
+  const groupCommit: GroupCommitMetrics = {
+    batchSize: new Histogram({
+      name: 'group_commit_batch_size',
+      help: 'Commands decided and committed together in one transaction',
+      labelNames: ['name'] as const,
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'group_commit_batch_seconds',
+      help: 'Duration of one group-commit transaction, from BEGIN to COMMIT',
+      labelNames: ['name'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+  };
 
   new Gauge({
     name: 'db_pool_connections',
@@ -67,5 +91,5 @@ export function createMetrics(db: Kysely<Database>, pool: pg.Pool): Metrics {
     },
   });
 
-  return { registry, httpDuration, rateLimited };
+  return { registry, httpDuration, rateLimited, groupCommit };
 }

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { GroupCommit, type Outcome } from '../../platform/db/group-commit.js';
+import type { GroupCommitMetrics } from '../../platform/metrics/metrics.js';
+import type { Database } from '../../platform/db/schema.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { Actor } from '../../platform/http/actor.js';
+import { storeIdempotentResponses } from '../../platform/http/idempotency.js';
+import type { IdGenerator } from '../../platform/ids/snowflake.js';
+import { formatMoney, type Fen } from '../../platform/money/money.js';
+import type { Outbox, PublishInput } from '../../platform/outbox/outbox.js';
+import { businessDate, type Clock } from '../../platform/time/clock.js';
+import { parseAmountField } from './amount.js';
+import { normalizeCouponCode } from './domain/coupon-code.js';
+import { deserializeParams } from './domain/coupon-types.js';
+import { applySpends, planRedemption, type RedemptionRequest, type SpendableCoupon } from './domain/redemption-plan.js';
+import type { CouponStatus } from './domain/state-machine.js';
+import { transactionId } from './domain/transaction-id.js';
+import type { CouponEvent, CouponRepo, NewRedemption, RedemptionRow } from './repo.js';
+
+export interface ConsumeInput {
+  readonly codes: readonly string[];
+  readonly merchantId: string;
+  readonly amount: string | number;
+  readonly orderId: string;
+  readonly allowPartial: boolean;
+}
+
+export interface RedemptionCommand extends RedemptionRequest {
+  readonly orderId: string;
+  readonly actor: string;
+  readonly requestId: string;
+}
+
+export interface RedemptionLine {
+  readonly coupon_code: string;
+  readonly type: string;
+  readonly amount: string;
+  readonly balance: string;
+  readonly status: string;
+}
+
+export interface RedemptionResult {
+  readonly transaction_id: string;
+  readonly discount: string;
+  readonly payable: string;
+  readonly balance: string | null;
+  readonly lines: readonly RedemptionLine[];
+}
+
+/**
+ * Parallel transactions for redemptions; a coupon always maps to the same lane, so a hot card's batches grow.
+ * One lane measured best (bench:coupons, 2 cores, distinct coupons: 4 lanes 877 req/s with 4.9 commands per
+ * batch; 1 lane 1,378 req/s with 20.7): the server's CPU, not the database, is the limit, and fewer, larger
+ * batches cost it less.
+ */
+const LANES = 1;
+const MAX_BATCH = 256;
+
+/**
+ * Redemption at the till (POST /coupon/consume) by group commit. Concurrent consumes are decided together: one
+ * transaction locks every coupon they name (in id order), decides each consume in arrival order against the
+ * locked rows in memory (so many consumes of one gift card are decided one after the other, exactly as if they
+ * had run alone), and writes all the spends, events, redemption rows and `coupon.consumed` events at once.
+ * A consume that cannot be honoured gets its own refusal and writes nothing; the others commit.
+ */
+export class Redemptions {
+  readonly committer: GroupCommit<RedemptionCommand, RedemptionResult>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly repo: CouponRepo,
+    private readonly outbox: Outbox,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    metrics?: GroupCommitMetrics,
+  ) {
+    this.committer = new GroupCommit(db, {
+      name: 'coupon.consume',
+      maxBatch: MAX_BATCH,
+      laneOf: (command) => String(laneOf(command.codes[0]!)),
+      run: (trx, commands) => this.redeemMany(trx, commands),
+      storeReceipts: storeIdempotentResponses,
+      metrics,
+    });
+  }
+
+  /** Checks what needs no database (merchant scope, amount, code format) and shapes the command. */
+  prepare(input: ConsumeInput, actor: Actor, requestId: string): RedemptionCommand {
+    if (!actor.merchantIds?.includes(input.merchantId)) throw new AppError('FORBIDDEN');
+    const amountFen = parseAmountField('amount', input.amount, { allowZero: false });
+    const codes: string[] = [];
+    for (const raw of input.codes) {
+      const code = normalizeCouponCode(raw);
+      if (!code) throw new AppError('COUPON_CODE_INVALID', { coupon_code: raw });
+      if (codes.includes(code)) throw new AppError('COUPON_DUPLICATE_IN_ORDER', { coupon_code: code });
+      codes.push(code);
+    }
+    return { codes, merchantId: input.merchantId, amountFen, orderId: input.orderId, allowPartial: input.allowPartial, actor: `${actor.kind}:${actor.id}`, requestId };
+  }
+
+  /** The dry run behind POST /coupon/validate (and the check before a lock): the same decision, no effects. */
+  async quote(input: ConsumeInput, actor: Actor, db: Kysely<Database> = this.db) {
+    const command = this.prepare(input, actor, '');
+    const coupons = toSpendable(await this.repo.loadForRedemption(db, command.codes, false));
+    const plan = planRedemption(command, coupons);
+    if (!plan.ok) throw new AppError(plan.code as never, plan.couponCode ? { coupon_code: plan.couponCode } : {});
+    return {
+      discount: formatMoney(plan.pricing.discountFen),
+      payable: formatMoney(plan.pricing.payableFen),
+      lines: plan.pricing.lines.map((l) => ({
+        coupon_code: l.code,
+        type: l.type,
+        amount: formatMoney(l.amountFen),
+        balance_after: l.balanceAfterFen === undefined ? null : formatMoney(l.balanceAfterFen),
+      })),
+    };
+  }
+
+  /** Decides and writes a batch of consumes in `trx` (see the class comment). Exported for the batch of one. */
+  async redeemMany(trx: Transaction<Database>, commands: readonly RedemptionCommand[]): Promise<Outcome<RedemptionResult>[]> {
+    const codes = [...new Set(commands.flatMap((c) => c.codes))];
+    const coupons = toSpendable(await this.repo.loadForRedemption(trx, codes, true));
+    const finalState = new Map<string, SpendableCoupon>();
+    const events: CouponEvent[] = [];
+    const redemptions: NewRedemption[] = [];
+    const published: PublishInput[] = [];
+    const today = businessDate(this.clock.now());
+    const outcomes = commands.map((command): Outcome<RedemptionResult> => {
+      const plan = planRedemption(command, coupons);
+      if (!plan.ok) return { ok: false, error: new AppError(plan.code as never, plan.couponCode ? { coupon_code: plan.couponCode } : {}) };
+      applySpends(plan.spends);
+      const txId = transactionId(today, this.ids.next());
+      const lines: RedemptionLine[] = [];
+      for (const spend of plan.spends) {
+        const { coupon } = spend;
+        finalState.set(coupon.couponId, coupon);
+        events.push({
+          id: this.ids.next(),
+          couponId: coupon.couponId,
+          action: !spend.singleUse && spend.statusAfter === 'USED' ? 'exhaust' : 'consume',
+          fromStatus: spend.fromStatus,
+          toStatus: spend.statusAfter,
+          amountFen: spend.amountFen,
+          actor: command.actor,
+          reason: `order ${command.orderId}`,
+          requestId: command.requestId,
+        });
+        if (spend.amountFen > 0n) {
+          redemptions.push({ redemptionId: this.ids.next(), transactionId: txId, couponId: coupon.couponId, merchantId: command.merchantId, orderId: command.orderId, orderAmountFen: command.amountFen, amountFen: spend.amountFen });
+        }
+        lines.push({ coupon_code: coupon.code, type: coupon.typed.type, amount: formatMoney(spend.amountFen), balance: formatMoney(spend.balanceAfterFen), status: spend.statusAfter });
+      }
+      published.push({
+        topic: 'coupon.consumed',
+        aggregateId: txId,
+        payload: {
+          transaction_id: txId,
+          merchant_id: command.merchantId,
+          order_id: command.orderId,
+          order_amount: formatMoney(command.amountFen),
+          lines: plan.spends.map((s) => ({ coupon_id: s.coupon.couponId, coupon_code: s.coupon.code, type: s.coupon.typed.type, amount: formatMoney(s.amountFen) })),
+        },
+        requestId: command.requestId,
+      });
+      const giftCards = lines.filter((l) => l.type === 'GIFT_CARD');
+      return {
+        ok: true,
+        value: {
+          transaction_id: txId,
+          discount: formatMoney(plan.pricing.discountFen),
+          payable: formatMoney(plan.pricing.payableFen),
+          balance: giftCards.length === 1 ? giftCards[0]!.balance : null,
+          lines,
+        },
+      };
+    });
+    if (finalState.size > 0) {
+      const changed = [...finalState.values()].map((c) => ({ couponId: c.couponId, balanceFen: c.balanceFen, status: c.status }));
+      await this.repo.writeRedemptions(trx, { coupons: changed, events, redemptions });
+      await this.outbox.publishMany(trx, published);
+    }
+    return outcomes;
+  }
+}
+
+function toSpendable(rows: readonly RedemptionRow[]): Map<string, SpendableCoupon> {
+  return new Map(
+    rows.map((row) => [
+      row.code,
+      {
+        couponId: row.coupon_id,
+        code: row.code,
+        status: row.status as CouponStatus,
+        balanceFen: BigInt(row.balance_fen) as Fen,
+        heldFen: BigInt(row.held_fen) as Fen,
+        expired: row.expired,
+        notYetValid: row.not_yet_valid,
+        heldByLock: row.held_by_lock,
+        typed: deserializeParams(row.type, row.params),
+        stackable: row.stackable,
+        merchantIds: row.merchant_ids,
+      },
+    ]),
+  );
+}
+
+function laneOf(code: string): number {
+  return createHash('sha1').update(code).digest().readUInt32BE(0) % LANES;
+}
