@@ -4,6 +4,7 @@ import { ConfigError } from '../platform/config/config-error.js';
 import { OutboxRelay } from '../platform/outbox/relay.js';
 import { Scheduler } from '../platform/scheduler/scheduler.js';
 import { buildPlatform, type BuiltPlatform } from './build-platform.js';
+import { loadDemoData } from './demo-data.js';
 import type { QuanyiModule } from './module.js';
 import { MODULES } from './modules.js';
 import type { Platform } from './platform.js';
@@ -52,6 +53,8 @@ async function launch(built: BuiltPlatform, modules: readonly QuanyiModule[], ha
   const runsScheduler = config.role === 'scheduler' || config.role === 'all';
   // Subscribers register in every role: publishing needs to know who will receive each topic.
   for (const module of modules) for (const subscriber of module.subscribers?.(platform) ?? []) platform.outbox.subscribe(subscriber);
+
+  if (config.demoData && (config.role === 'api' || config.role === 'all')) await loadDemoData(platform);
 
   let shuttingDown = false;
   const app = await buildServer(platform, {

@@ -64,6 +64,15 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('warn');
   });
 
+  it('loads demo data by default only in embedded development; never in production', () => {
+    expect(loadConfig({}).demoData).toBe(true);
+    expect(loadConfig({ DATABASE_URL: PG }).demoData).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).demoData).toBe(false);
+    expect(loadConfig({ DATABASE_URL: PG, DEMO_DATA: 'on' }).demoData).toBe(true);
+    expect(loadConfig({ DEMO_DATA: 'off' }).demoData).toBe(false);
+    expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, DEMO_DATA: 'on' }).variable).toBe('DEMO_DATA');
+  });
+
   it('accepts the PORT bounds 0 and 65535', () => {
     expect(loadConfig({ PORT: '0' }).port).toBe(0);
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);

@@ -36,6 +36,8 @@ export interface Config {
   readonly sms: SmsConfig;
   /** Bank 4-factor verification endpoint; unset outside production: the built-in sandbox rules, in-process. */
   readonly realNameUrl: string | undefined;
+  /** Load the demo operator, merchant, templates and coupons on start (embedded development by default). */
+  readonly demoData: boolean;
   /** OpenID Connect providers for third-party login (OIDC_PROVIDERS, a JSON array). */
   readonly oidcProviders: readonly OidcProviderConfig[];
 }
@@ -80,6 +82,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
   if (!databaseUrl && nodeEnv === 'production') {
     throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production');
   }
+  const demoData = demoDataOn(env, nodeEnv, Boolean(databaseUrl));
   return {
     nodeEnv,
     role,
@@ -103,6 +106,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     sms: smsConfig(env, nodeEnv),
     oidcProviders: oidcProviders(env),
     realNameUrl: realNameUrl(env, nodeEnv),
+    demoData,
   };
 }
 
@@ -126,6 +130,12 @@ function smsConfig(env: Env, nodeEnv: NodeEnv): SmsConfig {
     signName: required('SMS_SIGN_NAME'),
     templateId: required('SMS_TEMPLATE_ID'),
   };
+}
+
+function demoDataOn(env: Env, nodeEnv: NodeEnv, external: boolean): boolean {
+  const value = oneOf(env, 'DEMO_DATA', ['on', 'off'] as const, nodeEnv === 'development' && !external ? 'on' : 'off');
+  if (value === 'on' && nodeEnv === 'production') throw new ConfigError('DEMO_DATA', 'must not be "on" when NODE_ENV=production');
+  return value === 'on';
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

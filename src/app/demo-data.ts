@@ -1,0 +1,48 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { couponsOf } from '../modules/coupons/index.js';
+import { identityOf } from '../modules/identity/index.js';
+import { merchantsOf } from '../modules/merchants/index.js';
+import type { Platform } from './platform.js';
+
+const DEMO_CREATOR = 'demo-data';
+export const DEMO_PHONES = { operator: '13800000000', cashier: '13800000001', consumer: '13800001234' } as const;
+
+/**
+ * What `npm start` shows on a fresh machine: an operator, a merchant with cashier credentials and a cashier, four
+ * coupon templates (one of each type) and a consumer holding one coupon of each. Loaded once; the merchant's
+ * credentials (its secret is shown only at creation) are written to DATA_DIR/demo.json. Never in production.
+ */
+export async function loadDemoData(platform: Platform): Promise<void> {
+  const { db } = platform.database;
+  const already = await db.selectFrom('merchants').select('merchant_id').where('created_by', '=', DEMO_CREATOR).executeTakeFirst();
+  if (already) return;
+  const identity = identityOf(platform).service;
+  const coupons = couponsOf(platform);
+  await identity.grantRole(DEMO_PHONES.operator, 'operator', undefined, DEMO_CREATOR);
+  const demo = await db.transaction().execute(async (trx) => {
+    const merchant = await merchantsOf(platform).create(trx, '演示便利店 Demo Store', DEMO_CREATOR);
+    const templates = [
+      await coupons.service.createTemplate(trx, { name: '满100减20', type: 'THRESHOLD', params: { min_amount: '100.00', reduce_amount: '20.00' }, valid_days: 30, total_stock: 1_000, per_user_limit: 2 }, DEMO_CREATOR),
+      await coupons.service.createTemplate(trx, { name: '8折券 最高减50', type: 'DISCOUNT', params: { discount_rate: '0.80', max_discount: '50.00' }, valid_days: 30, per_user_limit: 1 }, DEMO_CREATOR),
+      await coupons.service.createTemplate(trx, { name: '立减5元', type: 'CASH', params: { amount: '5.00' }, valid_days: 7, per_user_daily_limit: 3 }, DEMO_CREATOR),
+      await coupons.service.createTemplate(trx, { name: '500元礼品卡', type: 'GIFT_CARD', params: { balance: '500.00' }, valid_days: 365 }, DEMO_CREATOR),
+    ];
+    const consumerId = await identity.ensureUser(trx, DEMO_PHONES.consumer);
+    const held = [];
+    for (const t of templates) held.push(await coupons.claims.claim(trx, t.template_id, consumerId, DEMO_CREATOR));
+    return { merchant, templates, held };
+  });
+  await identity.grantRole(DEMO_PHONES.cashier, 'merchant_staff', demo.merchant.merchant_id, DEMO_CREATOR);
+  await mkdir(platform.config.dataDir, { recursive: true });
+  const file = path.join(platform.config.dataDir, 'demo.json');
+  const summary = {
+    note: 'Demo data for development (DEMO_DATA=on). Log in with SMS; the code is shown at /api/v1/dev/sms?phone=…',
+    phones: DEMO_PHONES,
+    merchant: demo.merchant,
+    templates: demo.templates.map((t) => ({ template_id: t.template_id, type: t.type })),
+    consumer_coupons: demo.held.map((c) => ({ coupon_code: c.coupon_code, template_id: c.template_id, balance: c.balance })),
+  };
+  await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`, { mode: 0o600 });
+  platform.logger.info({ file }, 'demo data loaded: operator, merchant (cashier credentials in the file), coupon templates, a consumer with coupons');
+}
