@@ -259,6 +259,38 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
     expect(sum.rows[0]).toEqual({ s: '49800', n: '166' });
   });
 
+  it('a template budget caps what its coupons take off orders; a refund gives it back', async () => {
+    const templateId = await template({ name: '立减10元 预算25元', type: 'CASH', amount: '10.00', budget: '25.00' });
+    const codes = await Promise.all(Array.from({ length: 3 }, () => claim(templateId)));
+    const answers = await inParallel(codes.map((code) => () => consume({ coupon_code: code, amount: '50.00' })), 3);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
+    const refused = answers.find((a) => a.status !== 200)!;
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toBe('COUPON_BUDGET_EXHAUSTED');
+    const used = async () =>
+      (await server.platform.database.db.selectFrom('coupon_templates').select('budget_used_fen').where('template_id', '=', templateId).executeTakeFirstOrThrow()).budget_used_fen;
+    expect(String(await used())).toBe('2000');
+    const paid = answers.find((a) => a.status === 200)!.json.data as { transaction_id: string };
+    const refund = await signedCall(server.base, merchant, 'POST', '/api/v1/coupon/refund', { transaction_id: paid.transaction_id });
+    expect(refund.status, refund.text).toBe(200);
+    expect(String(await used())).toBe('1000');
+    const last = codes[answers.indexOf(refused)]!;
+    expect((await consume({ coupon_code: last, amount: '50.00' })).status).toBe(200);
+  });
+
+  it('a lock does not reserve budget: confirming it after the budget ran out is refused and spends nothing', async () => {
+    const templateId = await template({ name: '立减10元 预算10元', type: 'CASH', amount: '10.00', budget: '10.00' });
+    const [held, other] = await Promise.all([claim(templateId), claim(templateId)]);
+    const locked = await lockCall({ coupon_code: held, amount: '50.00' });
+    expect(locked.status, locked.text).toBe(200);
+    expect((await consume({ coupon_code: other, amount: '50.00' })).status).toBe(200);
+    const confirm = await consume({ lock_id: (locked.json.data as { lock_id: string }).lock_id, amount: '50.00' });
+    expect(confirm.status).toBe(409);
+    expect(confirm.json.error).toBe('COUPON_BUDGET_EXHAUSTED');
+    const view = await api(`/api/v1/coupon/${held}`, { headers: bearer(operator) });
+    expect(view.json.data).toMatchObject({ status: 'ACTIVATED' });
+  });
+
   it('the same Idempotency-Key sent 50 times at once to consume: one redemption; replays return the first answer', async () => {
     const code = await claim(await template({ name: '100元礼品卡', type: 'GIFT_CARD', balance: '100.00' }));
     const key = randomUUID();

@@ -109,6 +109,8 @@ export class CouponLocks {
       spent = row.rows[0] && { balanceFen: BigInt(row.rows[0].balance_fen), status: row.rows[0].status };
     } else {
       spent = await this.repo.redeem(trx, couponId, 0n, true);
+      // The budget was checked when the lock was taken but not reserved: it is charged now, or the confirm fails.
+      if (spent && !(await this.repo.chargeBudget(trx, couponId, amountFen))) throw new AppError('COUPON_BUDGET_EXHAUSTED');
     }
     if (!spent) throw new AppError('COUPON_CONFLICT');
     const txId = transactionId(businessDate(this.clock.now()), this.ids.next());

@@ -13,7 +13,7 @@ import { businessDate, type Clock } from '../../platform/time/clock.js';
 import { parseAmountField } from './amount.js';
 import { normalizeCouponCode } from './domain/coupon-code.js';
 import { deserializeParams } from './domain/coupon-types.js';
-import { applySpends, planRedemption, type RedemptionRequest, type SpendableCoupon } from './domain/redemption-plan.js';
+import { applySpends, planRedemption, type RedemptionRequest, type SpendableCoupon, type TemplateBudget } from './domain/redemption-plan.js';
 import type { CouponStatus } from './domain/state-machine.js';
 import { transactionId } from './domain/transaction-id.js';
 import type { CouponEvent, CouponRepo, NewRedemption, RedemptionRow } from './repo.js';
@@ -102,7 +102,7 @@ export class Redemptions {
   /** The dry run behind POST /coupon/validate (and the check before a lock): the same decision, no effects. */
   async quote(input: ConsumeInput, actor: Actor, db: Kysely<Database> = this.db) {
     const command = this.prepare(input, actor, '');
-    const coupons = toSpendable(await this.repo.loadForRedemption(db, command.codes, false));
+    const coupons = await this.load(db, command.codes, false);
     const plan = planRedemption(command, coupons);
     if (!plan.ok) throw new AppError(plan.code as never, plan.couponCode ? { coupon_code: plan.couponCode } : {});
     return {
@@ -117,10 +117,18 @@ export class Redemptions {
     };
   }
 
+  /** The coupons behind `codes`, and the budgets of their templates, read (and with `lock`, locked) for a decision. */
+  private async load(db: Kysely<Database>, codes: readonly string[], lock: boolean): Promise<Map<string, SpendableCoupon>> {
+    const rows = await this.repo.loadForRedemption(db, codes, lock);
+    const budgeted = [...new Set(rows.filter((r) => r.budgeted).map((r) => r.template_id))];
+    return toSpendable(rows, await this.repo.remainingBudgets(db, budgeted, lock));
+  }
+
   /** Decides and writes a batch of consumes in `trx` (see the class comment). Exported for the batch of one. */
   async redeemMany(trx: Transaction<Database>, commands: readonly RedemptionCommand[]): Promise<Outcome<RedemptionResult>[]> {
     const codes = [...new Set(commands.flatMap((c) => c.codes))];
-    const coupons = toSpendable(await this.repo.loadForRedemption(trx, codes, true));
+    const coupons = await this.load(trx, codes, true);
+    const budgetsBefore = new Map([...coupons.values()].flatMap((c) => (c.budget ? [[c.budget, c.budget.remainingFen] as const] : [])));
     const finalState = new Map<string, SpendableCoupon>();
     const events: CouponEvent[] = [];
     const redemptions: NewRedemption[] = [];
@@ -177,14 +185,22 @@ export class Redemptions {
     });
     if (finalState.size > 0) {
       const changed = [...finalState.values()].map((c) => ({ couponId: c.couponId, balanceFen: c.balanceFen, status: c.status }));
-      await this.repo.writeRedemptions(trx, { coupons: changed, events, redemptions });
+      const budgets = [...budgetsBefore].flatMap(([budget, before]) => (budget.remainingFen < before ? [{ templateId: budget.templateId, usedFen: before - budget.remainingFen }] : []));
+      await this.repo.writeRedemptions(trx, { coupons: changed, budgets, events, redemptions });
       await this.outbox.publishMany(trx, published);
     }
     return outcomes;
   }
 }
 
-function toSpendable(rows: readonly RedemptionRow[]): Map<string, SpendableCoupon> {
+function toSpendable(rows: readonly RedemptionRow[], remaining: ReadonlyMap<string, bigint>): Map<string, SpendableCoupon> {
+  const budgets = new Map<string, TemplateBudget>();
+  const budgetOf = (templateId: string): TemplateBudget | null => {
+    const left = remaining.get(templateId);
+    if (left === undefined) return null;
+    if (!budgets.has(templateId)) budgets.set(templateId, { templateId, remainingFen: left as Fen });
+    return budgets.get(templateId)!;
+  };
   return new Map(
     rows.map((row) => [
       row.code,
@@ -200,6 +216,7 @@ function toSpendable(rows: readonly RedemptionRow[]): Map<string, SpendableCoupo
         typed: deserializeParams(row.type, row.params),
         stackable: row.stackable,
         merchantIds: row.merchant_ids,
+        budget: budgetOf(row.template_id),
       },
     ]),
   );

@@ -59,10 +59,14 @@ export interface RedemptionRow {
   readonly params: unknown;
   readonly stackable: boolean;
   readonly merchant_ids: string[] | null;
+  readonly template_id: string;
+  readonly budgeted: boolean;
 }
 
 export interface RedemptionWrites {
   readonly coupons: readonly { couponId: string; balanceFen: bigint; status: string }[];
+  /** What the batch took from each budgeted template. */
+  readonly budgets: readonly { templateId: string; usedFen: bigint }[];
   readonly events: readonly CouponEvent[];
   readonly redemptions: readonly NewRedemption[];
 }
@@ -226,13 +230,52 @@ export class CouponRepo {
              (c.valid_from IS NOT NULL AND c.valid_from > now()) AS not_yet_valid,
              EXISTS (SELECT 1 FROM coupon_locks l
                      WHERE l.coupon_id = c.coupon_id AND l.status = 'held' AND NOT l.gift_card AND l.expires_at > now()) AS held_by_lock,
-             t.type, t.params, t.stackable, t.merchant_ids
+             t.type, t.params, t.stackable, t.merchant_ids, t.template_id::text AS template_id, t.budget_fen IS NOT NULL AS budgeted
       FROM coupon_info c JOIN coupon_templates t ON t.template_id = c.template_id
       WHERE c.code = ANY(${[...codes]}::text[])
       ORDER BY c.coupon_id
       ${lock ? sql`FOR UPDATE OF c` : sql``}
     `.execute(db);
     return result.rows;
+  }
+
+  /**
+   * What is left of each budgeted template's budget. `lock` holds the template rows (in id order, after the
+   * coupons) until the batch commits, so concurrent batches cannot both spend the last of a budget.
+   */
+  async remainingBudgets(db: Db, templateIds: readonly string[], lock: boolean): Promise<Map<string, bigint>> {
+    if (templateIds.length === 0) return new Map();
+    const result = await sql<{ template_id: string; remaining: string }>`
+      SELECT template_id::text AS template_id, (budget_fen - budget_used_fen)::text AS remaining
+      FROM coupon_templates WHERE template_id = ANY(${[...templateIds]}::bigint[]) AND budget_fen IS NOT NULL
+      ORDER BY template_id
+      ${lock ? sql`FOR UPDATE` : sql``}
+    `.execute(db);
+    return new Map(result.rows.map((r) => [r.template_id, BigInt(r.remaining)]));
+  }
+
+  /** Charges one redemption to its template's budget; false when that would overdraw it (no budget: true). */
+  async chargeBudget(db: Db, couponId: string, amountFen: bigint): Promise<boolean> {
+    const result = await sql<{ ok: boolean }>`
+      WITH target AS (
+        SELECT t.template_id, t.budget_fen, t.budget_used_fen FROM coupon_templates t JOIN coupon_info c ON c.template_id = t.template_id
+        WHERE c.coupon_id = ${couponId} AND t.budget_fen IS NOT NULL FOR UPDATE OF t
+      ), charged AS (
+        UPDATE coupon_templates t SET budget_used_fen = t.budget_used_fen + ${amountFen}
+        FROM target WHERE t.template_id = target.template_id AND target.budget_used_fen + ${amountFen} <= target.budget_fen
+        RETURNING 1
+      )
+      SELECT NOT EXISTS (SELECT 1 FROM target) OR EXISTS (SELECT 1 FROM charged) AS ok
+    `.execute(db);
+    return result.rows[0]!.ok;
+  }
+
+  /** Gives refunded value back to a template's budget (nothing for templates without one). */
+  async releaseBudget(db: Db, couponId: string, amountFen: bigint): Promise<void> {
+    await sql`
+      UPDATE coupon_templates t SET budget_used_fen = greatest(t.budget_used_fen - ${amountFen}, 0)
+      FROM coupon_info c WHERE c.coupon_id = ${couponId} AND t.template_id = c.template_id AND t.budget_fen IS NOT NULL
+    `.execute(db);
   }
 
   /**
@@ -251,6 +294,10 @@ export class CouponRepo {
       ), events AS (
         INSERT INTO coupon_events (id, coupon_id, action, from_status, to_status, amount_fen, actor, reason, request_id)
         ${eventRows(w.events)}
+      ), budgets AS (
+        UPDATE coupon_templates t SET budget_used_fen = t.budget_used_fen + v.used
+        FROM unnest(${w.budgets.map((b) => b.templateId)}::bigint[], ${w.budgets.map((b) => b.usedFen.toString())}::bigint[]) AS v(id, used)
+        WHERE t.template_id = v.id
       ), redemptions AS (
         INSERT INTO coupon_redemptions (redemption_id, transaction_id, coupon_id, merchant_id, order_id, order_amount_fen, amount_fen)
         SELECT * FROM unnest(${r.map((x) => x.redemptionId)}::bigint[], ${r.map((x) => x.transactionId)}::text[], ${r.map((x) => x.couponId)}::bigint[],

@@ -141,6 +141,7 @@ export class CouponService {
         if (!next.ok) throw new AppError(next.code, { coupon_code: line.code });
         if (!(await this.repo.refundRedemption(trx, String(line.redemption_id), refundable))) throw new AppError('COUPON_CONFLICT');
         if (!(await this.repo.transition(trx, couponId, line.status, next.to))) throw new AppError('COUPON_CONFLICT', { coupon_code: line.code });
+        await this.repo.releaseBudget(trx, couponId, refundable);
         await this.repo.insertEvent(trx, { id: this.ids.next(), couponId, action: 'refund', fromStatus: line.status, toStatus: next.to, amountFen: refundable, actor: actorName, reason: `refund ${txId}`, requestId });
         refunded.push({ coupon_code: line.code, amount: formatMoney(refundable), balance: '0.00', status: next.to });
       }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseMoney } from '../../../platform/money/money.js';
 import type { Fen } from '../../../platform/money/money.js';
 import { deserializeParams } from './coupon-types.js';
-import { applySpends, planRedemption } from './redemption-plan.js';
+import { applySpends, planRedemption, type TemplateBudget } from './redemption-plan.js';
 import type { RedemptionPlan, RedemptionRequest, SpendableCoupon } from './redemption-plan.js';
 import { nextStatus } from './state-machine.js';
 import type { CouponStatus } from './state-machine.js';
@@ -18,6 +18,7 @@ interface CouponOptions {
   heldByLock?: boolean;
   stackable?: boolean;
   merchantIds?: readonly string[] | null;
+  budget?: TemplateBudget | null;
 }
 
 function spendable(code: string, type: string, params: unknown, options: CouponOptions = {}): SpendableCoupon {
@@ -33,6 +34,7 @@ function spendable(code: string, type: string, params: unknown, options: CouponO
     typed: deserializeParams(type, params),
     stackable: options.stackable ?? true,
     merchantIds: options.merchantIds === undefined ? null : options.merchantIds,
+    budget: options.budget ?? null,
   };
 }
 
@@ -393,6 +395,36 @@ describe('planRedemption: several codes in one order', () => {
     expect(planRedemption(request(['AAAA-AAAA', 'BBBB-BBBB'], '150.00'), byCode(a, b))).toMatchObject({
       ok: false,
       code: 'COUPON_NOT_STACKABLE',
+    });
+  });
+
+  describe('template budgets', () => {
+    it('spends a budget coupon by coupon and refuses the one that would overdraw it', () => {
+      const budget: TemplateBudget = { templateId: 't1', remainingFen: 2_500n }; // room for two 10.00 coupons, not three
+      const coupons = byCode(cash('AAAA-AAAA', { budget }), cash('BBBB-BBBB', { budget }), cash('CCCC-CCCC', { budget }));
+      const answers = ['AAAA-AAAA', 'BBBB-BBBB', 'CCCC-CCCC'].map((code) => {
+        const plan = planRedemption({ codes: [code], merchantId: 'm1', amountFen: 5_000n, allowPartial: false }, coupons);
+        if (plan.ok) applySpends(plan.spends);
+        return plan.ok ? 'ok' : plan.code;
+      });
+      expect(answers).toEqual(['ok', 'ok', 'COUPON_BUDGET_EXHAUSTED']);
+      expect(budget.remainingFen).toBe(500n);
+      expect(coupons.get('CCCC-CCCC')!.status).toBe('ACTIVATED');
+    });
+
+    it('counts every coupon of one order against their shared budget', () => {
+      const budget: TemplateBudget = { templateId: 't1', remainingFen: 1_500n };
+      const coupons = byCode(cash('AAAA-AAAA', { budget }), cash('BBBB-BBBB', { budget }));
+      const plan = planRedemption({ codes: ['AAAA-AAAA', 'BBBB-BBBB'], merchantId: 'm1', amountFen: 5_000n, allowPartial: false }, coupons);
+      expect(plan).toMatchObject({ ok: false, code: 'COUPON_BUDGET_EXHAUSTED' });
+      expect(budget.remainingFen).toBe(1_500n);
+    });
+
+    it('never charges a gift card payment to a budget', () => {
+      const budget: TemplateBudget = { templateId: 't2', remainingFen: 0n };
+      const coupons = byCode(giftCard('GGGG-GGGG', '100.00', { budget }));
+      const plan = planRedemption({ codes: ['GGGG-GGGG'], merchantId: 'm1', amountFen: 3_000n, allowPartial: false }, coupons);
+      expect(plan.ok).toBe(true);
     });
   });
 });

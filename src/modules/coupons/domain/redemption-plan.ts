@@ -3,6 +3,12 @@ import type { TypedParams } from './coupon-types.js';
 import { priceOrder, type PricedCoupon, type PricingResult } from './pricing.js';
 import { nextStatus, type CouponStatus } from './state-machine.js';
 
+/** What is left of a template's budget (the value its coupons may still take off orders); shared by its coupons. */
+export interface TemplateBudget {
+  readonly templateId: string;
+  remainingFen: Fen;
+}
+
 /** A coupon as redemption sees it: its row (latest, locked version) and its template's terms. */
 export interface SpendableCoupon {
   readonly couponId: string;
@@ -18,6 +24,8 @@ export interface SpendableCoupon {
   readonly stackable: boolean;
   /** null: every merchant. */
   readonly merchantIds: readonly string[] | null;
+  /** null: the template has no budget. Gift cards are paid for, so they never draw on one. */
+  readonly budget: TemplateBudget | null;
 }
 
 export interface RedemptionRequest {
@@ -67,7 +75,21 @@ export function planRedemption(request: RedemptionRequest, coupons: ReadonlyMap<
     const exhausted = singleUse || (balanceAfterFen === 0n && coupon.heldFen === 0n);
     spends.push({ coupon, amountFen: line.amountFen, singleUse, fromStatus: coupon.status, balanceAfterFen, statusAfter: exhausted ? 'USED' : coupon.status });
   }
+  const overBudget = exceededBudget(spends);
+  if (overBudget) return { ok: false, code: 'COUPON_BUDGET_EXHAUSTED', couponCode: overBudget.code };
   return { ok: true, pricing, spends };
+}
+
+/** The first coupon whose template's remaining budget cannot cover what this order takes from its coupons. */
+function exceededBudget(spends: readonly Spend[]): SpendableCoupon | undefined {
+  const taken = new Map<TemplateBudget, Fen>();
+  for (const { coupon, amountFen, singleUse } of spends) {
+    if (!coupon.budget || !singleUse) continue;
+    const total = (taken.get(coupon.budget) ?? 0n) + amountFen;
+    if (total > coupon.budget.remainingFen) return coupon;
+    taken.set(coupon.budget, total);
+  }
+  return undefined;
 }
 
 /** Moves the in-memory coupons to their state after `spends`, for the next redemption decided in the batch. */
@@ -75,6 +97,7 @@ export function applySpends(spends: readonly Spend[]): void {
   for (const spend of spends) {
     spend.coupon.balanceFen = spend.balanceAfterFen;
     spend.coupon.status = spend.statusAfter;
+    if (spend.coupon.budget && spend.singleUse) spend.coupon.budget.remainingFen -= spend.amountFen;
   }
 }
 
