@@ -26,16 +26,39 @@ const tillProbe: QuanyiModule = {
 describe.each(backendPairs())('signed cashier calls on $label', ({ db, cache }) => {
   const server = useTestServer({ db, cache, modules: [identityModule, merchantsModule, tillProbe] });
 
-  async function createMerchant(): Promise<MerchantCredentialsForTest> {
+  async function operatorToken(): Promise<string> {
     const identity = identityOf(server.platform);
     const phone = newPhone();
     await identity.service.grantRole(phone, 'operator', undefined, 'test');
     const userId = await identity.service.ensureUser(server.platform.database.db, phone);
-    const { access_token } = await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId));
-    const res = await http(`${server.base}/api/v1/merchants`, { body: { name: '测试便利店' }, headers: bearer(access_token) });
-    expect(res.status).toBe(200);
+    return (await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId))).access_token;
+  }
+
+  async function createMerchant(body: Record<string, unknown> = { name: '测试便利店' }): Promise<MerchantCredentialsForTest> {
+    const res = await http(`${server.base}/api/v1/merchants`, { body, headers: bearer(await operatorToken()) });
+    expect(res.status, res.text).toBe(200);
     return res.json.data as unknown as MerchantCredentialsForTest;
   }
+
+  it('registers channels and merchants under them; a merchant sees its own profile and no other', async () => {
+    const operator = await operatorToken();
+    const name = `渠道-${randomBytes(4).toString('hex')}`;
+    const channel = await http(`${server.base}/api/v1/channels`, { body: { name }, headers: bearer(operator) });
+    expect(channel.status, channel.text).toBe(200);
+    const channelId = (channel.json.data as { channel_id: string }).channel_id;
+    expect((await http(`${server.base}/api/v1/channels`, { body: { name }, headers: bearer(operator) })).json.error).toBe('CHANNEL_NAME_TAKEN');
+    expect((await http(`${server.base}/api/v1/merchants`, { body: { name: '无渠道', channel_id: '42' }, headers: bearer(operator) })).json.error).toBe('CHANNEL_NOT_FOUND');
+
+    const merchant = await createMerchant({ name: '渠道商户', channel_id: channelId });
+    const other = await createMerchant();
+    const own = await signedCall(server.base, merchant, 'GET', `/api/v1/merchants/${merchant.merchant_id}`, undefined);
+    expect(own.json.data).toMatchObject({ merchant_id: merchant.merchant_id, name: '渠道商户', channel_id: channelId, status: 'active' });
+    expect(JSON.stringify(own.json)).not.toContain(merchant.api_key);
+    const foreign = await signedCall(server.base, merchant, 'GET', `/api/v1/merchants/${other.merchant_id}`, undefined);
+    expect(foreign.status).toBe(404);
+    const list = await http(`${server.base}/api/v1/channels`, { headers: bearer(operator) });
+    expect((list.json.data as { channels: { channel_id: string; merchants: number }[] }).channels.find((c) => c.channel_id === channelId)).toMatchObject({ merchants: 1 });
+  });
 
   it('accepts a correctly signed call as the merchant, and only an operator can register merchants', async () => {
     const merchant = await createMerchant();

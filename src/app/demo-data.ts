@@ -9,7 +9,7 @@ const DEMO_CREATOR = 'demo-data';
 export const DEMO_PHONES = { operator: '13800000000', cashier: '13800000001', consumer: '13800001234' } as const;
 
 /**
- * What `npm start` shows on a fresh machine: an operator, a merchant with cashier credentials and a cashier, four
+ * What `npm start` shows on a fresh machine: an operator, a channel with a merchant (cashier credentials and a cashier), four
  * coupon templates (one of each type) and a consumer holding one coupon of each. Loaded once; the merchant's
  * credentials (its secret is shown only at creation) are written to DATA_DIR/demo.json. Never in production.
  */
@@ -21,7 +21,8 @@ export async function loadDemoData(platform: Platform): Promise<void> {
   const coupons = couponsOf(platform);
   await identity.grantRole(DEMO_PHONES.operator, 'operator', undefined, DEMO_CREATOR);
   const demo = await db.transaction().execute(async (trx) => {
-    const merchant = await merchantsOf(platform).create(trx, '演示便利店 Demo Store', DEMO_CREATOR);
+    const channel = await merchantsOf(platform).createChannel(trx, '演示渠道 Demo Channel', DEMO_CREATOR);
+    const merchant = await merchantsOf(platform).create(trx, '演示便利店 Demo Store', DEMO_CREATOR, channel.channel_id);
     const templates = [
       await coupons.service.createTemplate(trx, { name: '满100减20', type: 'THRESHOLD', params: { min_amount: '100.00', reduce_amount: '20.00' }, valid_days: 30, total_stock: 1_000, per_user_limit: 2 }, DEMO_CREATOR),
       await coupons.service.createTemplate(trx, { name: '8折券 最高减50', type: 'DISCOUNT', params: { discount_rate: '0.80', max_discount: '50.00' }, valid_days: 30, per_user_limit: 1 }, DEMO_CREATOR),

@@ -8,6 +8,13 @@ export interface MerchantTables {
     api_key: string;
     api_secret_enc: string;
     status: Generated<'active' | 'suspended'>;
+    channel_id: Int8 | null;
+    created_by: string;
+    created_at: CreatedAt;
+  };
+  channels: {
+    channel_id: Int8;
+    name: string;
     created_by: string;
     created_at: CreatedAt;
   };

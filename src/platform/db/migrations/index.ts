@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as locks0007 from '../../../modules/coupons/migrations/2026_11_22_0007_coupon_locks.js';
+import * as channels0008 from '../../../modules/merchants/migrations/2026_11_29_0008_channels.js';
 import * as batches0006 from '../../../modules/coupons/migrations/2026_11_22_0006_coupon_batches.js';
 import * as coupons0005 from '../../../modules/coupons/migrations/2026_11_22_0005_coupons.js';
 import * as identity0002 from '../../../modules/identity/migrations/2026_11_22_0002_identity.js';
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_22_0005_coupons': coupons0005,
   '2026_11_22_0006_coupon_batches': batches0006,
   '2026_11_22_0007_coupon_locks': locks0007,
+  '2026_11_29_0008_channels': channels0008,
 };
