@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlatform } from './app/build-platform.js';
 import { identityOf } from './modules/identity/index.js';
+import { taxSandboxModule } from './modules/invoices/index.js';
 import { startProcess } from './app/process.js';
 import { loadConfig, ROLES, type Role } from './platform/config/config.js';
 import { ConfigError } from './platform/config/config-error.js';
@@ -14,6 +15,9 @@ const USAGE = `Usage: quanyi <command> [options]
 
 Commands:
   start [--role api|worker|scheduler|all]   run the platform (default role: all)
+  tax-sandbox                               run only the tax-authority sandbox (its API under /sandbox/tax); give
+                                            it its own DATA_DIR or DATABASE_SCHEMA, and point the platform's
+                                            TAX_AUTHORITY_URL at http://host:port/sandbox/tax
   migrate                                   apply database migrations and exit
   users grant-role --phone P --role R [--merchant-id M]
                                             give a role to the user with phone P (created if new); works
@@ -33,6 +37,12 @@ const COMMANDS: Record<string, Command> = {
     if (!ROLES.includes(role)) throw new ConfigError('--role', `must be one of ${ROLES.join(', ')}, got "${values.role}"`);
     const running = await startProcess({ role, handleSignals: true });
     process.stdout.write(`quanyi ${role} listening on ${running.url} (db: ${running.platform.database.kind}, cache: ${running.platform.cache.kind})\n`);
+  },
+
+  async 'tax-sandbox'() {
+    if (process.env.NODE_ENV === 'production') throw new ConfigError('NODE_ENV', 'the tax sandbox does not run in production');
+    const running = await startProcess({ role: 'all', modules: [taxSandboxModule], handleSignals: true });
+    process.stdout.write(`quanyi tax sandbox listening on ${running.url} (API at ${running.url}/sandbox/tax)\n`);
   },
 
   async migrate() {

@@ -58,6 +58,7 @@ export async function buildPlatform(config: Config, env: Readonly<Record<string,
       vault: new PiiVault(secrets.piiKeys, secrets.blindIndexKey),
       metrics: createMetrics(database.db, database.pool),
       clock: systemClock,
+      self: { url: undefined },
     };
     return { platform, instance, closers, close };
   } catch (error) {

@@ -1,8 +1,9 @@
 import { couponsModule } from '../modules/coupons/index.js';
+import { invoicesModule } from '../modules/invoices/index.js';
 import { identityModule } from '../modules/identity/index.js';
 import { merchantsModule } from '../modules/merchants/index.js';
 import { platformMaintenance } from './platform-maintenance.js';
 import type { QuanyiModule } from './module.js';
 
 /** Every module in the deployable, in start order. */
-export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule];
+export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule];

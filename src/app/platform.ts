@@ -22,4 +22,9 @@ export interface Platform {
   readonly vault: PiiVault;
   readonly metrics: Metrics;
   readonly clock: Clock;
+  /**
+   * Where this process's HTTP server listens, once it does. In-process sandboxes (the tax authority) are called
+   * through it over real HTTP, exactly as their real counterparts would be.
+   */
+  readonly self: { url: string | undefined };
 }

@@ -15,6 +15,8 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Extra modules on top of the deployable's own (tests add probe routes this way). */
   readonly extraModules?: readonly QuanyiModule[];
+  /** Instead of the deployable's modules (`quanyi tax-sandbox` serves only the sandbox). */
+  readonly modules?: readonly QuanyiModule[];
   /** Install SIGTERM/SIGINT handlers that shut down and exit (the CLI does; tests don't). */
   readonly handleSignals?: boolean;
 }
@@ -39,14 +41,14 @@ export async function startProcess(options: StartOptions = {}): Promise<RunningP
   const config = loadConfig(env, options.role ? { role: options.role } : {});
   const built = await buildPlatform(config, env);
   try {
-    return await launch(built, [...MODULES, ...(options.extraModules ?? [])], options.handleSignals ?? false);
+    return await launch(built, [...(options.modules ?? MODULES), ...(options.extraModules ?? [])], options.handleSignals ?? false, !options.modules);
   } catch (error) {
     await built.close();
     throw error;
   }
 }
 
-async function launch(built: BuiltPlatform, modules: readonly QuanyiModule[], handleSignals: boolean): Promise<RunningProcess> {
+async function launch(built: BuiltPlatform, modules: readonly QuanyiModule[], handleSignals: boolean, wholePlatform: boolean): Promise<RunningProcess> {
   const { platform, instance, closers } = built;
   const { config, logger } = platform;
   const runsWorker = config.role === 'worker' || config.role === 'all';
@@ -54,7 +56,7 @@ async function launch(built: BuiltPlatform, modules: readonly QuanyiModule[], ha
   // Subscribers register in every role: publishing needs to know who will receive each topic.
   for (const module of modules) for (const subscriber of module.subscribers?.(platform) ?? []) platform.outbox.subscribe(subscriber);
 
-  if (config.demoData && (config.role === 'api' || config.role === 'all')) await loadDemoData(platform);
+  if (config.demoData && wholePlatform && (config.role === 'api' || config.role === 'all')) await loadDemoData(platform);
 
   let shuttingDown = false;
   const app = await buildServer(platform, {
@@ -66,6 +68,7 @@ async function launch(built: BuiltPlatform, modules: readonly QuanyiModule[], ha
   const closeApp = (): Promise<void> => (appClosed ??= app.close());
   closers.push(closeApp);
   const url = await listen(app, config.host, config.port);
+  platform.self.url = url;
 
   const relay = runsWorker
     ? new OutboxRelay(platform.database.db, platform.outbox, logger, instance, { leaseMs: config.outboxLeaseMs })

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { idNumberCheckChar } from '../../src/modules/identity/domain/id-number.js';
 import { http } from './http.js';
 
 let phoneSeq = 0;
@@ -34,4 +35,26 @@ export async function smsLogin(base: string, phone: string = newPhone()): Promis
   const res = await http(`${base}/api/v1/auth/sms/login`, { body: { phone, code } });
   expect(res.status).toBe(200);
   return res.json.data as unknown as Tokens;
+}
+
+let idSerial = 0;
+
+/**
+ * A signed-in consumer who passed real-name verification through the API (consent, then the sandbox bank
+ * 4-factor check). Each gets a distinct, well-formed ID number: one ID number belongs to one account.
+ * `tokens` skips the SMS login (whose per-IP send limit caps how many logins a test can do).
+ */
+export async function verifiedLogin(base: string, tokens?: Tokens): Promise<Tokens> {
+  const session = tokens ?? (await smsLogin(base));
+  const auth = bearer(session.access_token);
+  const consent = await http(`${base}/api/v1/users/me/consents`, { body: { purpose: 'real_name_verification' }, headers: auth });
+  expect(consent.status).toBe(200);
+  idSerial += 1;
+  const first17 = `11010519700101${String(idSerial % 1000).padStart(3, '0')}`;
+  const verified = await http(`${base}/api/v1/users/me/real-name`, {
+    body: { name: '张三', id_number: `${first17}${idNumberCheckChar(first17)}`, bank_card: '6222600260001072444', bank_phone: '13800001234' },
+    headers: auth,
+  });
+  expect(verified.status, verified.text).toBe(200);
+  return session;
 }

@@ -65,6 +65,7 @@ export async function createTestPlatform(options: TestPlatformOptions): Promise<
     outbox: new Outbox(ids),
     metrics: createMetrics(database.db, database.pool),
     clock: options.clock ?? systemClock,
+    self: { url: undefined },
     close: async () => {
       await lease.release().catch(() => undefined);
       await cache.close();
@@ -98,6 +99,7 @@ export function useTestServer(
     if (options.probeTable) await createProbeTable(server.platform.database.db);
     server.app = await buildTestApp(server.platform, options.modules ?? []);
     server.base = await listenForTest(server.app);
+    server.platform.self.url = server.base;
   });
   afterAll(async () => {
     await server.app?.close();

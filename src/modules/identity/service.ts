@@ -61,6 +61,12 @@ export class IdentityService {
     });
   }
 
+  /** Whether the user passed real-name verification (other modules ask this, never the identity tables). */
+  async isRealNameVerified(userId: string, db: Kysely<Database> = this.db): Promise<boolean> {
+    const user = await this.repo.findUser(db, userId);
+    return user?.realNameStatus === 1;
+  }
+
   async profile(userId: string) {
     const user = await this.repo.findUser(this.db, userId);
     if (!user || user.status !== 'active') throw new AppError('UNAUTHORIZED');

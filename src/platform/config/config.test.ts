@@ -135,8 +135,11 @@ describe('loadConfig', () => {
       SMS_SIGN_NAME: '权益',
       SMS_TEMPLATE_ID: 'SMS_1',
       REAL_NAME_URL: 'https://verify.example.cn/four-factor',
+      TAX_AUTHORITY_URL: 'https://tax.example.cn/verify/',
     };
     expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms, REAL_NAME_URL: '' }).variable).toBe('REAL_NAME_URL');
+    expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms, TAX_AUTHORITY_URL: '' }).variable).toBe('TAX_AUTHORITY_URL');
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms }).taxAuthorityUrl).toBe('https://tax.example.cn/verify');
     expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms }).nodeEnv).toBe('production');
   });
 

@@ -36,6 +36,8 @@ export interface Config {
   readonly sms: SmsConfig;
   /** Bank 4-factor verification endpoint; unset outside production: the built-in sandbox rules, in-process. */
   readonly realNameUrl: string | undefined;
+  /** The tax authority's verification API; unset outside production: the sandbox mounted at /sandbox/tax. */
+  readonly taxAuthorityUrl: string | undefined;
   /** Load the demo operator, merchant, templates and coupons on start (embedded development by default). */
   readonly demoData: boolean;
   /** OpenID Connect providers for third-party login (OIDC_PROVIDERS, a JSON array). */
@@ -106,6 +108,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     sms: smsConfig(env, nodeEnv),
     oidcProviders: oidcProviders(env),
     realNameUrl: realNameUrl(env, nodeEnv),
+    taxAuthorityUrl: taxAuthorityUrl(env, nodeEnv),
     demoData,
   };
 }
@@ -213,6 +216,14 @@ function oidcProviders(env: Env): OidcProviderConfig[] {
     }
     return { name, issuer: field('issuer'), clientId: field('client_id'), clientSecret: field('client_secret'), redirectUri: field('redirect_uri') };
   });
+}
+
+function taxAuthorityUrl(env: Env, nodeEnv: NodeEnv): string | undefined {
+  const url = optionalUrl(env, 'TAX_AUTHORITY_URL', ['http:', 'https:']);
+  if (!url && nodeEnv === 'production') {
+    throw new ConfigError('TAX_AUTHORITY_URL', 'is required when NODE_ENV=production: the sandbox must not vouch for real invoices');
+  }
+  return url?.replace(/\/+$/, '');
 }
 
 function realNameUrl(env: Env, nodeEnv: NodeEnv): string | undefined {

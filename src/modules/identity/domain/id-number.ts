@@ -73,7 +73,7 @@ export function checkIdNumber(input: string, today: Date): IdNumberCheck {
 }
 
 /** The ISO 7064 MOD 11-2 check character for the first 17 digits. */
-function idNumberCheckChar(first17: string): string {
+export function idNumberCheckChar(first17: string): string {
   let sum = 0;
   for (let i = 0; i < WEIGHTS.length; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
   return CHECK_CHARS[sum % 11]!;

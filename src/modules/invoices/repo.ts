@@ -1,0 +1,93 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import { startOfBusinessDay } from '../../platform/time/clock.js';
+import type { ReasonCode } from './domain/eligibility.js';
+import type { InvoiceFields } from './extraction.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface NewInvoiceRow {
+  readonly invoiceId: string;
+  readonly userId: string;
+  readonly fields: InvoiceFields;
+  readonly reasons: readonly ReasonCode[];
+  readonly sources: Readonly<Record<string, string>>;
+  readonly requestId: string;
+}
+
+/** The one file with SQL for the `invoices` table. */
+export class InvoiceRepo {
+  /** An invoice's identity, the same whoever submits it: kind, legacy code (or empty) and number. */
+  static identityOf(fields: Pick<InvoiceFields, 'kind' | 'code' | 'number'>): string {
+    return `${fields.kind}:${fields.code ?? ''}:${fields.number}`;
+  }
+
+  async isRegistered(db: Db, identity: string): Promise<boolean> {
+    const row = await db.selectFrom('invoices').select('invoice_id').where('identity', '=', identity).where('status', '=', 'ACCEPTED').executeTakeFirst();
+    return Boolean(row);
+  }
+
+  /**
+   * Records an accepted invoice unless another submission of the same invoice was accepted first (the partial
+   * unique index decides under any concurrency). False when it lost that race.
+   */
+  async insertAccepted(db: Db, row: NewInvoiceRow): Promise<boolean> {
+    const result = await sql<{ invoice_id: string }>`
+      INSERT INTO invoices (invoice_id, user_id, kind, invoice_number, invoice_code, identity, issue_date, total_amount_fen,
+                            amount_includes_tax, seller_tax_id, seller_name, buyer_name, status, reasons, sources, entry, request_id)
+      VALUES (${row.invoiceId}, ${row.userId}, ${row.fields.kind}, ${row.fields.number}, ${row.fields.code ?? ''}, ${InvoiceRepo.identityOf(row.fields)},
+              ${row.fields.issueDate}, ${row.fields.amountFen}, ${row.fields.amountIncludesTax}, ${row.fields.sellerTaxId ?? null},
+              ${row.fields.sellerName ?? null}, ${row.fields.buyerName ?? null}, 'ACCEPTED', '[]', ${JSON.stringify(row.sources)}, ${row.fields.entry}, ${row.requestId})
+      ON CONFLICT (identity) WHERE status = 'ACCEPTED' DO NOTHING
+      RETURNING invoice_id::text
+    `.execute(db);
+    return result.rows.length === 1;
+  }
+
+  async insertRejected(db: Db, row: NewInvoiceRow): Promise<void> {
+    await db
+      .insertInto('invoices')
+      .values({
+        invoice_id: row.invoiceId,
+        user_id: row.userId,
+        kind: row.fields.kind,
+        invoice_number: row.fields.number,
+        invoice_code: row.fields.code ?? '',
+        identity: InvoiceRepo.identityOf(row.fields),
+        issue_date: validDateOrNull(row.fields.issueDate),
+        total_amount_fen: row.fields.amountFen,
+        amount_includes_tax: row.fields.amountIncludesTax,
+        seller_tax_id: row.fields.sellerTaxId ?? null,
+        seller_name: row.fields.sellerName ?? null,
+        buyer_name: row.fields.buyerName ?? null,
+        status: 'REJECTED',
+        reasons: JSON.stringify(row.reasons),
+        sources: JSON.stringify(row.sources),
+        entry: row.fields.entry,
+        request_id: row.requestId,
+      })
+      .execute();
+  }
+
+  async ofUser(db: Db, userId: string, limit: number) {
+    return db
+      .selectFrom('invoices')
+      .select([
+        sql<string>`invoice_id::text`.as('invoice_id'), 'kind', 'invoice_number', 'invoice_code', sql<string | null>`to_char(issue_date, 'YYYY-MM-DD')`.as('issue_date'),
+        'total_amount_fen', 'seller_name', 'status', 'reasons', 'entry', 'created_at',
+      ])
+      .where('user_id', '=', userId)
+      .orderBy('invoice_id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+}
+
+function validDateOrNull(date: string): string | null {
+  try {
+    startOfBusinessDay(date); // throws unless a real calendar date
+    return date;
+  } catch {
+    return null;
+  }
+}

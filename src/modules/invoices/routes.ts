@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { pickLanguage } from '../../platform/errors/language.js';
+import { ok } from '../../platform/http/envelope.js';
+import { moneySchema } from '../../platform/money/money.js';
+import { businessDate } from '../../platform/time/clock.js';
+import { fromTypedEntry, fromXmlFile, type TypedInvoice } from './extraction.js';
+import type { Invoices } from './index.js';
+
+const bearer = [{ bearer: [] }];
+/** Invoice files are small: a 数电 XML is a few kB. Larger bodies are refused before they are read. */
+const MAX_XML_BYTES = 512 * 1024;
+
+const typedInvoice = {
+  type: 'object',
+  required: ['invoice_number', 'issue_date', 'total_amount'],
+  additionalProperties: false,
+  properties: {
+    invoice_number: { type: 'string', minLength: 1, maxLength: 40, description: '数电票: 20 digits; legacy: the 8-digit 发票号码' },
+    issue_date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    total_amount: { ...moneySchema, description: '数电票: 价税合计 (tax included); legacy: the amount on the QR code (tax excluded)' },
+    invoice_code: { type: 'string', maxLength: 20, description: 'Legacy invoices only: the 10/12-digit 发票代码' },
+    check_code: { type: 'string', maxLength: 30, description: 'Legacy invoices only: the 20-digit 校验码' },
+  },
+} as const;
+
+export async function invoiceRoutes(app: FastifyInstance, { service, clock }: Invoices): Promise<void> {
+  // A 数电 invoice's XML file, posted as the body (the platform's other bodies are JSON).
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'buffer', bodyLimit: MAX_XML_BYTES }, (_request, body, done) => done(null, body));
+
+  app.post<{ Body: TypedInvoice | Buffer }>(
+    '/api/v1/invoices',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['invoices'],
+        summary: 'Register an invoice: the typed form (JSON) or its 数电 XML file (application/xml). Refusals list every reason.',
+        security: bearer,
+        body: {
+          content: {
+            'application/json': { schema: typedInvoice },
+            // Checked by the extraction (parse, fields, signature), not by a schema.
+            'application/xml': { schema: { description: 'A 数电 invoice XML file (up to 512 kB)' } },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const today = businessDate(clock.now());
+      const extraction = Buffer.isBuffer(request.body) ? fromXmlFile(request.body, today) : fromTypedEntry(request.body, today);
+      return ok(await service.submit({ userId: request.actor!.id, extraction, requestId: request.id, language: language(request) }));
+    },
+  );
+
+  app.get<{ Querystring: { number: string } }>(
+    '/api/v1/invoices/check-number',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['invoices'],
+        summary: "The form's live check of a 数电 number: format (length, year, province) and whether it is already registered",
+        security: bearer,
+        querystring: { type: 'object', required: ['number'], properties: { number: { type: 'string', minLength: 1, maxLength: 40 } } },
+      },
+    },
+    async (request) => ok(await service.checkNumber(request.query.number)),
+  );
+
+  app.get(
+    '/api/v1/users/me/invoices',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['invoices'], summary: 'My invoices, newest first, with their status and the reasons of any refusal', security: bearer },
+    },
+    async (request) => ok({ invoices: await service.listMine(request.actor!.id, language(request)) }),
+  );
+}
+
+function language(request: FastifyRequest) {
+  return pickLanguage(request.headers['accept-language']);
+}

@@ -1,0 +1,179 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import { ERROR_CODES } from '../../platform/errors/error-codes.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { Language } from '../../platform/errors/language.js';
+import type { IdGenerator } from '../../platform/ids/snowflake.js';
+import { formatMoney } from '../../platform/money/money.js';
+import type { Outbox } from '../../platform/outbox/outbox.js';
+import { businessDate, type Clock } from '../../platform/time/clock.js';
+import { DEFAULT_POLICY, eligibilityReasons, type EligibilityPolicy, type ReasonCode } from './domain/eligibility.js';
+import { normalizeInvoiceNumber, parseDigitalInvoiceNumber } from './domain/invoice-number.js';
+import type { Extraction, InvoiceFields } from './extraction.js';
+import { InvoiceRepo } from './repo.js';
+import { TaxAuthorityUnavailableError, TaxQueryLimitError, type TaxAuthority, type TaxStatusAnswer } from './tax-authority/port.js';
+import { verifyEInvoiceSignature } from './xml/einvoice-xml.js';
+
+/** What the invoices module needs to know about a user, asked of the identity module. */
+export interface BuyerCheck {
+  isRealNameVerified(userId: string): Promise<boolean>;
+}
+
+export interface Submission {
+  readonly userId: string;
+  readonly extraction: Extraction;
+  readonly requestId: string;
+  readonly language: Language;
+}
+
+/**
+ * Invoice intake: the fields (typed, or read from a file), the tax authority's answer, the bureau's signature,
+ * the buyer's real-name status and the register of accepted invoices decide together whether an invoice counts.
+ * Every failing rule is reported. An accepted invoice is recorded once across all users and emits
+ * `invoice.accepted` in the same transaction; a refused one is kept with its reasons for "my invoices".
+ */
+export class InvoiceService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly repo: InvoiceRepo,
+    private readonly authority: TaxAuthority,
+    private readonly buyers: BuyerCheck,
+    private readonly outbox: Outbox,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    private readonly policy: EligibilityPolicy = DEFAULT_POLICY,
+  ) {}
+
+  async submit({ userId, extraction, requestId, language }: Submission) {
+    const { fields } = extraction;
+    if (!extraction.ok) {
+      await this.reject(userId, fields, ['INVOICE_FORMAT_INVALID'], {}, requestId);
+      throw refusal(['INVOICE_FORMAT_INVALID'], language, language === 'en' ? extraction.problem.en : extraction.problem.zh);
+    }
+    const answer = await this.askAuthority(fields);
+    const signature = extraction.signedXml ? ((await this.signatureValid(extraction.signedXml)) ? 'valid' : 'invalid') : 'absent';
+    const identity = InvoiceRepo.identityOf(fields);
+    const reasons = eligibilityReasons(
+      {
+        signature,
+        taxStatus: answer.status,
+        sellerRegistered: answer.sellerRegistered,
+        amountFen: answer.status === 'PARTIALLY_RED_FLUSHED' && answer.remainingAmountFen !== undefined ? answer.remainingAmountFen : fields.amountFen,
+        issueDate: fields.issueDate,
+        today: businessDate(this.clock.now()),
+        buyerRealNameVerified: await this.buyers.isRealNameVerified(userId),
+        alreadyRegistered: await this.repo.isRegistered(this.db, identity),
+      },
+      this.policy,
+    );
+    // Where the file said nothing of the seller, the authority's register does.
+    const known: InvoiceFields = { ...fields, sellerTaxId: fields.sellerTaxId ?? answer.sellerTaxId, sellerName: fields.sellerName ?? answer.sellerName };
+    if (reasons.length > 0) {
+      await this.reject(userId, known, reasons, extraction.sources, requestId);
+      throw refusal(reasons, language);
+    }
+    const invoiceId = this.ids.next();
+    const accepted = await this.db.transaction().execute(async (trx) => {
+      const won = await this.repo.insertAccepted(trx, { invoiceId, userId, fields: known, reasons: [], sources: extraction.sources, requestId });
+      if (!won) return false;
+      await this.outbox.publish(trx, {
+        topic: 'invoice.accepted',
+        aggregateId: invoiceId,
+        payload: {
+          invoice_id: invoiceId,
+          user_id: userId,
+          kind: known.kind,
+          invoice_number: known.number,
+          issue_date: known.issueDate,
+          total_amount: formatMoney(known.amountFen),
+          seller_tax_id: known.sellerTaxId ?? null,
+        },
+        requestId,
+      });
+      return true;
+    });
+    if (!accepted) {
+      // Another submission of the same invoice was accepted between our check and our insert.
+      await this.reject(userId, known, ['INVOICE_DUPLICATE'], extraction.sources, requestId);
+      throw refusal(['INVOICE_DUPLICATE'], language);
+    }
+    return {
+      invoice_id: invoiceId,
+      status: 'ACCEPTED' as const,
+      kind: known.kind,
+      invoice_number: known.number,
+      issue_date: known.issueDate,
+      total_amount: formatMoney(known.amountFen),
+      seller_name: known.sellerName ?? null,
+      sources: extraction.sources,
+    };
+  }
+
+  /** The form's live check: format, and whether the number is already registered (never by whom). */
+  async checkNumber(input: string) {
+    const number = normalizeInvoiceNumber(input);
+    const parsed = parseDigitalInvoiceNumber(number, businessDate(this.clock.now()));
+    if (!parsed.ok) return { number, valid: false, problem: parsed.problem, message: parsed.message_zh, message_en: parsed.message_en, registered: false };
+    const registered = await this.repo.isRegistered(this.db, InvoiceRepo.identityOf({ kind: 'DIGITAL', number }));
+    return { number, valid: true, year: parsed.year, region_code: parsed.regionCode, region_name: parsed.regionName, registered };
+  }
+
+  async listMine(userId: string, language: Language) {
+    const rows = await this.repo.ofUser(this.db, userId, 200);
+    return rows.map((r) => ({
+      invoice_id: r.invoice_id,
+      kind: r.kind,
+      invoice_number: r.invoice_number,
+      invoice_code: r.invoice_code || null,
+      issue_date: r.issue_date,
+      total_amount: r.total_amount_fen === null ? null : formatMoney(BigInt(r.total_amount_fen)),
+      seller_name: r.seller_name,
+      status: r.status,
+      reasons: describe(r.reasons as ReasonCode[], language),
+      entry: r.entry,
+      submitted_at: r.created_at.toISOString(),
+    }));
+  }
+
+  private async askAuthority(fields: InvoiceFields): Promise<TaxStatusAnswer> {
+    try {
+      return await this.authority.queryStatus({
+        number: fields.number,
+        issueDate: fields.issueDate,
+        totalAmountFen: fields.amountFen,
+        ...(fields.code ? { code: fields.code } : {}),
+        ...(fields.checkCode ? { checkCode: fields.checkCode } : {}),
+      });
+    } catch (error) {
+      if (error instanceof TaxQueryLimitError) throw new AppError('TAX_QUERY_LIMIT_REACHED');
+      if (error instanceof TaxAuthorityUnavailableError) throw new AppError('TAX_AUTHORITY_UNAVAILABLE');
+      throw error;
+    }
+  }
+
+  private async signatureValid(xml: Buffer): Promise<boolean> {
+    let key: string;
+    try {
+      key = await this.authority.signingPublicKey();
+    } catch (error) {
+      if (error instanceof TaxAuthorityUnavailableError) throw new AppError('TAX_AUTHORITY_UNAVAILABLE');
+      throw error;
+    }
+    return verifyEInvoiceSignature(xml, key);
+  }
+
+  private async reject(userId: string, fields: InvoiceFields, reasons: readonly ReasonCode[], sources: Readonly<Record<string, string>>, requestId: string): Promise<void> {
+    await this.repo.insertRejected(this.db, { invoiceId: this.ids.next(), userId, fields, reasons, sources, requestId });
+  }
+}
+
+function describe(reasons: readonly ReasonCode[], language: Language): { code: ReasonCode; message: string }[] {
+  return reasons.map((code) => ({ code, message: language === 'en' ? ERROR_CODES[code].en : ERROR_CODES[code].zh }));
+}
+
+/** 422 with the first reason as the error and every reason listed, in the caller's language. */
+function refusal(reasons: readonly ReasonCode[], language: Language, detail?: string): AppError {
+  const listed = describe(reasons, language);
+  if (detail) listed[0] = { code: reasons[0]!, message: detail };
+  return new AppError(reasons[0]!, { reasons: listed });
+}

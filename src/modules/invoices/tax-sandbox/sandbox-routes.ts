@@ -1,0 +1,149 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../../platform/errors/app-error.js';
+import { ok } from '../../../platform/http/envelope.js';
+import { MoneyFormatError, moneySchema, parseMoney } from '../../../platform/money/money.js';
+import type { TaxSandbox } from './sandbox-service.js';
+
+const number = { type: 'string', pattern: '^[0-9]{20}$' } as const;
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+
+/**
+ * The tax-authority sandbox over HTTP, the contract a real provider adapter is written against (issue #5):
+ * issue, void, red-flush and flag invoices; status checks; the signing public key. Mounted under /sandbox/tax
+ * outside production, and served alone by `quanyi tax-sandbox`.
+ */
+export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox, prefix = '/sandbox/tax'): Promise<void> {
+  const tags = ['tax sandbox'];
+  app.post<{ Body: { total_amount: string | number; issue_date?: string; buyer_name?: string; buyer_tax_id?: string; seller_tax_id?: string } }>(
+    `${prefix}/invoices`,
+    {
+      config: { idempotency: 'off' },
+      schema: {
+        tags,
+        summary: 'Issue a 数电 invoice: signed XML and QR text',
+        body: {
+          type: 'object',
+          required: ['total_amount'],
+          additionalProperties: false,
+          properties: {
+            total_amount: moneySchema,
+            issue_date: date,
+            buyer_name: { type: 'string', minLength: 1, maxLength: 100 },
+            buyer_tax_id: { type: 'string', maxLength: 20 },
+            seller_tax_id: { type: 'string', maxLength: 20 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const issued = await sandbox.issue({
+        totalAmountFen: amount(b.total_amount),
+        issueDate: b.issue_date,
+        buyerName: b.buyer_name,
+        buyerTaxId: b.buyer_tax_id,
+        sellerTaxId: b.seller_tax_id,
+      });
+      return ok({ ...issued, xml_url: `${prefix}/invoices/${issued.invoice_number}.xml` });
+    },
+  );
+
+  app.get<{ Params: { number: string } }>(
+    `${prefix}/invoices/:number.xml`,
+    { schema: { tags, summary: "An issued invoice's signed XML file", params: { type: 'object', properties: { number } } } },
+    async (request, reply) => {
+      const xml = await sandbox.invoiceXml(request.params.number);
+      if (!xml) throw new AppError('NOT_FOUND');
+      return reply.type('application/xml; charset=utf-8').send(xml);
+    },
+  );
+
+  app.post<{ Params: { number: string } }>(
+    `${prefix}/invoices/:number/void`,
+    { config: { idempotency: 'off' }, schema: { tags, summary: 'Void an invoice (作废)', params: { type: 'object', properties: { number } } } },
+    async (request) => ok(await sandbox.void(request.params.number)),
+  );
+
+  app.post<{ Params: { number: string }; Body: { amount?: string | number } | undefined }>(
+    `${prefix}/invoices/:number/red-flush`,
+    {
+      config: { idempotency: 'off' },
+      schema: {
+        tags,
+        summary: 'Red-flush an invoice (红冲): in full, or partly with an amount',
+        params: { type: 'object', properties: { number } },
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { amount: moneySchema } },
+      },
+    },
+    async (request) => {
+      const part = request.body?.amount;
+      return ok(await sandbox.redFlush(request.params.number, part === undefined ? undefined : amount(part)));
+    },
+  );
+
+  app.post<{ Params: { number: string }; Body: { status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL' } }>(
+    `${prefix}/invoices/:number/flag`,
+    {
+      config: { idempotency: 'off' },
+      schema: {
+        tags,
+        summary: 'Flag an invoice out of control (失控) or abnormal (异常), or clear the flag',
+        params: { type: 'object', properties: { number } },
+        body: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OUT_OF_CONTROL', 'ABNORMAL', 'NORMAL'] } } },
+      },
+    },
+    async (request) => ok(await sandbox.flag(request.params.number, request.body.status)),
+  );
+
+  app.post<{ Body: { tax_id?: string; name: string; region_code: string } }>(
+    `${prefix}/taxpayers`,
+    {
+      config: { idempotency: 'off' },
+      schema: {
+        tags,
+        summary: 'Register a taxpayer',
+        body: {
+          type: 'object',
+          required: ['name', 'region_code'],
+          additionalProperties: false,
+          properties: { tax_id: { type: 'string', pattern: '^[0-9A-Z]{15,20}$' }, name: { type: 'string', minLength: 1, maxLength: 100 }, region_code: { type: 'string', pattern: '^[0-9]{2}$' } },
+        },
+      },
+    },
+    async (request) => ok(await sandbox.registerTaxpayer({ taxId: request.body.tax_id, name: request.body.name, regionCode: request.body.region_code })),
+  );
+
+  app.post<{ Params: { taxId: string } }>(
+    `${prefix}/taxpayers/:taxId/deregister`,
+    { config: { idempotency: 'off' }, schema: { tags, summary: 'Deregister a taxpayer: its invoices then show an unregistered seller' } },
+    async (request) => {
+      await sandbox.deregisterTaxpayer(request.params.taxId);
+      return ok({ tax_id: request.params.taxId, status: 'deregistered' });
+    },
+  );
+
+  app.get<{ Querystring: { number: string; date: string; amount: string } }>(
+    `${prefix}/status`,
+    {
+      schema: {
+        tags,
+        summary: 'Check an invoice by number, date and tax-inclusive amount (5 checks per invoice per day)',
+        querystring: { type: 'object', required: ['number', 'date', 'amount'], properties: { number, date, amount: { type: 'string', maxLength: 20 } } },
+      },
+    },
+    async (request) => ok(await sandbox.status(request.query.number, request.query.date, amount(request.query.amount))),
+  );
+
+  app.get(`${prefix}/public-key`, { schema: { tags, summary: 'The SM2 public key invoice XML is signed with' } }, async () =>
+    ok({ algorithm: 'SM2', signature_algorithm: '1.2.156.10197.1.501', public_key: (await sandbox.signingKey()).publicKeyHex }),
+  );
+}
+
+function amount(value: string | number) {
+  try {
+    return parseMoney(value, { allowZero: false });
+  } catch (error) {
+    if (error instanceof MoneyFormatError) throw new AppError('AMOUNT_INVALID', { field: 'amount' });
+    throw error;
+  }
+}

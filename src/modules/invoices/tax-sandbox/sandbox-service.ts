@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../../../platform/db/schema.js';
+import { AppError } from '../../../platform/errors/app-error.js';
+import { formatMoney, type Fen } from '../../../platform/money/money.js';
+import { businessDate, type Clock } from '../../../platform/time/clock.js';
+import type { TaxStatus } from '../tax-authority/port.js';
+import { generateSigningKeyPair, renderSignedEInvoiceXml, type EInvoiceData } from '../xml/einvoice-xml.js';
+
+/** Taxpayers every sandbox starts with, so invoices can be issued at once (统一社会信用代码-shaped ids). */
+export const SANDBOX_TAXPAYERS = [
+  { taxId: '91430100MA4L7XK9B2', name: '长沙示例商贸有限公司', regionCode: '43' },
+  { taxId: '91310000MA1K2T4Q8N', name: '上海示例餐饮有限公司', regionCode: '31' },
+  { taxId: '91320500MA1MXR7D3P', name: '苏州示例超市有限公司', regionCode: '32' },
+] as const;
+
+/** Small-scale taxpayers' 1% rate: 655.00 = 648.51 + 6.49, as on the real invoice in the reference. */
+const TAX_RATE_PERCENT = 1n;
+/** 开具渠道: digit 5 of a 数电 number; 2 is what ordinary invoices carry. */
+const ISSUING_CHANNEL = '2';
+const DAILY_QUERY_LIMIT = 5;
+const BUREAU = { code: '14300000000', name: '国家税务总局沙箱税务局' };
+
+export interface IssueRequest {
+  readonly totalAmountFen: Fen;
+  readonly issueDate?: string;
+  readonly buyerName?: string;
+  readonly buyerTaxId?: string;
+  readonly sellerTaxId?: string;
+}
+
+export interface StatusAnswer {
+  readonly status: TaxStatus;
+  readonly seller_tax_id?: string;
+  readonly seller_name?: string;
+  readonly seller_registered?: boolean;
+  readonly buyer_name?: string;
+  readonly buyer_tax_id?: string | null;
+  readonly total_amount?: string;
+  readonly remaining_amount?: string;
+}
+
+/**
+ * The tax-authority simulator: a taxpayer register; 数电 invoices with correctly structured numbers, signed
+ * XML (SM2/SM3) and the QR text; status queries by number + date + amount with the real statuses and the
+ * 5-checks-per-invoice-per-day limit; and admin calls to void, red-flush or flag an invoice.
+ */
+export class TaxSandbox {
+  private keyPair: Promise<{ privateKeyHex: string; publicKeyHex: string }> | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The signing key, created on first use and kept in the sandbox's settings (a real bureau keeps it in an HSM). */
+  signingKey(): Promise<{ privateKeyHex: string; publicKeyHex: string }> {
+    this.keyPair ??= this.loadOrCreateKey().catch((error: unknown) => {
+      this.keyPair = undefined;
+      throw error;
+    });
+    return this.keyPair;
+  }
+
+  private async loadOrCreateKey() {
+    const fresh = generateSigningKeyPair();
+    await this.db
+      .insertInto('tax_sandbox_settings')
+      .values([
+        { name: 'sm2_private_key', value: fresh.privateKeyHex },
+        { name: 'sm2_public_key', value: fresh.publicKeyHex },
+      ])
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const rows = await this.db.selectFrom('tax_sandbox_settings').select(['name', 'value']).where('name', 'in', ['sm2_private_key', 'sm2_public_key']).execute();
+    const value = (name: string) => rows.find((r) => r.name === name)!.value;
+    return { privateKeyHex: value('sm2_private_key'), publicKeyHex: value('sm2_public_key') };
+  }
+
+  async ensureTaxpayers(): Promise<void> {
+    await this.db
+      .insertInto('tax_sandbox_taxpayers')
+      .values(SANDBOX_TAXPAYERS.map((t) => ({ tax_id: t.taxId, name: t.name, region_code: t.regionCode })))
+      .onConflict((oc) => oc.column('tax_id').doNothing())
+      .execute();
+  }
+
+  async registerTaxpayer(input: { taxId?: string; name: string; regionCode: string }) {
+    const taxId = input.taxId ?? `91${input.regionCode}0000${randomBytes(5).toString('hex').toUpperCase()}`.slice(0, 18);
+    await this.db.insertInto('tax_sandbox_taxpayers').values({ tax_id: taxId, name: input.name, region_code: input.regionCode }).onConflict((oc) => oc.column('tax_id').doNothing()).execute();
+    return { tax_id: taxId, name: input.name, region_code: input.regionCode };
+  }
+
+  async deregisterTaxpayer(taxId: string): Promise<void> {
+    const result = await this.db.updateTable('tax_sandbox_taxpayers').set({ status: 'deregistered' }).where('tax_id', '=', taxId).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new AppError('TAXPAYER_NOT_FOUND');
+  }
+
+  async issue(request: IssueRequest) {
+    await this.ensureTaxpayers();
+    const sellerTaxId = request.sellerTaxId ?? SANDBOX_TAXPAYERS[0].taxId;
+    const seller = await this.db.selectFrom('tax_sandbox_taxpayers').selectAll().where('tax_id', '=', sellerTaxId).executeTakeFirst();
+    if (!seller) throw new AppError('TAXPAYER_NOT_FOUND');
+    const issueDate = request.issueDate ?? businessDate(this.clock.now());
+    const total = request.totalAmountFen;
+    const withoutTax = (total * 100n + 50n) / (100n + TAX_RATE_PERCENT); // rounded half up
+    const tax = total - withoutTax;
+    const sequence = (await sql<{ n: string }>`SELECT nextval('tax_sandbox_invoice_seq')::text AS n`.execute(this.db)).rows[0]!.n;
+    const number = `${issueDate.slice(2, 4)}${seller.region_code}${ISSUING_CHANNEL}${sequence.padStart(15, '0')}`;
+    const issueTime = `${issueDate}T10:00:00+08:00`;
+    const buyerName = request.buyerName ?? '个人';
+    const data: EInvoiceData = {
+      number,
+      issueTime,
+      taxBureauCode: `1${seller.region_code}00000000`,
+      taxBureauName: BUREAU.name,
+      seller: { taxId: seller.tax_id, name: seller.name },
+      buyer: { name: buyerName, ...(request.buyerTaxId ? { taxId: request.buyerTaxId } : {}) },
+      totalWithoutTaxFen: withoutTax,
+      totalTaxFen: tax,
+      totalWithTaxFen: total,
+      items: [{ name: '*日用品*商品一批', quantity: '1', unitPrice: formatMoney(withoutTax), amountFen: withoutTax, taxRate: `${TAX_RATE_PERCENT}%`, taxFen: tax }],
+    };
+    const key = await this.signingKey();
+    const xml = renderSignedEInvoiceXml(data, { privateKeyHex: key.privateKeyHex, signedAt: this.clock.now() });
+    const qr = `01,32,,${number},${formatMoney(total)},${issueDate.replaceAll('-', '')},,${randomBytes(2).toString('hex').toUpperCase()}`;
+    await this.db
+      .insertInto('tax_sandbox_invoices')
+      .values({
+        number,
+        issue_date: issueDate,
+        issued_at: issueTime,
+        seller_tax_id: seller.tax_id,
+        buyer_name: buyerName,
+        buyer_tax_id: request.buyerTaxId ?? null,
+        total_without_tax_fen: withoutTax,
+        total_tax_fen: tax,
+        total_with_tax_fen: total,
+        remaining_fen: total,
+        xml,
+        qr,
+      })
+      .execute();
+    return { invoice_number: number, issue_date: issueDate, total_amount: formatMoney(total), seller_tax_id: seller.tax_id, seller_name: seller.name, qr, xml };
+  }
+
+  /**
+   * A status check as a verification platform answers it. The number, date and amount must all match, otherwise
+   * the answer is NOT_FOUND (查无此票 / 不一致). Every check counts against the invoice's 5 per day, found or not.
+   */
+  async status(number: string, issueDate: string, amountFen: Fen): Promise<StatusAnswer> {
+    const today = businessDate(this.clock.now());
+    const counted = await sql`
+      INSERT INTO tax_sandbox_queries (number, day, count) VALUES (${number}, ${today}, 1)
+      ON CONFLICT (number, day) DO UPDATE SET count = tax_sandbox_queries.count + 1 WHERE tax_sandbox_queries.count < ${DAILY_QUERY_LIMIT}
+    `.execute(this.db);
+    if (Number(counted.numAffectedRows ?? 0n) === 0) throw new AppError('TAX_QUERY_LIMIT_REACHED');
+    const row = await this.db
+      .selectFrom('tax_sandbox_invoices as i')
+      .innerJoin('tax_sandbox_taxpayers as t', 't.tax_id', 'i.seller_tax_id')
+      .select([
+        'i.status', 'i.seller_tax_id', 't.name as seller_name', 't.status as seller_status', 'i.buyer_name', 'i.buyer_tax_id',
+        'i.total_with_tax_fen', 'i.remaining_fen', sql<string>`to_char(i.issue_date, 'YYYY-MM-DD')`.as('issue_date'),
+      ])
+      .where('i.number', '=', number)
+      .executeTakeFirst();
+    if (!row || row.issue_date !== issueDate || BigInt(row.total_with_tax_fen) !== amountFen) return { status: 'NOT_FOUND' };
+    return {
+      status: row.status as TaxStatus,
+      seller_tax_id: row.seller_tax_id,
+      seller_name: row.seller_name,
+      seller_registered: row.seller_status === 'active',
+      buyer_name: row.buyer_name,
+      buyer_tax_id: row.buyer_tax_id,
+      total_amount: formatMoney(BigInt(row.total_with_tax_fen)),
+      ...(row.status === 'PARTIALLY_RED_FLUSHED' ? { remaining_amount: formatMoney(BigInt(row.remaining_fen)) } : {}),
+    };
+  }
+
+  async void(number: string) {
+    return this.changeStatus(number, sql`status = 'VOID', remaining_fen = 0`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
+  }
+
+  /** A red-letter invoice cancelling all of it, or `amountFen` of it (部分红冲). */
+  async redFlush(number: string, amountFen?: Fen) {
+    if (amountFen === undefined) return this.changeStatus(number, sql`status = 'RED_FLUSHED', remaining_fen = 0`, sql`status IN ('NORMAL', 'PARTIALLY_RED_FLUSHED')`);
+    return this.changeStatus(
+      number,
+      sql`remaining_fen = remaining_fen - ${amountFen}, status = CASE WHEN remaining_fen - ${amountFen} = 0 THEN 'RED_FLUSHED' ELSE 'PARTIALLY_RED_FLUSHED' END`,
+      sql`status IN ('NORMAL', 'PARTIALLY_RED_FLUSHED') AND remaining_fen >= ${amountFen}`,
+    );
+  }
+
+  /** Flags an invoice as the tax authority's risk systems would (失控, 异常), or clears the flag. */
+  async flag(number: string, status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL') {
+    return this.changeStatus(number, sql`status = ${status}`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
+  }
+
+  async invoiceXml(number: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('tax_sandbox_invoices').select('xml').where('number', '=', number).executeTakeFirst())?.xml;
+  }
+
+  private async changeStatus(number: string, assignments: RawBuilder<unknown>, guard: RawBuilder<unknown>) {
+    const result = await sql<{ status: string; remaining_fen: string }>`
+      UPDATE tax_sandbox_invoices SET ${assignments} WHERE number = ${number} AND ${guard} RETURNING status, remaining_fen::text
+    `.execute(this.db);
+    const row = result.rows[0];
+    if (!row) throw new AppError('TAX_INVOICE_STATE_CONFLICT', { invoice_number: number });
+    return { invoice_number: number, status: row.status, remaining_amount: formatMoney(BigInt(row.remaining_fen)) };
+  }
+}
