@@ -387,20 +387,7 @@ export class CouponRepo {
   }
 
   async insertEvent(db: Db, e: CouponEvent): Promise<void> {
-    await db
-      .insertInto('coupon_events')
-      .values({
-        id: e.id,
-        coupon_id: e.couponId,
-        action: e.action,
-        from_status: e.fromStatus,
-        to_status: e.toStatus,
-        amount_fen: e.amountFen ?? null,
-        actor: e.actor,
-        reason: e.reason ?? null,
-        request_id: e.requestId ?? null,
-      })
-      .execute();
+    await this.insertEvents(db, [e]);
   }
 
   async insertRedemption(db: Db, r: NewRedemption): Promise<void> {
