@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { zipSync } from 'fflate';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { identityModule, identityOf } from '../src/modules/identity/index.js';
@@ -72,6 +74,63 @@ describe.each(backendPairs())('invoice intake on $label', ({ db, cache }) => {
     expect(accepted.json.data).toMatchObject({ status: 'ACCEPTED', total_amount: '88.00', seller_name: '长沙示例商贸有限公司', sources: { number: 'xml', seller_tax_id: 'xml' } });
   });
 
+  it('accepts each form of an invoice (typed, XML, OFD, PDF, PNG photo) and reads the same fields from each', async () => {
+    const { access_token } = await verifiedLogin(server.base);
+    const upload = (bytes: Uint8Array, type: string) =>
+      fetch(`${server.base}/api/v1/invoices`, { method: 'POST', body: bytes, headers: { ...bearer(access_token), 'content-type': type } }).then(async (r) => ({ status: r.status, json: (await r.json()) as { data?: Record<string, unknown>; error?: string } }));
+    const forms: { file?: string; type?: string; query?: string; source: string }[] = [
+      { source: 'typed' },
+      { file: 'xml', type: 'application/xml', source: 'xml' },
+      { file: 'ofd', type: 'application/ofd', source: 'ofd' },
+      { file: 'pdf', type: 'application/pdf', source: 'pdf:qr' },
+      { file: 'png', type: 'image/png', query: '?style=photo&seed=intake-test', source: 'image:qr' },
+    ];
+    for (const form of forms) {
+      const invoice = await issue({ total_amount: '123.45' });
+      let answer;
+      if (!form.file) {
+        answer = await submit(access_token, typed(invoice));
+      } else {
+        const file = await fetch(`${server.base}/sandbox/tax/invoices/${invoice.invoice_number}.${form.file}${form.query ?? ''}`);
+        expect(file.status).toBe(200);
+        answer = await upload(new Uint8Array(await file.arrayBuffer()), form.type!);
+      }
+      expect(answer.status, `${form.source}: ${JSON.stringify(answer.json)}`).toBe(200);
+      expect(answer.json.data, form.source).toMatchObject({
+        status: 'ACCEPTED',
+        invoice_number: invoice.invoice_number,
+        issue_date: invoice.issue_date,
+        total_amount: '123.45',
+        sources: { number: form.source },
+      });
+    }
+  });
+
+  it('answers hostile or broken files with a clear 4xx: a ZIP bomb posing as OFD, a 50 MB image, a truncated PDF, random bytes', async () => {
+    const { access_token } = await verifiedLogin(server.base);
+    const upload = async (bytes: Uint8Array, type: string) => {
+      const res = await fetch(`${server.base}/api/v1/invoices`, { method: 'POST', body: bytes, headers: { ...bearer(access_token), 'content-type': type } });
+      return { status: res.status, json: (await res.json()) as { error?: string } };
+    };
+    const bomb = zipSync({ 'OFD.xml': new Uint8Array(64 * 1024 * 1024) }, { level: 9 }); // 64 MB of zeros in ~64 kB
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const bombAnswer = await upload(bomb, 'application/ofd');
+    expect([413, 422]).toContain(bombAnswer.status);
+    expect(['INVOICE_FILE_REJECTED', 'INVOICE_FILE_TOO_LARGE']).toContain(bombAnswer.json.error);
+    const huge = await upload(new Uint8Array(50 * 1024 * 1024), 'image/png');
+    expect(huge.status).toBe(413);
+    const invoice = await issue();
+    const pdf = new Uint8Array(await (await fetch(`${server.base}/sandbox/tax/invoices/${invoice.invoice_number}.pdf`)).arrayBuffer());
+    const truncated = await upload(pdf.slice(0, Math.floor(pdf.length / 2)), 'application/pdf');
+    expect(truncated.status).toBe(422);
+    expect(truncated.json.error).toMatch(/^INVOICE_FILE_/);
+    const random = await upload(randomBytes(4096), 'application/octet-stream');
+    expect(random.status).toBe(415);
+    expect(random.json.error).toBe('INVOICE_FILE_UNSUPPORTED');
+    const mine = await http(`${server.base}/api/v1/users/me/invoices`, { headers: bearer(access_token) });
+    expect((mine.json.data as { invoices: unknown[] }).invoices).toHaveLength(0); // nothing half-recorded
+  });
+
   it('refuses with every reason, each with a stable code and a message in the FAQ\'s words', async () => {
     const unverified = (await smsLogin(server.base)).access_token;
     const small = await issue({ total_amount: '9.99' });
@@ -121,6 +180,19 @@ describe.each(backendPairs())('invoice intake on $label', ({ db, cache }) => {
     await expectRefusal(typed(ok), 'INVOICE_DUPLICATE');
     await expectRefusal({ invoice_number: '2543200000003141114', issue_date: today(), total_amount: '655.00' }, 'INVOICE_FORMAT_INVALID');
     await expectRefusal({ invoice_number: '25992000000031411143', issue_date: today(), total_amount: '655.00' }, 'INVOICE_FORMAT_INVALID');
+  });
+
+  it('records fraud signals with an accepted invoice and sends them on invoice.accepted', async () => {
+    const { access_token } = await verifiedLogin(server.base);
+    const seller = '91430100MA4L7XK9B2';
+    const selfIssued = await issue({ total_amount: '50.00', buyer_tax_id: seller });
+    const res = await submit(access_token, typed(selfIssued));
+    expect(res.status, res.text).toBe(200);
+    const invoiceId = (res.json.data as { invoice_id: string }).invoice_id;
+    const signals = await sql<{ code: string }>`SELECT code FROM invoice_fraud_signals WHERE invoice_id = ${invoiceId}`.execute(server.platform.database.db);
+    expect(signals.rows.map((r) => r.code)).toEqual(['SELF_ISSUED']);
+    const event = await sql<{ payload: { fraud_signals: { code: string }[] } }>`SELECT payload FROM outbox_events WHERE topic = 'invoice.accepted' AND aggregate_id = ${invoiceId}`.execute(server.platform.database.db);
+    expect(event.rows[0]!.payload.fraud_signals.map((s) => s.code)).toEqual(['SELF_ISSUED']);
   });
 
   it('50 users submitting one invoice at once: exactly one accepted, the others told it is a duplicate', async () => {

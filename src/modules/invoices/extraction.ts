@@ -22,7 +22,7 @@ export interface InvoiceFields {
 }
 
 export type Extraction =
-  | { readonly ok: true; readonly fields: InvoiceFields; readonly sources: Readonly<Record<string, EntryKind>>; readonly signedXml?: Buffer }
+  | { readonly ok: true; readonly fields: InvoiceFields; readonly sources: Readonly<Record<string, string>>; readonly signedXml?: Buffer }
   | { readonly ok: false; readonly fields: InvoiceFields; readonly problem: { readonly zh: string; readonly en: string } };
 
 export interface TypedInvoice {

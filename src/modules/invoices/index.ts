@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { QuanyiModule } from '../../app/module.js';
+import { LocalFileStore, type FileStore } from '../../platform/files/file-store.js';
 import { perPlatform } from '../../app/per-platform.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { identityOf } from '../identity/index.js';
@@ -14,6 +16,7 @@ export interface Invoices {
   readonly authority: HttpTaxAuthority;
   readonly sandbox: TaxSandbox;
   readonly clock: Clock;
+  readonly files: FileStore;
 }
 
 export const invoicesOf = perPlatform((platform): Invoices => {
@@ -26,7 +29,8 @@ export const invoicesOf = perPlatform((platform): Invoices => {
   const authority = new HttpTaxAuthority({ baseUrl, cache });
   const identity = identityOf(platform).service;
   const service = new InvoiceService(database.db, new InvoiceRepo(), authority, { isRealNameVerified: (userId) => identity.isRealNameVerified(userId) }, platform.outbox, platform.ids, clock);
-  return { service, authority, sandbox: new TaxSandbox(database.db, clock), clock };
+  const files = new LocalFileStore(path.join(config.dataDir, 'files'));
+  return { service, authority, sandbox: new TaxSandbox(database.db, clock), clock, files };
 });
 
 export const invoicesModule: QuanyiModule = {

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { startOfBusinessDay } from '../../platform/time/clock.js';
 import type { ReasonCode } from './domain/eligibility.js';
+import type { FraudSignal, RecordedInvoice } from './domain/fraud-signals.js';
 import type { InvoiceFields } from './extraction.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -13,6 +14,8 @@ export interface NewInvoiceRow {
   readonly reasons: readonly ReasonCode[];
   readonly sources: Readonly<Record<string, string>>;
   readonly requestId: string;
+  /** The uploaded file in the file store, when the invoice came as a file. */
+  readonly fileSha256?: string;
 }
 
 /** The one file with SQL for the `invoices` table. */
@@ -34,10 +37,11 @@ export class InvoiceRepo {
   async insertAccepted(db: Db, row: NewInvoiceRow): Promise<boolean> {
     const result = await sql<{ invoice_id: string }>`
       INSERT INTO invoices (invoice_id, user_id, kind, invoice_number, invoice_code, identity, issue_date, total_amount_fen,
-                            amount_includes_tax, seller_tax_id, seller_name, buyer_name, status, reasons, sources, entry, request_id)
+                            amount_includes_tax, seller_tax_id, seller_name, buyer_name, status, reasons, sources, entry, request_id, file_sha256)
       VALUES (${row.invoiceId}, ${row.userId}, ${row.fields.kind}, ${row.fields.number}, ${row.fields.code ?? ''}, ${InvoiceRepo.identityOf(row.fields)},
               ${row.fields.issueDate}, ${row.fields.amountFen}, ${row.fields.amountIncludesTax}, ${row.fields.sellerTaxId ?? null},
-              ${row.fields.sellerName ?? null}, ${row.fields.buyerName ?? null}, 'ACCEPTED', '[]', ${JSON.stringify(row.sources)}, ${row.fields.entry}, ${row.requestId})
+              ${row.fields.sellerName ?? null}, ${row.fields.buyerName ?? null}, 'ACCEPTED', '[]', ${JSON.stringify(row.sources)}, ${row.fields.entry}, ${row.requestId},
+              ${row.fileSha256 ?? null})
       ON CONFLICT (identity) WHERE status = 'ACCEPTED' DO NOTHING
       RETURNING invoice_id::text
     `.execute(db);
@@ -65,8 +69,35 @@ export class InvoiceRepo {
         sources: JSON.stringify(row.sources),
         entry: row.fields.entry,
         request_id: row.requestId,
+        file_sha256: row.fileSha256 ?? null,
       })
       .execute();
+  }
+
+  /** A seller's invoices issued since `sinceDate` (any submitter; `sameUser` marks the given user's), for fraud signals. */
+  async recentFromSeller(db: Db, sellerTaxId: string, userId: string, sinceDate: string): Promise<RecordedInvoice[]> {
+    const rows = await db
+      .selectFrom('invoices')
+      .select(['invoice_number', sql<string>`to_char(issue_date, 'YYYY-MM-DD')`.as('issue_date'), 'total_amount_fen', 'seller_tax_id', 'user_id', 'status', 'reasons'])
+      .where('seller_tax_id', '=', sellerTaxId)
+      .where('issue_date', '>=', sinceDate)
+      .orderBy('invoice_id', 'desc')
+      .limit(500)
+      .execute();
+    return rows.map((r) => ({
+      number: r.invoice_number,
+      issueDate: r.issue_date,
+      amountFen: BigInt(r.total_amount_fen ?? 0),
+      sellerTaxId: r.seller_tax_id,
+      sameUser: String(r.user_id) === userId,
+      status: r.status,
+      reasons: r.reasons,
+    }));
+  }
+
+  async insertSignals(db: Db, invoiceId: string, signals: readonly FraudSignal[]): Promise<void> {
+    if (signals.length === 0) return;
+    await db.insertInto('invoice_fraud_signals').values(signals.map((s) => ({ invoice_id: invoiceId, code: s.code, details: JSON.stringify(s.details) }))).execute();
   }
 
   async ofUser(db: Db, userId: string, limit: number) {

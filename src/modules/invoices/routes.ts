@@ -3,12 +3,14 @@ import { pickLanguage } from '../../platform/errors/language.js';
 import { ok } from '../../platform/http/envelope.js';
 import { moneySchema } from '../../platform/money/money.js';
 import { businessDate } from '../../platform/time/clock.js';
-import { fromTypedEntry, fromXmlFile, type TypedInvoice } from './extraction.js';
+import { fromTypedEntry, type TypedInvoice } from './extraction.js';
+import { fromUploadedFile } from './file-extraction.js';
 import type { Invoices } from './index.js';
 
 const bearer = [{ bearer: [] }];
-/** Invoice files are small: a 数电 XML is a few kB. Larger bodies are refused before they are read. */
-const MAX_XML_BYTES = 512 * 1024;
+/** Invoice files are small (a 数电 XML is a few kB, a PDF or a phone photo a few MB): larger bodies are refused before they are read. */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+const FILE_TYPES = ['application/xml', 'text/xml', 'application/pdf', 'image/png', 'image/jpeg', 'application/ofd', 'application/zip', 'application/octet-stream'];
 
 const typedInvoice = {
   type: 'object',
@@ -23,9 +25,9 @@ const typedInvoice = {
   },
 } as const;
 
-export async function invoiceRoutes(app: FastifyInstance, { service, clock }: Invoices): Promise<void> {
-  // A 数电 invoice's XML file, posted as the body (the platform's other bodies are JSON).
-  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'buffer', bodyLimit: MAX_XML_BYTES }, (_request, body, done) => done(null, body));
+export async function invoiceRoutes(app: FastifyInstance, { service, clock, files }: Invoices): Promise<void> {
+  // An invoice file posted as the body (the platform's other bodies are JSON). Its kind is read from its bytes.
+  app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_request, body, done) => done(null, body));
 
   app.post<{ Body: TypedInvoice | Buffer }>(
     '/api/v1/invoices',
@@ -38,16 +40,21 @@ export async function invoiceRoutes(app: FastifyInstance, { service, clock }: In
         body: {
           content: {
             'application/json': { schema: typedInvoice },
-            // Checked by the extraction (parse, fields, signature), not by a schema.
-            'application/xml': { schema: { description: 'A 数电 invoice XML file (up to 512 kB)' } },
+            // Files are checked by the extraction (kind by magic bytes, limits, fields, signature), not by a schema.
+            ...Object.fromEntries(FILE_TYPES.map((type) => [type, { schema: { description: 'An invoice file: 数电 XML, OFD, PDF, PNG or JPEG (up to 10 MB)' } }])),
           },
         },
       },
     },
     async (request) => {
       const today = businessDate(clock.now());
-      const extraction = Buffer.isBuffer(request.body) ? fromXmlFile(request.body, today) : fromTypedEntry(request.body, today);
-      return ok(await service.submit({ userId: request.actor!.id, extraction, requestId: request.id, language: language(request) }));
+      const body = request.body;
+      if (!Buffer.isBuffer(body)) {
+        return ok(await service.submit({ userId: request.actor!.id, extraction: fromTypedEntry(body, today), requestId: request.id, language: language(request) }));
+      }
+      const extraction = await fromUploadedFile(body, today);
+      const stored = await files.put(body); // only files that passed the checks are kept
+      return ok(await service.submit({ userId: request.actor!.id, extraction, requestId: request.id, language: language(request), fileSha256: stored.sha256 }));
     },
   );
 

@@ -23,6 +23,7 @@ export interface InvoiceTables {
     request_id: string | null;
     created_at: CreatedAt;
   };
+  invoice_fraud_signals: { invoice_id: Int8; code: string; details: Json; created_at: CreatedAt };
   tax_sandbox_settings: { name: string; value: string };
   tax_sandbox_taxpayers: {
     tax_id: string;

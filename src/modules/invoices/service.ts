@@ -6,8 +6,9 @@ import type { Language } from '../../platform/errors/language.js';
 import type { IdGenerator } from '../../platform/ids/snowflake.js';
 import { formatMoney } from '../../platform/money/money.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
-import { businessDate, type Clock } from '../../platform/time/clock.js';
+import { addCalendarDays, businessDate, type Clock } from '../../platform/time/clock.js';
 import { DEFAULT_POLICY, eligibilityReasons, type EligibilityPolicy, type ReasonCode } from './domain/eligibility.js';
+import { DEFAULT_SIGNAL_POLICY, fraudSignals, type FraudSignal } from './domain/fraud-signals.js';
 import { normalizeInvoiceNumber, parseDigitalInvoiceNumber } from './domain/invoice-number.js';
 import type { Extraction, InvoiceFields } from './extraction.js';
 import { InvoiceRepo } from './repo.js';
@@ -24,6 +25,7 @@ export interface Submission {
   readonly extraction: Extraction;
   readonly requestId: string;
   readonly language: Language;
+  readonly fileSha256?: string;
 }
 
 /**
@@ -44,10 +46,10 @@ export class InvoiceService {
     private readonly policy: EligibilityPolicy = DEFAULT_POLICY,
   ) {}
 
-  async submit({ userId, extraction, requestId, language }: Submission) {
+  async submit({ userId, extraction, requestId, language, fileSha256 }: Submission) {
     const { fields } = extraction;
     if (!extraction.ok) {
-      await this.reject(userId, fields, ['INVOICE_FORMAT_INVALID'], {}, requestId);
+      await this.reject(userId, fields, ['INVOICE_FORMAT_INVALID'], {}, requestId, fileSha256);
       throw refusal(['INVOICE_FORMAT_INVALID'], language, language === 'en' ? extraction.problem.en : extraction.problem.zh);
     }
     const answer = await this.askAuthority(fields);
@@ -69,13 +71,15 @@ export class InvoiceService {
     // Where the file said nothing of the seller, the authority's register does.
     const known: InvoiceFields = { ...fields, sellerTaxId: fields.sellerTaxId ?? answer.sellerTaxId, sellerName: fields.sellerName ?? answer.sellerName };
     if (reasons.length > 0) {
-      await this.reject(userId, known, reasons, extraction.sources, requestId);
+      await this.reject(userId, known, reasons, extraction.sources, requestId, fileSha256);
       throw refusal(reasons, language);
     }
     const invoiceId = this.ids.next();
+    const signals = await this.signalsFor(userId, known, answer);
     const accepted = await this.db.transaction().execute(async (trx) => {
-      const won = await this.repo.insertAccepted(trx, { invoiceId, userId, fields: known, reasons: [], sources: extraction.sources, requestId });
+      const won = await this.repo.insertAccepted(trx, { invoiceId, userId, fields: known, reasons: [], sources: extraction.sources, requestId, fileSha256 });
       if (!won) return false;
+      await this.repo.insertSignals(trx, invoiceId, signals);
       await this.outbox.publish(trx, {
         topic: 'invoice.accepted',
         aggregateId: invoiceId,
@@ -87,6 +91,7 @@ export class InvoiceService {
           issue_date: known.issueDate,
           total_amount: formatMoney(known.amountFen),
           seller_tax_id: known.sellerTaxId ?? null,
+          fraud_signals: signals,
         },
         requestId,
       });
@@ -94,7 +99,7 @@ export class InvoiceService {
     });
     if (!accepted) {
       // Another submission of the same invoice was accepted between our check and our insert.
-      await this.reject(userId, known, ['INVOICE_DUPLICATE'], extraction.sources, requestId);
+      await this.reject(userId, known, ['INVOICE_DUPLICATE'], extraction.sources, requestId, fileSha256);
       throw refusal(['INVOICE_DUPLICATE'], language);
     }
     return {
@@ -135,6 +140,16 @@ export class InvoiceService {
     }));
   }
 
+  /** The patterns the risk module reviews (domain/fraud-signals.ts), against the seller's last 30 days. */
+  private async signalsFor(userId: string, fields: InvoiceFields, answer: TaxStatusAnswer): Promise<FraudSignal[]> {
+    const recent = fields.sellerTaxId ? await this.repo.recentFromSeller(this.db, fields.sellerTaxId, userId, addCalendarDays(fields.issueDate, -30)) : [];
+    return fraudSignals(
+      { number: fields.number, issueDate: fields.issueDate, amountFen: fields.amountFen, sellerTaxId: fields.sellerTaxId, sellerName: fields.sellerName, buyerTaxId: answer.buyerTaxId, buyerName: fields.buyerName ?? answer.buyerName },
+      recent,
+      { ...DEFAULT_SIGNAL_POLICY, floorFen: this.policy.minAmountFen },
+    );
+  }
+
   private async askAuthority(fields: InvoiceFields): Promise<TaxStatusAnswer> {
     try {
       return await this.authority.queryStatus({
@@ -162,8 +177,8 @@ export class InvoiceService {
     return verifyEInvoiceSignature(xml, key);
   }
 
-  private async reject(userId: string, fields: InvoiceFields, reasons: readonly ReasonCode[], sources: Readonly<Record<string, string>>, requestId: string): Promise<void> {
-    await this.repo.insertRejected(this.db, { invoiceId: this.ids.next(), userId, fields, reasons, sources, requestId });
+  private async reject(userId: string, fields: InvoiceFields, reasons: readonly ReasonCode[], sources: Readonly<Record<string, string>>, requestId: string, fileSha256: string | undefined): Promise<void> {
+    await this.repo.insertRejected(this.db, { invoiceId: this.ids.next(), userId, fields, reasons, sources, requestId, fileSha256 });
   }
 }
 

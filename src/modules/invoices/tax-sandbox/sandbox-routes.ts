@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../platform/errors/app-error.js';
 import { ok } from '../../../platform/http/envelope.js';
 import { MoneyFormatError, moneySchema, parseMoney } from '../../../platform/money/money.js';
+import { renderInvoiceOfd } from './render/invoice-ofd.js';
+import { renderInvoicePdf } from './render/invoice-pdf.js';
+import { renderInvoicePng } from './render/invoice-png.js';
 import type { TaxSandbox } from './sandbox-service.js';
 
 const number = { type: 'string', pattern: '^[0-9]{20}$' } as const;
@@ -44,17 +47,34 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
         buyerTaxId: b.buyer_tax_id,
         sellerTaxId: b.seller_tax_id,
       });
-      return ok({ ...issued, xml_url: `${prefix}/invoices/${issued.invoice_number}.xml` });
+      const base = `${prefix}/invoices/${issued.invoice_number}`;
+      return ok({ ...issued, xml_url: `${base}.xml`, pdf_url: `${base}.pdf`, png_url: `${base}.png`, ofd_url: `${base}.ofd` });
     },
   );
 
-  app.get<{ Params: { number: string } }>(
-    `${prefix}/invoices/:number.xml`,
-    { schema: { tags, summary: "An issued invoice's signed XML file", params: { type: 'object', properties: { number } } } },
+  app.get<{ Params: { number: string; format: string }; Querystring: { style?: 'clean' | 'photo'; seed?: string } }>(
+    `${prefix}/invoices/:number.:format`,
+    {
+      schema: {
+        tags,
+        summary: "An issued invoice as a file: signed XML, PDF (QR and text on page 1), PNG (photo-like with ?style=photo&seed=…) or OFD",
+        params: { type: 'object', properties: { number, format: { type: 'string', enum: ['xml', 'pdf', 'png', 'ofd'] } } },
+        querystring: { type: 'object', properties: { style: { type: 'string', enum: ['clean', 'photo'] }, seed: { type: 'string', maxLength: 64 } } },
+      },
+    },
     async (request, reply) => {
-      const xml = await sandbox.invoiceXml(request.params.number);
-      if (!xml) throw new AppError('NOT_FOUND');
-      return reply.type('application/xml; charset=utf-8').send(xml);
+      const doc = await sandbox.invoiceDocument(request.params.number);
+      if (!doc) throw new AppError('NOT_FOUND');
+      switch (request.params.format) {
+        case 'xml':
+          return reply.type('application/xml; charset=utf-8').send(doc.xml);
+        case 'pdf':
+          return reply.type('application/pdf').send(await renderInvoicePdf(doc));
+        case 'png':
+          return reply.type('image/png').send(renderInvoicePng({ ...doc, totalAmount: doc.totalWithTax }, { style: request.query.style ?? 'clean', seed: request.query.seed ?? doc.number }));
+        default:
+          return reply.type('application/ofd').send(renderInvoiceOfd(doc));
+      }
     },
   );
 

@@ -197,7 +197,31 @@ export class TaxSandbox {
   }
 
   async invoiceXml(number: string): Promise<string | undefined> {
-    return (await this.db.selectFrom('tax_sandbox_invoices').select('xml').where('number', '=', number).executeTakeFirst())?.xml;
+    return (await this.invoiceDocument(number))?.xml;
+  }
+
+  /** What the invoice's files (PDF, PNG, OFD) are rendered from. */
+  async invoiceDocument(number: string) {
+    const row = await this.db
+      .selectFrom('tax_sandbox_invoices as i')
+      .innerJoin('tax_sandbox_taxpayers as t', 't.tax_id', 'i.seller_tax_id')
+      .select(['i.number', 'i.xml', 'i.qr', 'i.seller_tax_id', 't.name as seller_name', 'i.buyer_name', 'i.total_without_tax_fen', 'i.total_tax_fen', 'i.total_with_tax_fen', sql<string>`to_char(i.issue_date, 'YYYY-MM-DD')`.as('issue_date')])
+      .where('i.number', '=', number)
+      .executeTakeFirst();
+    return (
+      row && {
+        number: row.number,
+        issueDate: row.issue_date,
+        qr: row.qr,
+        xml: row.xml,
+        sellerTaxId: row.seller_tax_id,
+        sellerName: row.seller_name,
+        buyerName: row.buyer_name,
+        totalWithoutTax: formatMoney(BigInt(row.total_without_tax_fen)),
+        totalTax: formatMoney(BigInt(row.total_tax_fen)),
+        totalWithTax: formatMoney(BigInt(row.total_with_tax_fen)),
+      }
+    );
   }
 
   private async changeStatus(number: string, assignments: RawBuilder<unknown>, guard: RawBuilder<unknown>) {

@@ -3,6 +3,7 @@ import * as locks0007 from '../../../modules/coupons/migrations/2026_11_22_0007_
 import * as channels0008 from '../../../modules/merchants/migrations/2026_11_29_0008_channels.js';
 import * as taxSandbox0009 from '../../../modules/invoices/migrations/2026_11_29_0009_tax_sandbox.js';
 import * as invoices0010 from '../../../modules/invoices/migrations/2026_11_29_0010_invoices.js';
+import * as fraudSignals0011 from '../../../modules/invoices/migrations/2026_11_29_0011_invoice_fraud_signals.js';
 import * as batches0006 from '../../../modules/coupons/migrations/2026_11_22_0006_coupon_batches.js';
 import * as coupons0005 from '../../../modules/coupons/migrations/2026_11_22_0005_coupons.js';
 import * as identity0002 from '../../../modules/identity/migrations/2026_11_22_0002_identity.js';
@@ -25,4 +26,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0008_channels': channels0008,
   '2026_11_29_0009_tax_sandbox': taxSandbox0009,
   '2026_11_29_0010_invoices': invoices0010,
+  '2026_11_29_0011_invoice_fraud_signals': fraudSignals0011,
 };

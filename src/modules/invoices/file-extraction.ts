@@ -1,0 +1,128 @@
+import { AppError } from '../../platform/errors/app-error.js';
+import type { ErrorCode } from '../../platform/errors/error-codes.js';
+import { MoneyFormatError, parseMoney } from '../../platform/money/money.js';
+import { parseInvoiceQr } from './domain/qr-payload.js';
+import { fromXmlFile, type EntryKind, type Extraction, type InvoiceFields } from './extraction.js';
+import { InvoiceFileError, type InvoiceFileErrorReason } from './files/errors.js';
+import { decodeQrFromImageAsync } from './files/image-qr.js';
+import { extractFromOfd } from './files/ofd.js';
+import { extractFromPdf } from './files/pdf.js';
+import { sniffFileKind } from './files/sniff.js';
+
+/** How a refused file is answered: each is a clear 4xx, never a 500. */
+const FILE_ERRORS: Readonly<Record<InvoiceFileErrorReason, ErrorCode>> = {
+  UNSUPPORTED: 'INVOICE_FILE_UNSUPPORTED',
+  UNREADABLE: 'INVOICE_FILE_UNREADABLE',
+  TRUNCATED: 'INVOICE_FILE_UNREADABLE',
+  TOO_LARGE: 'INVOICE_FILE_TOO_LARGE',
+  ZIP_BOMB: 'INVOICE_FILE_REJECTED',
+  NO_INVOICE: 'INVOICE_FILE_NO_INVOICE',
+};
+
+/**
+ * An uploaded invoice file, whatever its kind, by its bytes (never the declared content type): XML → OFD (the
+ * embedded invoice XML, else its custom data) → PDF (the QR text, else the text layer) → image (the QR code).
+ * OCR of images without a readable QR code is not built yet: they get INVOICE_FILE_NO_INVOICE.
+ */
+export async function fromUploadedFile(bytes: Buffer, today: string): Promise<Extraction> {
+  try {
+    switch (sniffFileKind(bytes)) {
+      case 'xml':
+        return fromXmlFile(bytes, today);
+      case 'zip':
+        return fromOfd(bytes, today);
+      case 'pdf':
+        return await fromPdf(bytes, today);
+      case 'png':
+      case 'jpeg': {
+        const qr = await decodeQrFromImageAsync(bytes);
+        if (!qr) throw new InvoiceFileError('NO_INVOICE', 'no QR code found in the image');
+        return fromQrText(qr, 'image', today);
+      }
+      default:
+        throw new InvoiceFileError('UNSUPPORTED', 'not an XML, OFD, PDF, PNG or JPEG file');
+    }
+  } catch (error) {
+    if (error instanceof InvoiceFileError) throw new AppError(FILE_ERRORS[error.reason]);
+    throw error;
+  }
+}
+
+function fromOfd(bytes: Buffer, today: string): Extraction {
+  const { invoiceXml, customData } = extractFromOfd(bytes);
+  if (invoiceXml) {
+    const fromXml = fromXmlFile(invoiceXml, today);
+    if (!fromXml.ok) return { ...fromXml, fields: { ...fromXml.fields, entry: 'ofd' } };
+    // The OFD's own tags must agree with the signed XML inside it.
+    const tagged = customData['发票号码'];
+    if (tagged && tagged !== fromXml.fields.number) {
+      return { ok: false, fields: { ...fromXml.fields, entry: 'ofd' }, problem: { zh: 'OFD文件的发票号码与其内嵌发票数据不一致', en: "The OFD's invoice number differs from the invoice data inside it" } };
+    }
+    const sources = Object.fromEntries(Object.keys(fromXml.sources).map((field) => [field, 'ofd']));
+    return { ...fromXml, fields: { ...fromXml.fields, entry: 'ofd' }, sources };
+  }
+  const number = customData['发票号码'];
+  const date = customData['开票日期'];
+  const amount = customData['价税合计'] ?? customData['合计金额'];
+  if (!number || !date || !amount) throw new InvoiceFileError('NO_INVOICE', 'the OFD carries neither the invoice XML nor its number, date and amount');
+  const fields: InvoiceFields = {
+    kind: 'DIGITAL',
+    number,
+    issueDate: normalizeDate(date),
+    amountFen: parseAmount(amount),
+    amountIncludesTax: customData['价税合计'] !== undefined,
+    ...(customData['销售方纳税人识别号'] ? { sellerTaxId: customData['销售方纳税人识别号'] } : {}),
+    ...(customData['销售方名称'] ? { sellerName: customData['销售方名称'] } : {}),
+    entry: 'ofd',
+  };
+  return { ok: true, fields, sources: Object.fromEntries(['number', 'issue_date', 'amount'].map((f) => [f, 'ofd'])) };
+}
+
+async function fromPdf(bytes: Buffer, today: string): Promise<Extraction> {
+  const { fields } = await extractFromPdf(bytes);
+  if (fields.qr) {
+    const fromQr = fromQrText(fields.qr, 'pdf', today);
+    // Cross-check: the text layer must not contradict the QR code.
+    if (fromQr.ok && fields.number && fields.number !== fromQr.fields.number) {
+      return { ok: false, fields: fromQr.fields, problem: { zh: 'PDF上的发票号码与二维码不一致', en: "The PDF's printed invoice number differs from its QR code" } };
+    }
+    return fromQr;
+  }
+  if (!fields.number || !fields.issueDate || !fields.totalWithTax) throw new InvoiceFileError('NO_INVOICE', 'no QR text and no invoice number, date and total in the PDF');
+  return {
+    ok: true,
+    fields: { kind: 'DIGITAL', number: fields.number, issueDate: fields.issueDate, amountFen: parseAmount(fields.totalWithTax), amountIncludesTax: true, ...(fields.sellerTaxId ? { sellerTaxId: fields.sellerTaxId } : {}), entry: 'pdf' },
+    sources: { number: 'pdf', issue_date: 'pdf', amount: 'pdf' },
+  };
+}
+
+function fromQrText(text: string, entry: EntryKind, today: string): Extraction {
+  const qr = parseInvoiceQr(text, { today });
+  if (!qr.ok) throw new InvoiceFileError('NO_INVOICE', `the QR code is not an invoice QR code: ${qr.message}`);
+  const fields: InvoiceFields = {
+    kind: qr.kind,
+    number: qr.number,
+    ...(qr.code ? { code: qr.code } : {}),
+    ...(qr.checkCode ? { checkCode: qr.checkCode } : {}),
+    issueDate: qr.issueDate,
+    amountFen: qr.amountFen,
+    amountIncludesTax: qr.amountIncludesTax,
+    entry,
+  };
+  return { ok: true, fields, sources: Object.fromEntries(['number', 'issue_date', 'amount'].map((f) => [f, `${entry}:qr`])) };
+}
+
+function parseAmount(text: string) {
+  try {
+    return parseMoney(text.replace(/[¥￥,\s]/g, ''), { allowZero: false });
+  } catch (error) {
+    if (error instanceof MoneyFormatError) throw new InvoiceFileError('NO_INVOICE', `unreadable amount ${text}`);
+    throw error;
+  }
+}
+
+function normalizeDate(text: string): string {
+  const match = /^(\d{4})\D?(\d{1,2})\D?(\d{1,2})/.exec(text.trim());
+  if (!match) return text;
+  return `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}`;
+}

@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import PDFDocument from 'pdfkit';
+import { InvoiceFileError } from './errors.js';
+import { extractFromPdf, parseInvoiceText } from './pdf.js';
+import { sniffFileKind } from './sniff.js';
+
+const QR = '01,32,,25432000000031411143,655.00,20250311,,19E3';
+
+function pdfOf(pages: readonly (readonly string[])[], options: PDFKit.PDFDocumentOptions = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ autoFirstPage: false, ...options });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    for (const lines of pages) {
+      doc.addPage();
+      for (const line of lines) doc.text(line);
+    }
+    doc.end();
+  });
+}
+
+const INVOICE_LINES = [
+  'Electronic invoice (general VAT invoice)',
+  'Invoice No: 25432000000031411143',
+  'Issue Date: 2025-03-11',
+  'Buyer: Zhang San',
+  'Seller: Changsha Example Trading Co., Ltd.',
+  'Seller Tax ID: 91430100MA4L0XXXXX',
+  'Total (tax incl.): 655.00',
+  `QR: ${QR}`,
+];
+
+/** A small file whose one page holds a million text operators: seconds of PDF.js work for a few dozen KB. */
+function heavyPdf(operators: number): Buffer {
+  const content = deflateSync(Buffer.from(`BT /F1 1 Tf 0 0 Td\n${'(a) Tj 1 0 Td\n'.repeat(operators)}ET\n`));
+  const head =
+    '%PDF-1.7\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n' +
+    '3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Resources <</Font <</F1 5 0 R>>>> /Contents 4 0 R>> endobj\n' +
+    `4 0 obj <</Length ${content.length} /Filter /FlateDecode>> stream\n`;
+  const tail = '\nendstream endobj\n5 0 obj <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n';
+  return Buffer.concat([Buffer.from(head, 'latin1'), content, Buffer.from(tail, 'latin1')]);
+}
+
+async function expectFileError(promise: Promise<unknown>, reasons: readonly InvoiceFileError['reason'][]): Promise<InvoiceFileError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvoiceFileError);
+    expect(reasons).toContain((error as InvoiceFileError).reason);
+    return error as InvoiceFileError;
+  }
+  throw new Error(`expected InvoiceFileError(${reasons.join(' | ')})`);
+}
+
+describe('extractFromPdf', () => {
+  it('reads the text layer and the invoice fields of a PDF with ASCII labels', async () => {
+    const pdf = await pdfOf([INVOICE_LINES]);
+    expect(sniffFileKind(pdf)).toBe('pdf');
+    const result = await extractFromPdf(pdf);
+    expect(result.text).toContain('Invoice No: 25432000000031411143');
+    expect(result.fields).toEqual({
+      number: '25432000000031411143',
+      issueDate: '2025-03-11',
+      totalWithTax: '655.00',
+      sellerTaxId: '91430100MA4L0XXXXX',
+      qr: QR,
+    });
+  });
+
+  it('reads only the first pages (maxPages)', async () => {
+    const pdf = await pdfOf([['page one'], ['page two'], ['page three'], ['Invoice No: 25432000000031411143']]);
+    const result = await extractFromPdf(pdf);
+    expect(result.text).toContain('page three');
+    expect(result.text).not.toContain('25432000000031411143');
+    expect(result.fields).toEqual({});
+    expect((await extractFromPdf(pdf, { maxPages: 4 })).fields.number).toBe('25432000000031411143');
+    expect((await extractFromPdf(pdf, { maxPages: 1 })).text).not.toContain('page two');
+  });
+
+  it('caps the text it returns', async () => {
+    const pdf = await pdfOf([INVOICE_LINES]);
+    expect((await extractFromPdf(pdf, { maxTextChars: 20 })).text.length).toBeLessThanOrEqual(20);
+  });
+
+  it('TRUNCATED for the first half of a PDF', async () => {
+    const pdf = await pdfOf([INVOICE_LINES, INVOICE_LINES]);
+    await expectFileError(extractFromPdf(pdf.subarray(0, pdf.length >> 1)), ['TRUNCATED']);
+  });
+
+  it('UNREADABLE for %PDF- followed by garbage, with or without an end marker', async () => {
+    await expectFileError(extractFromPdf(Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(8192)])), ['UNREADABLE', 'TRUNCATED']);
+    await expectFileError(extractFromPdf(Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(8192), Buffer.from('\n%%EOF\n')])), ['UNREADABLE']);
+    await expectFileError(extractFromPdf(Buffer.from('%PDF-')), ['UNREADABLE', 'TRUNCATED']);
+  });
+
+  it('UNREADABLE when the middle of a PDF is damaged so that nothing can be recovered', async () => {
+    const pdf = Buffer.from(await pdfOf([INVOICE_LINES]));
+    const broken = Buffer.concat([pdf.subarray(0, 15), randomBytes(pdf.length - 15 - 200), pdf.subarray(pdf.length - 200)]);
+    await expectFileError(extractFromPdf(broken), ['UNREADABLE']);
+  });
+
+  it('UNSUPPORTED for bytes that are not a PDF', async () => {
+    await expectFileError(extractFromPdf(randomBytes(1000)), ['UNSUPPORTED']);
+  });
+
+  it('stops at the deadline (UNREADABLE)', async () => {
+    const pdf = await pdfOf([INVOICE_LINES]);
+    const started = Date.now();
+    await expectFileError(extractFromPdf(pdf, { timeoutMs: 1 }), ['UNREADABLE']);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('terminates PDF.js at the deadline even while it is busy (UNREADABLE)', async () => {
+    const pdf = heavyPdf(1_000_000);
+    expect(pdf.length).toBeLessThan(100_000);
+    const started = Date.now();
+    await expectFileError(extractFromPdf(pdf, { timeoutMs: 300 }), ['UNREADABLE']);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('never rejects with anything but InvoiceFileError on random mutations', async () => {
+    const pdf = await pdfOf([INVOICE_LINES]);
+    for (let round = 0; round < 15; round++) {
+      const mutated = Buffer.from(pdf);
+      for (let i = 0; i < 1 + round; i++) mutated[5 + (randomBytes(4).readUInt32LE(0) % (mutated.length - 5))] = randomBytes(1)[0]!;
+      try {
+        await extractFromPdf(mutated);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvoiceFileError);
+      }
+    }
+  });
+});
+
+describe('parseInvoiceText', () => {
+  it('reads the usual Chinese labels of a 数电 invoice', () => {
+    const text = [
+      '电子发票（普通发票）',
+      '发票号码：25432000000031411143',
+      '开票日期：2025年03月11日',
+      '购买方信息 名称：张三 统一社会信用代码/纳税人识别号：91110108MA01AAAAAA',
+      '销售方信息 名称：长沙某某商贸有限公司 统一社会信用代码/纳税人识别号：91430100MA4L0XXXXX',
+      '项目名称 金额 税率/征收率 税额',
+      '合 计 ¥648.51 ¥6.49',
+      '价税合计（大写） 陆佰伍拾伍圆整 （小写）¥655.00',
+    ].join('\n');
+    expect(parseInvoiceText(text)).toEqual({
+      number: '25432000000031411143',
+      issueDate: '2025-03-11',
+      totalWithTax: '655.00',
+      sellerTaxId: '91430100MA4L0XXXXX',
+    });
+  });
+
+  it('tolerates spaced-out labels, half-width brackets, separators and thousands commas', () => {
+    const text = '发 票 号 码 : 25432000000031411143\n开票日期 2025-3-9\n价税合计(小写) ￥ 1,234,567.80\n纳税人识别号 91110108MA01AAAAAA\n纳税人识别号 91430100MA4L0XXXXX';
+    expect(parseInvoiceText(text)).toEqual({
+      number: '25432000000031411143',
+      issueDate: '2025-03-09',
+      totalWithTax: '1234567.80',
+      sellerTaxId: '91430100MA4L0XXXXX',
+    });
+  });
+
+  it('reads older 8-digit numbers, a "QR Code:" line and full-width colons', () => {
+    const text = `Invoice Number：29342181\nDate of issue: 2018/06/13\nTotal incl. tax: CNY 104.72\nQR Code： 01,10,050003523456,29342181,104.72,20180613,02418567008427471889,1774,\n`;
+    expect(parseInvoiceText(text)).toEqual({
+      number: '29342181',
+      issueDate: '2018-06-13',
+      totalWithTax: '104.72',
+      qr: '01,10,050003523456,29342181,104.72,20180613,02418567008427471889,1774,',
+    });
+  });
+
+  it('leaves out what is absent or implausible', () => {
+    expect(parseInvoiceText('')).toEqual({});
+    expect(parseInvoiceText('Invoice No: 123\nIssue Date: 2025-02-30\n纳税人识别号：91110108MA01AAAAAA')).toEqual({});
+    expect(parseInvoiceText('发票号码：254320000000314111430')).toEqual({});
+  });
+
+  it('is fast on long hostile text', () => {
+    const started = Date.now();
+    parseInvoiceText(`${'（小写）¥'.repeat(5000)}${'1'.repeat(50_000)}.${'销售方'.repeat(5000)}`);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
