@@ -210,7 +210,7 @@ describe('extractFromOfd', () => {
     const bytes = buildZip([deflatedEntry('OFD.xml', strToU8(ofdXml('ofd:'))), { name: 'Doc_0/Attachs/bomb.xml', method: 8, ...bomb }]);
     const started = Date.now();
     expectFileError(() => extractFromOfd(bytes), 'ZIP_BOMB');
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(10_000); // generous: an unbounded inflation of 200 MB would take far longer
   });
 
   it('catches the same bomb behind a lying header: declared 1 KiB, inflation stops at the declared size', async () => {
@@ -222,14 +222,14 @@ describe('extractFromOfd', () => {
     let started = Date.now();
     // The peek at its root needs only the first KiB; the bomb is not an XML document, so it is never read in full.
     expect(extractFromOfd(bytes).invoiceXml).toBeNull();
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(5_000);
     // Disguised as the invoice XML it is read in full, and the inflater stops one chunk past the declared size.
     const head = strToU8('<EInvoice>');
     const disguised = await deflateStream(zeros(200, head));
     const lying = buildZip([{ name: 'Doc_0/Attachs/a.xml', method: 8, data: disguised.data, crc: disguised.crc, size: head.length + 1024 }]);
     started = Date.now();
     expectFileError(() => extractFromOfd(lying), 'ZIP_BOMB');
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('refuses a ratio bomb built with zipSync under lower limits, and an oversized incompressible entry (TOO_LARGE)', () => {
