@@ -5,9 +5,13 @@ import { parseInvoiceQr } from './domain/qr-payload.js';
 import { fromXmlFile, type EntryKind, type Extraction, type InvoiceFields } from './extraction.js';
 import { InvoiceFileError, type InvoiceFileErrorReason } from './files/errors.js';
 import { decodeQrFromImageAsync } from './files/image-qr.js';
+import { readInvoiceFieldsByOcr } from './files/ocr.js';
 import { extractFromOfd } from './files/ofd.js';
 import { extractFromPdf } from './files/pdf.js';
 import { sniffFileKind } from './files/sniff.js';
+
+/** An upload waits at most this long for OCR; the tax authority still has to be asked after it. */
+const OCR_TIMEOUT_MS = 15_000;
 
 /** How a refused file is answered: each is a clear 4xx, never a 500. */
 const FILE_ERRORS: Readonly<Record<InvoiceFileErrorReason, ErrorCode>> = {
@@ -22,7 +26,7 @@ const FILE_ERRORS: Readonly<Record<InvoiceFileErrorReason, ErrorCode>> = {
 /**
  * An uploaded invoice file, whatever its kind, by its bytes (never the declared content type): XML → OFD (the
  * embedded invoice XML, else its custom data) → PDF (the QR text, else the text layer) → image (the QR code).
- * OCR of images without a readable QR code is not built yet: they get INVOICE_FILE_NO_INVOICE.
+ * An image without a readable QR code is read by OCR (tesseract, offline), last, as the seed's pipeline says.
  */
 export async function fromUploadedFile(bytes: Buffer, today: string): Promise<Extraction> {
   try {
@@ -36,8 +40,8 @@ export async function fromUploadedFile(bytes: Buffer, today: string): Promise<Ex
       case 'png':
       case 'jpeg': {
         const qr = await decodeQrFromImageAsync(bytes);
-        if (!qr) throw new InvoiceFileError('NO_INVOICE', 'no QR code found in the image');
-        return fromQrText(qr, 'image', today);
+        if (qr) return fromQrText(qr, 'image', today);
+        return await fromOcr(bytes);
       }
       default:
         throw new InvoiceFileError('UNSUPPORTED', 'not an XML, OFD, PDF, PNG or JPEG file');
@@ -93,6 +97,17 @@ async function fromPdf(bytes: Buffer, today: string): Promise<Extraction> {
     ok: true,
     fields: { kind: 'DIGITAL', number: fields.number, issueDate: fields.issueDate, amountFen: parseAmount(fields.totalWithTax), amountIncludesTax: true, ...(fields.sellerTaxId ? { sellerTaxId: fields.sellerTaxId } : {}), entry: 'pdf' },
     sources: { number: 'pdf', issue_date: 'pdf', amount: 'pdf' },
+  };
+}
+
+/** The printed number, date and tax-inclusive total read by OCR; all three or nothing. */
+async function fromOcr(bytes: Buffer): Promise<Extraction> {
+  const read = await readInvoiceFieldsByOcr(bytes, { timeoutMs: OCR_TIMEOUT_MS });
+  if (!read.number || !read.issueDate || !read.totalAmount) throw new InvoiceFileError('NO_INVOICE', 'neither a QR code nor a readable number, date and amount');
+  return {
+    ok: true,
+    fields: { kind: 'DIGITAL', number: read.number, issueDate: read.issueDate, amountFen: parseAmount(read.totalAmount), amountIncludesTax: true, entry: 'image' },
+    sources: { number: 'image:ocr', issue_date: 'image:ocr', amount: 'image:ocr' },
   };
 }
 
