@@ -1,20 +1,12 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import type { InvoiceOfdInput } from './invoice-ofd.js';
 
-export interface InvoicePdfInput {
+/** The invoice's figures as the OFD carries them, plus the QR text. */
+export type InvoicePdfInput = Pick<InvoiceOfdInput, 'number' | 'issueDate' | 'totalWithTax' | 'totalWithoutTax' | 'totalTax' | 'sellerTaxId'> & {
   /** The QR text, e.g. `01,32,,25432000000031411143,655.00,20250311,,19E3`. */
   readonly qr: string;
-  readonly number: string;
-  /** YYYY-MM-DD (YYYYMMDD is accepted too). */
-  readonly issueDate: string;
-  /** 价税合计. */
-  readonly totalWithTax: string;
-  /** 合计金额 (tax excluded). */
-  readonly totalWithoutTax: string;
-  /** 合计税额. */
-  readonly totalTax: string;
-  readonly sellerTaxId: string;
-}
+};
 
 /**
  * The invoice as a one-page A5-landscape PDF: the QR code as a PNG image at the top left and ASCII text lines in

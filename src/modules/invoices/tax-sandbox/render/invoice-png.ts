@@ -375,59 +375,42 @@ function rotate(src: Canvas, degrees: number, background: Rgb): Canvas {
   return { width: W, height: H, data: out };
 }
 
-/** Separable Gaussian blur, edges clamped. */
+/** Separable Gaussian blur, edges clamped: a horizontal pass, then a vertical one. */
 function gaussianBlur(c: Canvas, sigma: number): void {
   const radius = Math.max(1, Math.ceil(sigma * 3));
   const kernel = new Float32Array(2 * radius + 1);
   let sum = 0;
   for (let i = -radius; i <= radius; i++) sum += kernel[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
   for (let i = 0; i < kernel.length; i++) kernel[i] = kernel[i]! / sum;
-  const { width: W, height: H, data } = c;
-  const tmp = new Float32Array(data.length);
+  const tmp = new Float32Array(c.data.length);
+  blurPass(c.data, tmp, c.width, c.height, kernel, radius, true);
+  blurPass(tmp, c.data, c.width, c.height, kernel, radius, false);
+}
+
+/** One direction of the blur, reading `src` and writing `dst` (RGB, 3 bytes per pixel). */
+function blurPass(src: ArrayLike<number>, dst: { [i: number]: number }, W: number, H: number, kernel: Float32Array, radius: number, horizontal: boolean): void {
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       let r = 0;
       let g = 0;
       let b = 0;
       for (let k = -radius; k <= radius; k++) {
-        const xx = Math.min(W - 1, Math.max(0, x + k));
-        const i = (y * W + xx) * 3;
+        const xx = horizontal ? Math.min(W - 1, Math.max(0, x + k)) : x;
+        const yy = horizontal ? y : Math.min(H - 1, Math.max(0, y + k));
+        const i = (yy * W + xx) * 3;
         const w = kernel[k + radius]!;
-        r += data[i]! * w;
-        g += data[i + 1]! * w;
-        b += data[i + 2]! * w;
+        r += src[i]! * w;
+        g += src[i + 1]! * w;
+        b += src[i + 2]! * w;
       }
       const o = (y * W + x) * 3;
-      tmp[o] = r;
-      tmp[o + 1] = g;
-      tmp[o + 2] = b;
-    }
-  }
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const yy = Math.min(H - 1, Math.max(0, y + k));
-        const i = (yy * W + x) * 3;
-        const w = kernel[k + radius]!;
-        r += tmp[i]! * w;
-        g += tmp[i + 1]! * w;
-        b += tmp[i + 2]! * w;
-      }
-      const o = (y * W + x) * 3;
-      data[o] = r;
-      data[o + 1] = g;
-      data[o + 2] = b;
+      dst[o] = r;
+      dst[o + 1] = g;
+      dst[o + 2] = b;
     }
   }
 }
 
-/**
- * Sensor-like noise: a Gaussian-ish luminance component (sum of four uniform bytes, σ = `sigma`) shared by the
- * channels plus a smaller independent one per channel.
- */
 function addNoise(c: Canvas, sigma: number, rng: KeyStream): void {
   const pixels = c.width * c.height;
   const bytes = rng.bytes(pixels * 7);
