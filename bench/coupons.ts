@@ -2,7 +2,7 @@
 // PostgreSQL and Redis (DATABASE_URL / REDIS_URL, defaulting to this machine's), read against a bare Fastify
 // /hello measured in the same run, and against the seed's design (Redis lock + SELECT … FOR UPDATE) on the same
 // hot gift card. Prints figures; asserts nothing but the zero-oversell check of the flash claim.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -17,6 +17,7 @@ import { createLogger } from '../src/platform/log/logger.js';
 import { OutboxRelay } from '../src/platform/outbox/relay.js';
 import { spawnTs, waitReady } from '../test/support/spawn.js';
 import { measureCpu, processes } from './support/cpu.js';
+import { benchEnvironment } from './support/env.js';
 import { load, printTable, type LoadResult } from './support/load.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -25,16 +26,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const only = process.env.BENCH_ONLY?.split(',');
 /** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API server there (open it in Chrome DevTools). */
 const cpuProfileDir = process.env.BENCH_CPU_PROF;
-const env = {
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  DATABASE_SCHEMA: `bench_${randomUUID().slice(0, 8)}`,
-  DATA_DIR: path.join(os.tmpdir(), `quanyi-bench-${randomUUID()}`),
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_GLOBAL_PER_SECOND: '0',
-  RATE_LIMIT_PER_IP_PER_MINUTE: process.env.BENCH_RL ?? '10000000',
-  RATE_LIMIT_PER_USER_PER_MINUTE: process.env.BENCH_RL ?? '10000000',
-};
+const env = benchEnvironment();
 
 // ---- fixtures, written through the services on the same database the server will use ----
 const built = await buildPlatform(loadConfig({ ...env, NODE_ENV: 'development' }), { ...env, NODE_ENV: 'development' });

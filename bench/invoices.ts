@@ -2,7 +2,6 @@
 // the local PostgreSQL and Redis, asking the tax-authority sandbox it mounts over HTTP. Two passes over the same
 // invoices: status cache cold (every submission is a new invoice: one status check each), then warm (the same
 // invoices again within the cache's 60 s: no status check, and each is refused as a duplicate). Prints figures.
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -15,21 +14,13 @@ import { loadConfig } from '../src/platform/config/config.js';
 import { parseMoney } from '../src/platform/money/money.js';
 import { spawnTs, waitReady } from '../test/support/spawn.js';
 import { measureCpu, processes } from './support/cpu.js';
+import { benchEnvironment } from './support/env.js';
 import { load, printTable, type LoadResult } from './support/load.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const invoiceCount = Number(process.env.BENCH_INVOICES ?? 4_000);
-const env = {
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  DATABASE_SCHEMA: `bench_${randomUUID().slice(0, 8)}`,
-  DATA_DIR: path.join(os.tmpdir(), `quanyi-bench-${randomUUID()}`),
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_GLOBAL_PER_SECOND: '0',
-  RATE_LIMIT_PER_IP_PER_MINUTE: '10000000',
-  RATE_LIMIT_PER_USER_PER_MINUTE: '10000000',
-};
+const env = benchEnvironment();
 
 // ---- fixtures: verified consumers (through the identity services) and invoices issued by the sandbox ----
 const built = await buildPlatform(loadConfig({ ...env, NODE_ENV: 'development' }), { ...env, NODE_ENV: 'development' });

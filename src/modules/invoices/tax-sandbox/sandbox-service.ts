@@ -47,6 +47,7 @@ export interface StatusAnswer {
  */
 export class TaxSandbox {
   private keyPair: Promise<{ privateKeyHex: string; publicKeyHex: string }> | undefined;
+  private taxpayersSeeded: Promise<void> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -77,7 +78,16 @@ export class TaxSandbox {
     return { privateKeyHex: value('sm2_private_key'), publicKeyHex: value('sm2_public_key') };
   }
 
-  async ensureTaxpayers(): Promise<void> {
+  /** Seeds the default taxpayers once per sandbox instance (a failed attempt is retried next time). */
+  ensureTaxpayers(): Promise<void> {
+    this.taxpayersSeeded ??= this.seedTaxpayers().catch((error: unknown) => {
+      this.taxpayersSeeded = undefined;
+      throw error;
+    });
+    return this.taxpayersSeeded;
+  }
+
+  private async seedTaxpayers(): Promise<void> {
     await this.db
       .insertInto('tax_sandbox_taxpayers')
       .values(SANDBOX_TAXPAYERS.map((t) => ({ tax_id: t.taxId, name: t.name, region_code: t.regionCode })))
@@ -194,10 +204,6 @@ export class TaxSandbox {
   /** Flags an invoice as the tax authority's risk systems would (失控, 异常), or clears the flag. */
   async flag(number: string, status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL') {
     return this.changeStatus(number, sql`status = ${status}`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
-  }
-
-  async invoiceXml(number: string): Promise<string | undefined> {
-    return (await this.invoiceDocument(number))?.xml;
   }
 
   /** What the invoice's files (PDF, PNG, OFD) are rendered from. */
