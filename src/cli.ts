@@ -10,6 +10,9 @@ import { loadSecrets } from './platform/config/secrets.js';
 import { EnvKeyProvider, LocalFileKeyProvider } from './platform/privacy/key-provider.js';
 import { connectDatabase, connectOptionsFrom } from './platform/db/connect.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { generateEd25519NoteKey } from './modules/audit/domain/signed-note.js';
+import { verifyBeaconCommand } from './modules/lottery/beacon/drand-verify.js';
+import { verifyDrawCommand } from './modules/lottery/verify/verify-draw-command.js';
 
 const USAGE = `Usage: quanyi <command> [options]
 
@@ -24,6 +27,13 @@ Commands:
                                             on the configured database with no server running
   keys rotate                               add a new personal-data key and make it active; after a restart,
                                             data is re-encrypted under it in the background
+  keys tlog                                 print a new transparency-log signing key for TLOG_ORIGIN (production
+                                            sets it as QUANYI_TLOG_SIGNING_KEY) and its verifier key
+  verify-draw --bundle FILE [--key VKEY]    re-run a draw offline from its bundle; exit 0 only if every result
+  verify-draw --url BASE --draw ID [--key VKEY]
+                                            matches (ID: instant-<campaign id>); --key pins the log's key
+  beacon verify --chain quicknet|mainnet --round N --signature HEX [--previous-signature HEX]
+                                            check one drand beacon offline against the pinned chain key
   help                                      show this text
 
 Configuration comes from the environment; see README.md.`;
@@ -74,11 +84,40 @@ const COMMANDS: Record<string, Command> = {
   },
 
   async keys(args) {
-    if (args[0] !== 'rotate') throw new ConfigError('keys', `has no command "${args[0] ?? ''}"; try: keys rotate`);
+    if (args[0] === 'tlog') {
+      // Production brings the log's key from the environment; this makes one to put there.
+      const origin = loadConfig(process.env).transparencyLog.origin;
+      const key = generateEd25519NoteKey(origin);
+      process.stdout.write(`QUANYI_TLOG_SIGNING_KEY=${key.signerKey}\n# publish this verifier key for auditors to pin:\n${key.verifierKey}\n`);
+      return;
+    }
+    if (args[0] !== 'rotate') throw new ConfigError('keys', `has no command "${args[0] ?? ''}"; try: keys rotate, keys tlog`);
     const config = loadConfig(process.env);
     const provider = config.nodeEnv === 'production' ? new EnvKeyProvider(loadSecrets(config, process.env)) : new LocalFileKeyProvider(path.join(config.dataDir, 'secrets.json'));
     const key = await provider.addKey();
     process.stdout.write(`new active personal-data key ${key.id}; restart to use it (old keys keep decrypting; data is re-encrypted in the background)\n`);
+  },
+
+  async 'verify-draw'(args) {
+    const code = await verifyDrawCommand(args, (line) => process.stdout.write(`${line}\n`));
+    process.exitCode = code;
+  },
+
+  async beacon(args) {
+    const [sub, ...rest] = args;
+    if (sub !== 'verify') throw new ConfigError('beacon', `has no command "${sub ?? ''}"; try: beacon verify`);
+    const { values } = parseArgs({
+      args: rest,
+      options: { chain: { type: 'string', default: 'quicknet' }, round: { type: 'string' }, signature: { type: 'string' }, 'previous-signature': { type: 'string' } },
+    });
+    if (!values.round || !values.signature) throw new ConfigError('beacon verify', 'needs --round and --signature');
+    const result = verifyBeaconCommand({ chain: values.chain, round: values.round, signatureHex: values.signature, previousSignatureHex: values['previous-signature'] });
+    if (result.ok) {
+      process.stdout.write(`PASS drand ${result.chain} round ${result.round}: randomness ${result.randomness}\n`);
+    } else {
+      process.stdout.write(`FAIL ${result.reason}: ${result.message}\n`);
+      process.exitCode = 1;
+    }
   },
 
   async help() {

@@ -1,3 +1,5 @@
+import { auditModule } from '../modules/audit/index.js';
+import { lotteryModule } from '../modules/lottery/index.js';
 import { couponsModule } from '../modules/coupons/index.js';
 import { invoicesModule } from '../modules/invoices/index.js';
 import { identityModule } from '../modules/identity/index.js';
@@ -6,4 +8,4 @@ import { platformMaintenance } from './platform-maintenance.js';
 import type { QuanyiModule } from './module.js';
 
 /** Every module in the deployable, in start order. */
-export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule];
+export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule];

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { describeUrl, loadConfig } from './config.js';
+import { generateEd25519NoteKey } from '../../modules/audit/domain/signed-note.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -136,11 +137,16 @@ describe('loadConfig', () => {
       SMS_TEMPLATE_ID: 'SMS_1',
       REAL_NAME_URL: 'https://verify.example.cn/four-factor',
       TAX_AUTHORITY_URL: 'https://tax.example.cn/verify/',
+      QUANYI_TLOG_SIGNING_KEY: generateEd25519NoteKey('quanyi.localhost/transparency-log').signerKey,
     };
     expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms, REAL_NAME_URL: '' }).variable).toBe('REAL_NAME_URL');
     expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms, TAX_AUTHORITY_URL: '' }).variable).toBe('TAX_AUTHORITY_URL');
     expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms }).taxAuthorityUrl).toBe('https://tax.example.cn/verify');
     expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms }).nodeEnv).toBe('production');
+    // The transparency log's key comes from the environment in production, and must be named after the origin.
+    expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms, QUANYI_TLOG_SIGNING_KEY: '' }).variable).toBe('QUANYI_TLOG_SIGNING_KEY');
+    expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms, TLOG_ORIGIN: 'lottery.example.gov.cn/log' }).variable).toBe('QUANYI_TLOG_SIGNING_KEY');
+    expect(configError({ TLOG_ORIGIN: 'has space' }).variable).toBe('TLOG_ORIGIN');
   });
 
   it('uses the dev SMS outbox by default outside production and refuses it in production', () => {

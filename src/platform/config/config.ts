@@ -42,6 +42,17 @@ export interface Config {
   readonly demoData: boolean;
   /** OpenID Connect providers for third-party login (OIDC_PROVIDERS, a JSON array). */
   readonly oidcProviders: readonly OidcProviderConfig[];
+  readonly transparencyLog: TransparencyLogConfig;
+}
+
+export interface TransparencyLogConfig {
+  /** The checkpoint's first line and the signing key's name (C2SP tlog-checkpoint), e.g. `lottery.example.gov.cn/log`. */
+  readonly origin: string;
+  /**
+   * The log's Ed25519 key as a signed-note private key (`PRIVATE+KEY+<origin>+<id>+<key>`). Required in
+   * production; elsewhere it is generated into DATA_DIR on first start.
+   */
+  readonly signingKey: string | undefined;
 }
 
 export interface OidcProviderConfig {
@@ -110,6 +121,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     realNameUrl: realNameUrl(env, nodeEnv),
     taxAuthorityUrl: taxAuthorityUrl(env, nodeEnv),
     demoData,
+    transparencyLog: transparencyLogConfig(env, nodeEnv),
   };
 }
 
@@ -133,6 +145,18 @@ function smsConfig(env: Env, nodeEnv: NodeEnv): SmsConfig {
     signName: required('SMS_SIGN_NAME'),
     templateId: required('SMS_TEMPLATE_ID'),
   };
+}
+
+function transparencyLogConfig(env: Env, nodeEnv: NodeEnv): TransparencyLogConfig {
+  const origin = env.TLOG_ORIGIN?.trim() || 'quanyi.localhost/transparency-log';
+  // A note key name may hold no spaces or '+' (C2SP signed-note); the origin is that name.
+  if (/[\s+]/.test(origin)) throw new ConfigError('TLOG_ORIGIN', 'must contain no spaces and no "+"');
+  const signingKey = env.QUANYI_TLOG_SIGNING_KEY?.trim() || undefined;
+  if (!signingKey && nodeEnv === 'production') throw new ConfigError('QUANYI_TLOG_SIGNING_KEY', 'is required when NODE_ENV=production');
+  if (signingKey && !signingKey.startsWith(`PRIVATE+KEY+${origin}+`)) {
+    throw new ConfigError('QUANYI_TLOG_SIGNING_KEY', `must be a signed-note private key named after TLOG_ORIGIN (PRIVATE+KEY+${origin}+…)`);
+  }
+  return { origin, signingKey };
 }
 
 function demoDataOn(env: Env, nodeEnv: NodeEnv, external: boolean): boolean {

@@ -3,6 +3,8 @@ import * as locks0007 from '../../../modules/coupons/migrations/2026_11_22_0007_
 import * as channels0008 from '../../../modules/merchants/migrations/2026_11_29_0008_channels.js';
 import * as taxSandbox0009 from '../../../modules/invoices/migrations/2026_11_29_0009_tax_sandbox.js';
 import * as invoices0010 from '../../../modules/invoices/migrations/2026_11_29_0010_invoices.js';
+import * as transparencyLog0012 from '../../../modules/audit/migrations/2026_11_29_0012_transparency_log.js';
+import * as lottery0013 from '../../../modules/lottery/migrations/2026_11_29_0013_lottery.js';
 import * as fraudSignals0011 from '../../../modules/invoices/migrations/2026_11_29_0011_invoice_fraud_signals.js';
 import * as batches0006 from '../../../modules/coupons/migrations/2026_11_22_0006_coupon_batches.js';
 import * as coupons0005 from '../../../modules/coupons/migrations/2026_11_22_0005_coupons.js';
@@ -27,4 +29,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0009_tax_sandbox': taxSandbox0009,
   '2026_11_29_0010_invoices': invoices0010,
   '2026_11_29_0011_invoice_fraud_signals': fraudSignals0011,
+  '2026_11_29_0012_transparency_log': transparencyLog0012,
+  '2026_11_29_0013_lottery': lottery0013,
 };

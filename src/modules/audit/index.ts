@@ -1,0 +1,20 @@
+import type { QuanyiModule } from '../../app/module.js';
+import { perPlatform } from '../../app/per-platform.js';
+import { TransparencyLogRepo } from './repo.js';
+import { transparencyRoutes } from './routes.js';
+import { loadLogKeys } from './signing-key.js';
+import { TransparencyLog } from './transparency-log.js';
+
+export interface Audit {
+  readonly log: TransparencyLog;
+}
+
+export const auditOf = perPlatform((platform): Audit => {
+  const { database, config } = platform;
+  return { log: new TransparencyLog(database.db, new TransparencyLogRepo(), config.transparencyLog.origin, loadLogKeys(config)) };
+});
+
+export const auditModule: QuanyiModule = {
+  name: 'audit',
+  routes: (app, platform) => transparencyRoutes(app, auditOf(platform).log),
+};

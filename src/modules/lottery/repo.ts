@@ -1,0 +1,243 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import type { CampaignRules } from './domain/campaign-rules.js';
+import type { LotteryTables } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type CampaignRow = Selectable<LotteryTables['lottery_campaigns']>;
+export type PrizeRow = Selectable<LotteryTables['lottery_prizes']>;
+
+export interface NewCampaign {
+  readonly campaignId: string;
+  readonly name: string;
+  readonly rules: CampaignRules;
+  readonly tickets: number;
+  readonly poolSeed: Uint8Array;
+  readonly poolSeedCommit: Uint8Array;
+  readonly rulesLogIndex: number;
+  readonly createdBy: string | null;
+}
+
+export interface NewChance {
+  readonly campaignId: string;
+  readonly invoiceId: string;
+  readonly userId: string;
+  readonly granted: number;
+  readonly amountFen: number;
+  readonly invoiceCommit: Uint8Array;
+  readonly salt: Uint8Array;
+}
+
+export interface TakenChance {
+  readonly campaign_id: string;
+  /** 1-based: this draw uses the invoice's `chance`-th chance in the campaign. */
+  readonly chance: number;
+  readonly invoice_commit: Uint8Array;
+}
+
+export interface TakenPosition {
+  readonly position: number;
+  readonly tickets: number;
+  readonly pool_seed: Uint8Array;
+  readonly rules: CampaignRules;
+}
+
+export interface NewInstantDraw {
+  readonly drawId: string;
+  readonly campaignId: string;
+  readonly position: number;
+  readonly invoiceId: string;
+  readonly userId: string;
+  readonly chance: number;
+  readonly ticket: number;
+  readonly prizeIndex: number | null;
+  readonly logIndex: number;
+  readonly requestId: string | null;
+}
+
+export interface NewPrize {
+  readonly prizeId: string;
+  readonly userId: string;
+  readonly campaignId: string;
+  readonly source: 'INSTANT' | 'WEEKLY';
+  readonly drawId: string;
+  readonly invoiceId: string;
+  readonly tier: string | null;
+  readonly kind: 'CASH' | 'COUPON';
+  readonly amountFen: number | null;
+  readonly couponTemplateId: string | null;
+  readonly dueAt: Date;
+}
+
+/** The one file with SQL for the lottery's tables. */
+export class LotteryRepo {
+  async insertCampaign(trx: Transaction<Database>, c: NewCampaign): Promise<void> {
+    await trx
+      .insertInto('lottery_campaigns')
+      .values({
+        campaign_id: c.campaignId,
+        name: c.name,
+        starts_at: c.rules.starts_at,
+        ends_at: c.rules.ends_at,
+        rules: JSON.stringify(c.rules),
+        tickets: c.tickets,
+        pool_seed: Buffer.from(c.poolSeed),
+        pool_seed_commit: Buffer.from(c.poolSeedCommit),
+        rules_log_index: c.rulesLogIndex,
+        created_by: c.createdBy,
+      })
+      .execute();
+  }
+
+  async campaign(db: Db, campaignId: string): Promise<CampaignRow | undefined> {
+    return db.selectFrom('lottery_campaigns').selectAll().where('campaign_id', '=', campaignId).executeTakeFirst();
+  }
+
+  async campaigns(db: Db, limit: number): Promise<CampaignRow[]> {
+    return db.selectFrom('lottery_campaigns').selectAll().orderBy('campaign_id', 'desc').limit(limit).execute();
+  }
+
+  /** Campaigns running at `at` and not yet revealed: the ones an invoice accepted now can earn chances in. */
+  async runningCampaigns(db: Db, at: Date): Promise<CampaignRow[]> {
+    return db
+      .selectFrom('lottery_campaigns')
+      .selectAll()
+      .where('revealed_at', 'is', null)
+      .where('starts_at', '<=', at)
+      .where('ends_at', '>', at)
+      .execute();
+  }
+
+  async endedUnrevealed(db: Db, at: Date): Promise<string[]> {
+    const rows = await db
+      .selectFrom('lottery_campaigns')
+      .select(sql<string>`campaign_id::text`.as('id'))
+      .where('revealed_at', 'is', null)
+      .where('ends_at', '<=', at)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async insertChances(trx: Transaction<Database>, chances: readonly NewChance[]): Promise<void> {
+    if (chances.length === 0) return;
+    await trx
+      .insertInto('lottery_chances')
+      .values(
+        chances.map((c) => ({
+          campaign_id: c.campaignId,
+          invoice_id: c.invoiceId,
+          user_id: c.userId,
+          granted: c.granted,
+          amount_fen: c.amountFen,
+          invoice_commit: Buffer.from(c.invoiceCommit),
+          commit_salt: Buffer.from(c.salt),
+        })),
+      )
+      .onConflict((oc) => oc.columns(['campaign_id', 'invoice_id']).doNothing())
+      .execute();
+  }
+
+  /**
+   * Uses one of the invoice's chances, in the named campaign or the oldest one with chances left. The guard
+   * `used < granted` is re-checked under the row lock, so racing draws cannot use one chance twice.
+   */
+  async takeChance(trx: Transaction<Database>, userId: string, invoiceId: string, campaignId: string | undefined): Promise<TakenChance | undefined> {
+    const campaign = campaignId
+      ? sql`${campaignId}::bigint`
+      : sql`(SELECT campaign_id FROM lottery_chances WHERE invoice_id = ${invoiceId} AND user_id = ${userId} AND used < granted ORDER BY campaign_id LIMIT 1)`;
+    const result = await sql<TakenChance>`
+      UPDATE lottery_chances SET used = used + 1
+      WHERE campaign_id = ${campaign} AND invoice_id = ${invoiceId} AND user_id = ${userId} AND used < granted
+      RETURNING campaign_id::text, used AS chance, invoice_commit
+    `.execute(trx);
+    return result.rows[0];
+  }
+
+  /** Takes the pool's next position while the campaign runs; undefined when it is not running or exhausted. */
+  async takePosition(trx: Transaction<Database>, campaignId: string, at: Date): Promise<TakenPosition | undefined> {
+    const result = await sql<TakenPosition>`
+      UPDATE lottery_campaigns SET next_position = next_position + 1
+      WHERE campaign_id = ${campaignId} AND next_position < tickets AND revealed_at IS NULL
+        AND starts_at <= ${at} AND ends_at > ${at}
+      RETURNING next_position - 1 AS position, tickets, pool_seed, rules
+    `.execute(trx);
+    return result.rows[0];
+  }
+
+  async insertInstantDraw(trx: Transaction<Database>, d: NewInstantDraw): Promise<void> {
+    await trx
+      .insertInto('lottery_instant_draws')
+      .values({
+        draw_id: d.drawId,
+        campaign_id: d.campaignId,
+        position: d.position,
+        invoice_id: d.invoiceId,
+        user_id: d.userId,
+        chance: d.chance,
+        ticket: d.ticket,
+        prize_index: d.prizeIndex,
+        log_index: d.logIndex,
+        request_id: d.requestId,
+      })
+      .execute();
+  }
+
+  async insertPrize(trx: Transaction<Database>, p: NewPrize): Promise<void> {
+    await trx
+      .insertInto('lottery_prizes')
+      .values({
+        prize_id: p.prizeId,
+        user_id: p.userId,
+        campaign_id: p.campaignId,
+        source: p.source,
+        draw_id: p.drawId,
+        invoice_id: p.invoiceId,
+        tier: p.tier,
+        kind: p.kind,
+        amount_fen: p.amountFen,
+        coupon_template_id: p.couponTemplateId,
+        due_at: p.dueAt,
+      })
+      .execute();
+  }
+
+  async prizesOf(db: Db, userId: string): Promise<PrizeRow[]> {
+    return db.selectFrom('lottery_prizes').selectAll().where('user_id', '=', userId).orderBy('prize_id', 'desc').limit(200).execute();
+  }
+
+  async chancesOf(db: Db, userId: string) {
+    return db
+      .selectFrom('lottery_chances')
+      .select(['campaign_id', 'invoice_id', 'granted', 'used', 'invoice_commit', 'commit_salt', 'created_at'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .limit(200)
+      .execute();
+  }
+
+  async drawsOf(db: Db, userId: string) {
+    return db
+      .selectFrom('lottery_instant_draws')
+      .select(['draw_id', 'campaign_id', 'position', 'invoice_id', 'chance', 'prize_index', 'log_index', 'created_at'])
+      .where('user_id', '=', userId)
+      .orderBy('draw_id', 'desc')
+      .limit(200)
+      .execute();
+  }
+
+  /** Marks the campaign revealed unless someone already did; false when they had. */
+  async markRevealed(trx: Transaction<Database>, campaignId: string, at: Date, logIndex: number): Promise<boolean> {
+    const result = await trx
+      .updateTable('lottery_campaigns')
+      .set({ revealed_at: at, reveal_log_index: logIndex })
+      .where('campaign_id', '=', campaignId)
+      .where('revealed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Locks the campaign row (reveal must not race a draw) and reads how many positions were drawn. */
+  async lockCampaign(trx: Transaction<Database>, campaignId: string): Promise<CampaignRow | undefined> {
+    return trx.selectFrom('lottery_campaigns').selectAll().where('campaign_id', '=', campaignId).forUpdate().executeTakeFirst();
+  }
+}

@@ -1,0 +1,281 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { IdGenerator } from '../../platform/ids/snowflake.js';
+import { formatMoney, parseMoney } from '../../platform/money/money.js';
+import type { Outbox } from '../../platform/outbox/outbox.js';
+import type { Clock } from '../../platform/time/clock.js';
+import type { TransparencyLog } from '../audit/transparency-log.js';
+import { normaliseCampaign, presentPrize, type CampaignInput, type CampaignRules, type InvoiceKind } from './domain/campaign-rules.js';
+import { chancesFor } from './domain/chances.js';
+import { invoiceCommit } from './domain/invoice-commit.js';
+import { poolPermutation, prizeOfTicket, seedCommitment } from './domain/instant-pool.js';
+import { INSTANT_ALGORITHM, logEntries } from './log-entries.js';
+import type { CampaignRow, LotteryRepo, NewChance } from './repo.js';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+/** FAQ Q2: instant prizes are paid within 24 hours. */
+const INSTANT_PAYOUT_MS = 24 * 3_600_000;
+
+/** `invoice.accepted` as the invoices module publishes it (the fields the lottery reads). */
+export interface InvoiceAcceptedPayload {
+  readonly invoice_id: string;
+  readonly user_id: string;
+  readonly kind: InvoiceKind;
+  readonly invoice_number: string;
+  readonly issue_date: string;
+  readonly total_amount: string;
+}
+
+export interface InstantDrawCommand {
+  readonly userId: string;
+  readonly invoiceId: string;
+  readonly campaignId: string | undefined;
+  readonly requestId: string;
+}
+
+/**
+ * Campaigns, chances and instant draws. Each draw takes the pool's next position under the campaign row's lock
+ * and logs itself in the same transaction, so results, prizes and log entries commit together or not at all.
+ */
+export class LotteryService {
+  /** Pools already shuffled in this process: a permutation depends only on the seed, so it never goes stale. */
+  private readonly pools = new Map<string, Uint32Array>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly repo: LotteryRepo,
+    private readonly log: TransparencyLog,
+    private readonly outbox: Outbox,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+  ) {}
+
+  async createCampaign(trx: Transaction<Database>, input: CampaignInput, createdBy: string | null) {
+    const normalised = normaliseCampaign(input);
+    if (!normalised.rules) throw new AppError('LOTTERY_RULES_INVALID', { problems: normalised.problems });
+    const rules = normalised.rules;
+    const campaignId = this.ids.next();
+    const poolSeed = randomBytes(32);
+    const poolSeedCommit = seedCommitment(poolSeed);
+    const [rulesLogIndex] = await this.log.append(trx, [logEntries.rules(campaignId, input.name, rules, poolSeedCommit)]);
+    await this.repo.insertCampaign(trx, {
+      campaignId,
+      name: input.name,
+      rules,
+      tickets: rules.instant?.tickets ?? 0,
+      poolSeed,
+      poolSeedCommit,
+      rulesLogIndex: rulesLogIndex!,
+      createdBy,
+    });
+    await this.outbox.publish(trx, { topic: 'lottery.campaign_created', aggregateId: campaignId, payload: { campaign_id: campaignId } });
+    return this.present((await this.repo.campaign(trx, campaignId))!);
+  }
+
+  async campaign(campaignId: string) {
+    return this.present(await this.requireCampaign(this.db, campaignId));
+  }
+
+  async campaigns() {
+    return (await this.repo.campaigns(this.db, 100)).map((row) => this.present(row));
+  }
+
+  /** Grants the chances an accepted invoice earns in every running campaign (idempotent per invoice). */
+  async grantChances(trx: Transaction<Database>, invoice: InvoiceAcceptedPayload, acceptedAt: Date): Promise<NewChance[]> {
+    const chances: NewChance[] = [];
+    const amountFen = Number(parseMoney(invoice.total_amount));
+    for (const campaign of await this.repo.runningCampaigns(trx, acceptedAt)) {
+      const { granted } = chancesFor(campaign.rules, { kind: invoice.kind, amountFen, issueDate: invoice.issue_date, acceptedAt });
+      if (granted === 0) continue;
+      const salt = randomBytes(16);
+      chances.push({
+        campaignId: campaign.campaign_id,
+        invoiceId: invoice.invoice_id,
+        userId: invoice.user_id,
+        granted,
+        amountFen,
+        invoiceCommit: invoiceCommit(salt, invoice.invoice_id, invoice.invoice_number),
+        salt,
+      });
+    }
+    await this.repo.insertChances(trx, chances);
+    return chances;
+  }
+
+  async instantDraw(trx: Transaction<Database>, command: InstantDrawCommand) {
+    const now = this.clock.now();
+    const chance = await this.repo.takeChance(trx, command.userId, command.invoiceId, command.campaignId);
+    if (!chance) {
+      if (command.campaignId) await this.requireCampaign(trx, command.campaignId);
+      throw new AppError('LOTTERY_NO_CHANCE', { invoice_id: command.invoiceId });
+    }
+    const taken = await this.repo.takePosition(trx, chance.campaign_id, now);
+    if (!taken) {
+      const campaign = await this.requireCampaign(trx, chance.campaign_id);
+      const running = !campaign.revealed_at && campaign.starts_at <= now && campaign.ends_at > now;
+      throw new AppError(running ? 'LOTTERY_POOL_EXHAUSTED' : 'LOTTERY_CAMPAIGN_NOT_ACTIVE', { campaign_id: chance.campaign_id });
+    }
+    const prizes = taken.rules.instant?.prizes ?? [];
+    const ticket = this.permutation(chance.campaign_id, taken.pool_seed, taken.tickets)[taken.position]!;
+    const prizeIndex = prizeOfTicket(prizes, ticket);
+    const drawId = this.ids.next();
+    const [logIndex] = await this.log.append(trx, [
+      logEntries.instantDraw({ campaignId: chance.campaign_id, drawId, position: taken.position, ticket, prizeIndex, invoiceCommit: chance.invoice_commit, chance: chance.chance }),
+    ]);
+    await this.repo.insertInstantDraw(trx, {
+      drawId,
+      campaignId: chance.campaign_id,
+      position: taken.position,
+      invoiceId: command.invoiceId,
+      userId: command.userId,
+      chance: chance.chance,
+      ticket,
+      prizeIndex,
+      logIndex: logIndex!,
+      requestId: command.requestId,
+    });
+    const prize = prizeIndex === null ? null : prizes[prizeIndex]!;
+    if (prize) {
+      const prizeId = this.ids.next();
+      await this.repo.insertPrize(trx, {
+        prizeId,
+        userId: command.userId,
+        campaignId: chance.campaign_id,
+        source: 'INSTANT',
+        drawId,
+        invoiceId: command.invoiceId,
+        tier: null,
+        kind: prize.kind,
+        amountFen: prize.kind === 'CASH' ? prize.amount_fen : null,
+        couponTemplateId: prize.kind === 'COUPON' ? prize.coupon_template_id : null,
+        dueAt: new Date(now.getTime() + INSTANT_PAYOUT_MS),
+      });
+      await this.outbox.publish(trx, {
+        topic: 'lottery.prize_won',
+        aggregateId: prizeId,
+        payload: { prize_id: prizeId, user_id: command.userId, source: 'INSTANT', draw_id: drawId, ...presentPrize(prize) },
+        requestId: command.requestId,
+      });
+    }
+    return {
+      draw_id: drawId,
+      campaign_id: chance.campaign_id,
+      position: taken.position,
+      prize: prize && { index: prizeIndex, ...presentPrize(prize) },
+      log_index: logIndex,
+    };
+  }
+
+  /** Reveals the pool seed of a campaign that has ended (or that the operator ends now). Idempotent. */
+  async reveal(campaignId: string, endNow: boolean): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const campaign = await this.repo.lockCampaign(trx, campaignId);
+      if (!campaign) throw new AppError('LOTTERY_CAMPAIGN_NOT_FOUND', { campaign_id: campaignId });
+      if (campaign.revealed_at) return false;
+      const now = this.clock.now();
+      if (!endNow && campaign.ends_at > now) return false;
+      const [logIndex] = await this.log.append(trx, [logEntries.instantReveal(campaignId, campaign.pool_seed, campaign.next_position)]);
+      await this.repo.markRevealed(trx, campaignId, now, logIndex!);
+      await this.outbox.publish(trx, { topic: 'lottery.campaign_revealed', aggregateId: campaignId, payload: { campaign_id: campaignId } });
+      return true;
+    });
+  }
+
+  async revealEnded(): Promise<number> {
+    let revealed = 0;
+    for (const id of await this.repo.endedUnrevealed(this.db, this.clock.now())) if (await this.reveal(id, false)) revealed++;
+    return revealed;
+  }
+
+  async myPrizes(userId: string) {
+    return (await this.repo.prizesOf(this.db, userId)).map((p) => ({
+      prize_id: p.prize_id,
+      campaign_id: p.campaign_id,
+      source: p.source,
+      draw_id: p.draw_id,
+      invoice_id: p.invoice_id,
+      tier: p.tier,
+      kind: p.kind,
+      amount: p.amount_fen === null ? null : formatMoney(BigInt(p.amount_fen)),
+      coupon_template_id: p.coupon_template_id,
+      coupon_code: p.coupon_code,
+      status: p.status,
+      due_at: p.due_at.toISOString(),
+      settled_at: p.settled_at?.toISOString() ?? null,
+      created_at: p.created_at.toISOString(),
+    }));
+  }
+
+  /** My chances with the salts that let me find my own entries in the public log. */
+  async myChances(userId: string) {
+    return (await this.repo.chancesOf(this.db, userId)).map((c) => ({
+      campaign_id: c.campaign_id,
+      invoice_id: c.invoice_id,
+      granted: c.granted,
+      used: c.used,
+      invoice_commit: hex(c.invoice_commit),
+      commit_salt: hex(c.commit_salt),
+    }));
+  }
+
+  async myDraws(userId: string) {
+    return (await this.repo.drawsOf(this.db, userId)).map((d) => ({
+      draw_id: d.draw_id,
+      campaign_id: d.campaign_id,
+      position: d.position,
+      invoice_id: d.invoice_id,
+      chance: d.chance,
+      prize_index: d.prize_index,
+      log_index: Number(d.log_index),
+      created_at: d.created_at.toISOString(),
+    }));
+  }
+
+  private permutation(campaignId: string, seed: Uint8Array, tickets: number): Uint32Array {
+    let pool = this.pools.get(campaignId);
+    if (!pool) {
+      pool = poolPermutation(seed, tickets);
+      if (this.pools.size >= 8) this.pools.delete(this.pools.keys().next().value!);
+      this.pools.set(campaignId, pool);
+    }
+    return pool;
+  }
+
+  private async requireCampaign(db: Kysely<Database> | Transaction<Database>, campaignId: string): Promise<CampaignRow> {
+    const row = await this.repo.campaign(db, campaignId);
+    if (!row) throw new AppError('LOTTERY_CAMPAIGN_NOT_FOUND', { campaign_id: campaignId });
+    return row;
+  }
+
+  private present(row: CampaignRow) {
+    const rules: CampaignRules = row.rules;
+    const now = this.clock.now();
+    const status = row.revealed_at ? 'ENDED' : row.starts_at > now ? 'SCHEDULED' : row.ends_at <= now ? 'ENDING' : 'ACTIVE';
+    return {
+      campaign_id: row.campaign_id,
+      name: row.name,
+      status,
+      starts_at: row.starts_at.toISOString(),
+      ends_at: row.ends_at.toISOString(),
+      eligibility: { ...rules.eligibility, min_amount: formatMoney(rules.eligibility.min_amount_fen) },
+      chances: rules.chances,
+      instant: rules.instant && {
+        tickets: rules.instant.tickets,
+        drawn: row.next_position,
+        prizes: rules.instant.prizes.map(presentPrize),
+        algorithm: INSTANT_ALGORITHM,
+        draw_id: `instant-${row.campaign_id}`,
+        pool_seed_commit: hex(row.pool_seed_commit),
+        // The seed stays secret until the reveal: with it, anyone could tell which coming positions win.
+        pool_seed: row.revealed_at ? hex(row.pool_seed) : null,
+      },
+      weekly: rules.weekly && { cron: rules.weekly.cron, tiers: rules.weekly.tiers.map((t) => ({ tier: t.tier, ...presentPrize(t) })) },
+      claim_deadline_days: rules.claim_deadline_days,
+      rules_log_index: Number(row.rules_log_index),
+      reveal_log_index: row.reveal_log_index === null ? null : Number(row.reveal_log_index),
+      revealed_at: row.revealed_at?.toISOString() ?? null,
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { canonicalJson } from '../../audit/domain/canonical-json.js';
+import { openCheckpoint } from '../../audit/domain/checkpoint.js';
+import { leafHash } from '../../audit/domain/merkle.js';
+import { verifyInclusion } from '../../audit/domain/merkle-proofs.js';
+import { verifierFromKey } from '../../audit/domain/signed-note.js';
+import { BUNDLE_FORMAT, type DrawBundle } from '../bundle.js';
+import { BundleMismatch, type VerifiedEntry } from './mismatch.js';
+import { verifyInstantPool } from './verify-instant.js';
+
+export interface VerifyOptions {
+  /** The log's verifier key as the checker pinned it; without it the bundle's own key is trusted. */
+  readonly pinnedKey?: string;
+}
+
+export type VerifyResult =
+  | { readonly ok: true; readonly checks: readonly string[]; readonly summary: Readonly<Record<string, unknown>> }
+  | { readonly ok: false; readonly checks: readonly string[]; readonly failure: string };
+
+/**
+ * Re-runs a draw from its bundle alone (docs/draw-spec.md §Verification): the checkpoint's signature, every
+ * entry's inclusion in the signed tree, then the draw itself. Stops at the first mismatch and names it.
+ */
+export function verifyBundle(bundle: DrawBundle, options: VerifyOptions = {}): VerifyResult {
+  const checks: string[] = [];
+  try {
+    if (bundle.format !== BUNDLE_FORMAT) throw new BundleMismatch(`unknown bundle format ${JSON.stringify(bundle.format)}`);
+    const key = options.pinnedKey ?? bundle.log.verifier_key;
+    if (options.pinnedKey && options.pinnedKey !== bundle.log.verifier_key) {
+      checks.push('the bundle names another log key than the pinned one; checking against the pinned key');
+    }
+    const checkpoint = attempt('checkpoint signature', () => openCheckpoint(bundle.log.checkpoint, verifierFromKey(key)));
+    if (checkpoint.origin !== bundle.log.origin) throw new BundleMismatch(`checkpoint origin ${checkpoint.origin} is not the bundle's log ${bundle.log.origin}`);
+    checks.push(`checkpoint signed by ${key.split('+').slice(0, 2).join('+')}: size ${checkpoint.size}`);
+
+    const entries: VerifiedEntry[] = [];
+    let previous = -1;
+    for (const entry of bundle.entries) {
+      if (!(entry.index > previous)) throw new BundleMismatch(`entry ${entry.index}: entries must be in increasing index order`);
+      previous = entry.index;
+      const proof = entry.proof.map((h) => new Uint8Array(Buffer.from(h, 'base64')));
+      const leaf = leafHash(new TextEncoder().encode(entry.body));
+      attempt(`entry ${entry.index}: inclusion proof`, () => verifyInclusion(leaf, entry.index, checkpoint.size, proof, checkpoint.rootHash));
+      const fields = attempt(`entry ${entry.index}: body`, () => JSON.parse(entry.body) as Record<string, unknown>);
+      if (canonicalJson(fields) !== entry.body) throw new BundleMismatch(`entry ${entry.index}: body is not canonical JSON (RFC 8785)`);
+      if (fields.v !== 1) throw new BundleMismatch(`entry ${entry.index}: unknown entry version ${JSON.stringify(fields.v)}`);
+      entries.push({ index: entry.index, fields });
+    }
+    checks.push(`${entries.length} entries are in the signed tree`);
+
+    const instant = /^instant-(\d+)$/.exec(bundle.draw_id);
+    if (!instant) throw new BundleMismatch(`unknown draw id ${bundle.draw_id}`);
+    const summary = verifyInstantPool(instant[1]!, entries, checks);
+    return { ok: true, checks, summary };
+  } catch (error) {
+    if (error instanceof BundleMismatch) return { ok: false, checks, failure: error.message };
+    throw error;
+  }
+}
+
+/** Runs a check from a library that throws, turning its error into a mismatch that says which check it was. */
+function attempt<T>(what: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new BundleMismatch(`${what} does not verify: ${(error as Error).message}`);
+  }
+}
