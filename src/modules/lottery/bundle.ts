@@ -1,30 +1,47 @@
 import type { TransparencyLog } from '../audit/transparency-log.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { subjectOfBeacon } from './beacons.js';
 import { subjectOfCampaign } from './log-entries.js';
+import type { WeeklyDraws } from './weekly.js';
 
 export const BUNDLE_FORMAT = 'quanyi-draw-bundle/v1';
 
 /**
- * Everything needed to re-run a draw offline (docs/draw-spec.md §Bundle): the log's key and a signed checkpoint,
- * and every entry about the draw with its inclusion proof in that checkpoint's tree.
+ * Everything needed to re-run a draw offline (docs/draw-spec.md §5): the log's key and a signed checkpoint, every
+ * entry about the draw with its inclusion proof in that checkpoint's tree, and for a weekly draw its entry set.
  */
 export interface DrawBundle {
   readonly format: typeof BUNDLE_FORMAT;
   readonly draw_id: string;
   readonly log: { readonly origin: string; readonly verifier_key: string; readonly checkpoint: string };
   readonly entries: readonly { readonly index: number; readonly body: string; readonly proof: readonly string[] }[];
+  /** Weekly draws: the closed entry set in draw order, each `<invoice_commit>:<chance>`. */
+  readonly entry_set?: readonly string[];
 }
 
-/** Draw ids name what was drawn: `instant-<campaign id>` is a campaign's instant pool. */
-export function parseDrawId(drawId: string): { kind: 'instant'; campaignId: string } {
-  const match = /^instant-(\d{1,20})$/.exec(drawId);
+export type DrawRef = { readonly kind: 'instant'; readonly campaignId: string } | { readonly kind: 'weekly'; readonly drawId: string };
+
+/** Draw ids name what was drawn: `instant-<campaign id>` is a campaign's instant pool, `weekly-<id>` one weekly draw. */
+export function parseDrawId(drawId: string): DrawRef {
+  const match = /^(instant|weekly)-(\d{1,20})$/.exec(drawId);
   if (!match) throw new AppError('LOTTERY_DRAW_NOT_FOUND', { draw_id: drawId });
-  return { kind: 'instant', campaignId: match[1]! };
+  return match[1] === 'instant' ? { kind: 'instant', campaignId: match[2]! } : { kind: 'weekly', drawId: match[2]! };
 }
 
-export async function exportBundle(log: TransparencyLog, drawId: string): Promise<DrawBundle> {
-  const { campaignId } = parseDrawId(drawId);
-  const entries = await log.entriesAbout(subjectOfCampaign(campaignId));
+export async function exportBundle(log: TransparencyLog, weekly: WeeklyDraws, drawId: string): Promise<DrawBundle> {
+  const ref = parseDrawId(drawId);
+  let entries;
+  let entrySet: string[] | undefined;
+  if (ref.kind === 'instant') {
+    entries = await log.entriesAbout(subjectOfCampaign(ref.campaignId));
+  } else {
+    const draw = await weekly.requireDraw(ref.drawId);
+    const aboutCampaign = await log.entriesAbout(subjectOfCampaign(draw.campaign_id));
+    const mine = aboutCampaign.filter((e) => e.type === 'CAMPAIGN_RULES' || (e.type.startsWith('WEEKLY_') && (JSON.parse(e.body) as { draw_id?: string }).draw_id === drawId));
+    const beacon = await log.entriesAbout(subjectOfBeacon(draw.beacon_id));
+    entries = [...mine, ...beacon].sort((a, b) => a.index - b.index);
+    entrySet = await weekly.entrySet(ref.drawId);
+  }
   if (entries.length === 0) throw new AppError('LOTTERY_DRAW_NOT_FOUND', { draw_id: drawId });
   const checkpoint = await log.checkpoint();
   const proofs = await Promise.all(entries.map((e) => log.inclusionProof(e.index, checkpoint.size)));
@@ -33,5 +50,6 @@ export async function exportBundle(log: TransparencyLog, drawId: string): Promis
     draw_id: drawId,
     log: { origin: log.origin, verifier_key: log.keys.verifierKey, checkpoint: checkpoint.note },
     entries: entries.map((e, i) => ({ index: e.index, body: e.body, proof: proofs[i]!.map((h) => Buffer.from(h).toString('base64')) })),
+    ...(entrySet ? { entry_set: entrySet } : {}),
   };
 }

@@ -82,7 +82,7 @@ const campaignBody = {
   },
 } as const;
 
-export async function lotteryRoutes(app: FastifyInstance, { service, log }: Lottery): Promise<void> {
+export async function lotteryRoutes(app: FastifyInstance, { service, weekly, log }: Lottery): Promise<void> {
   app.post<{ Body: CampaignInput }>(
     '/api/v1/lottery/campaigns',
     {
@@ -148,7 +148,38 @@ export async function lotteryRoutes(app: FastifyInstance, { service, log }: Lott
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } } },
       },
     },
-    async (request) => exportBundle(log, request.params.id),
+    async (request) => exportBundle(log, weekly, request.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/lottery/campaigns/:id/weekly-draws',
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: "A campaign's weekly draws: closed sets (root, size, beacon round) and results", params: { type: 'object', properties: { id } } },
+    },
+    async (request) => {
+      await service.campaign(request.params.id); // 404 for an unknown campaign
+      return ok({ draws: await weekly.drawsOf(request.params.id) });
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { invoice_commit: string; chance: number } }>(
+    '/api/v1/lottery/draws/:id/entry-proof',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Was I in it? The inclusion proof of an entry (`<invoice_commit>:<chance>`, from /users/me/lottery) in a weekly draw\'s closed set',
+        params: { type: 'object', properties: { id: { type: 'string', pattern: '^weekly-\\d{1,20}$' } } },
+        querystring: {
+          type: 'object',
+          required: ['invoice_commit', 'chance'],
+          additionalProperties: false,
+          properties: { invoice_commit: { type: 'string', pattern: '^[0-9a-f]{64}$' }, chance: { type: 'integer', minimum: 1, maximum: 1000 } },
+        },
+      },
+    },
+    async (request) => ok(await weekly.entryProof(request.params.id.slice('weekly-'.length), request.query.invoice_commit, request.query.chance)),
   );
 
   app.get(

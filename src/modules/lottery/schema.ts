@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { CreatedAt, Int8, Json, Timestamp } from '../../platform/db/schema.js';
+import type { BeaconValue } from './beacon/beacon-port.js';
 import type { CampaignRules } from './domain/campaign-rules.js';
 
 export interface LotteryTables {
@@ -62,6 +63,50 @@ export interface LotteryTables {
     settled_at: Timestamp | null;
     created_at: CreatedAt;
   };
+  lottery_weekly_entries: {
+    campaign_id: Int8;
+    close_at: Timestamp;
+    invoice_commit: Uint8Array;
+    chance: number;
+    invoice_id: Int8;
+    user_id: Int8;
+  };
+  lottery_weekly_draws: {
+    draw_id: Int8;
+    campaign_id: Int8;
+    close_at: Timestamp;
+    status: 'CLOSED' | 'DRAWN';
+    entry_count: number;
+    entries_root: Uint8Array;
+    beacon_id: string;
+    target_round: Int8;
+    close_log_index: Int8;
+    beacon: Json<BeaconValue> | null;
+    seed: Uint8Array | null;
+    winners: Json<WeeklyWinner[]> | null;
+    result_log_index: Int8 | null;
+    drawn_at: Timestamp | null;
+    created_at: CreatedAt;
+  };
+  lottery_local_beacons: {
+    beacon_id: string;
+    anchor: Uint8Array;
+    secret: Uint8Array;
+    genesis_time: Int8;
+    period: number;
+    length: number;
+    log_index: Int8;
+    created_at: CreatedAt;
+  };
+}
+
+/** A weekly winner as stored and logged: the entry's place in the set, its commitment and chance, the tier. */
+export interface WeeklyWinner {
+  readonly tier: string;
+  readonly index: number;
+  readonly draw: number;
+  readonly invoice_commit: string;
+  readonly chance: number;
 }
 
 declare module '../../platform/db/schema.js' {

@@ -82,11 +82,15 @@ export class LotteryService {
     return (await this.repo.campaigns(this.db, 100)).map((row) => this.present(row));
   }
 
-  /** Grants the chances an accepted invoice earns in every running campaign (idempotent per invoice). */
-  async grantChances(trx: Transaction<Database>, invoice: InvoiceAcceptedPayload, acceptedAt: Date): Promise<NewChance[]> {
+  /**
+   * Grants the chances an accepted invoice earns in every running campaign (idempotent per invoice). Returns them
+   * with their campaigns' rules, for the weekly draws to enter.
+   */
+  async grantChances(trx: Transaction<Database>, invoice: InvoiceAcceptedPayload, acceptedAt: Date): Promise<{ chances: NewChance[]; rulesOf: (campaignId: string) => CampaignRules }> {
     const chances: NewChance[] = [];
     const amountFen = Number(parseMoney(invoice.total_amount));
-    for (const campaign of await this.repo.runningCampaigns(trx, acceptedAt)) {
+    const running = await this.repo.runningCampaigns(trx, acceptedAt);
+    for (const campaign of running) {
       const { granted } = chancesFor(campaign.rules, { kind: invoice.kind, amountFen, issueDate: invoice.issue_date, acceptedAt });
       if (granted === 0) continue;
       const salt = randomBytes(16);
@@ -101,7 +105,8 @@ export class LotteryService {
       });
     }
     await this.repo.insertChances(trx, chances);
-    return chances;
+    const rules = new Map(running.map((c) => [c.campaign_id, c.rules]));
+    return { chances, rulesOf: (campaignId) => rules.get(campaignId)! };
   }
 
   async instantDraw(trx: Transaction<Database>, command: InstantDrawCommand) {

@@ -43,7 +43,16 @@ export interface Config {
   /** OpenID Connect providers for third-party login (OIDC_PROVIDERS, a JSON array). */
   readonly oidcProviders: readonly OidcProviderConfig[];
   readonly transparencyLog: TransparencyLogConfig;
+  readonly lotteryBeacon: LotteryBeaconConfig;
 }
+
+/**
+ * Where weekly draws take their randomness: drand quicknet through a relay, or (the default here, where drand is
+ * unreachable) a local commit-reveal hash chain whose anchor is logged in advance.
+ */
+export type LotteryBeaconConfig =
+  | { readonly kind: 'local'; readonly periodSeconds: number }
+  | { readonly kind: 'drand-quicknet'; readonly relayUrl: string };
 
 export interface TransparencyLogConfig {
   /** The checkpoint's first line and the signing key's name (C2SP tlog-checkpoint), e.g. `lottery.example.gov.cn/log`. */
@@ -122,6 +131,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     taxAuthorityUrl: taxAuthorityUrl(env, nodeEnv),
     demoData,
     transparencyLog: transparencyLogConfig(env, nodeEnv),
+    lotteryBeacon: lotteryBeaconConfig(env),
   };
 }
 
@@ -145,6 +155,12 @@ function smsConfig(env: Env, nodeEnv: NodeEnv): SmsConfig {
     signName: required('SMS_SIGN_NAME'),
     templateId: required('SMS_TEMPLATE_ID'),
   };
+}
+
+function lotteryBeaconConfig(env: Env): LotteryBeaconConfig {
+  const kind = oneOf(env, 'LOTTERY_BEACON', ['local', 'drand-quicknet'] as const, 'local');
+  if (kind === 'local') return { kind, periodSeconds: integer(env, 'LOCAL_BEACON_PERIOD_SECONDS', 60, 1, 3600) };
+  return { kind, relayUrl: optionalUrl(env, 'DRAND_RELAY_URL', ['http:', 'https:']) ?? 'https://api.drand.sh' };
 }
 
 function transparencyLogConfig(env: Env, nodeEnv: NodeEnv): TransparencyLogConfig {

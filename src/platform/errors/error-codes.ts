@@ -148,6 +148,7 @@ export const ERROR_CODES = {
   LOTTERY_CAMPAIGN_NOT_ACTIVE: { status: 409, zh: '抽奖活动未开始或已结束', en: 'The lottery campaign has not started or has ended' },
   LOTTERY_NO_CHANCE: { status: 409, zh: '该发票没有可用的抽奖机会', en: 'This invoice has no draw chance left' },
   LOTTERY_POOL_EXHAUSTED: { status: 409, zh: '本活动的即开奖池已抽完', en: "This campaign's instant-win pool is used up" },
+  LOTTERY_ENTRY_NOT_FOUND: { status: 404, zh: '该开奖的参与名单中没有此条目', en: 'This entry is not in the draw' },
   LOTTERY_DRAW_NOT_FOUND: { status: 404, zh: '开奖记录不存在', en: 'The draw does not exist' },
   COUPON_TEMPLATE_NOT_FOUND: { status: 404, zh: '券模板不存在', en: 'The coupon template does not exist' },
   COUPON_TEMPLATE_INACTIVE: { status: 409, zh: '该券已停止发放或不在领取期内', en: 'This coupon is not being issued now' },

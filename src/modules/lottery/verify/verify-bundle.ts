@@ -6,6 +6,7 @@ import { verifierFromKey } from '../../audit/domain/signed-note.js';
 import { BUNDLE_FORMAT, type DrawBundle } from '../bundle.js';
 import { BundleMismatch, type VerifiedEntry } from './mismatch.js';
 import { verifyInstantPool } from './verify-instant.js';
+import { verifyWeeklyDraw } from './verify-weekly.js';
 
 export interface VerifyOptions {
   /** The log's verifier key as the checker pinned it; without it the bundle's own key is trusted. */
@@ -48,8 +49,12 @@ export function verifyBundle(bundle: DrawBundle, options: VerifyOptions = {}): V
     checks.push(`${entries.length} entries are in the signed tree`);
 
     const instant = /^instant-(\d+)$/.exec(bundle.draw_id);
-    if (!instant) throw new BundleMismatch(`unknown draw id ${bundle.draw_id}`);
-    const summary = verifyInstantPool(instant[1]!, entries, checks);
+    const summary = instant
+      ? verifyInstantPool(instant[1]!, entries, checks)
+      : /^weekly-\d+$/.test(bundle.draw_id)
+        ? verifyWeeklyDraw(bundle.draw_id, entries, bundle.entry_set, checks)
+        : undefined;
+    if (!summary) throw new BundleMismatch(`unknown draw id ${bundle.draw_id}`);
     return { ok: true, checks, summary };
   } catch (error) {
     if (error instanceof BundleMismatch) return { ok: false, checks, failure: error.message };

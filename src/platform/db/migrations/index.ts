@@ -5,6 +5,7 @@ import * as taxSandbox0009 from '../../../modules/invoices/migrations/2026_11_29
 import * as invoices0010 from '../../../modules/invoices/migrations/2026_11_29_0010_invoices.js';
 import * as transparencyLog0012 from '../../../modules/audit/migrations/2026_11_29_0012_transparency_log.js';
 import * as lottery0013 from '../../../modules/lottery/migrations/2026_11_29_0013_lottery.js';
+import * as lotteryWeekly0014 from '../../../modules/lottery/migrations/2026_11_29_0014_lottery_weekly.js';
 import * as fraudSignals0011 from '../../../modules/invoices/migrations/2026_11_29_0011_invoice_fraud_signals.js';
 import * as batches0006 from '../../../modules/coupons/migrations/2026_11_22_0006_coupon_batches.js';
 import * as coupons0005 from '../../../modules/coupons/migrations/2026_11_22_0005_coupons.js';
@@ -31,4 +32,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0011_invoice_fraud_signals': fraudSignals0011,
   '2026_11_29_0012_transparency_log': transparencyLog0012,
   '2026_11_29_0013_lottery': lottery0013,
+  '2026_11_29_0014_lottery_weekly': lotteryWeekly0014,
 };

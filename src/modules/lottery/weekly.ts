@@ -1,0 +1,230 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { IdGenerator } from '../../platform/ids/snowflake.js';
+import type { Outbox } from '../../platform/outbox/outbox.js';
+import { nextFireAt } from '../../platform/scheduler/schedule.js';
+import type { Clock } from '../../platform/time/clock.js';
+import { LeafHashTree, leafHash } from '../audit/domain/merkle.js';
+import type { TransparencyLog } from '../audit/transparency-log.js';
+import type { Beacon } from './beacon/beacon-port.js';
+import type { BeaconProvider } from './beacons.js';
+import { presentPrize, type CampaignRules } from './domain/campaign-rules.js';
+import { addWorkingDays, drawWeeklyWinners, WEEKLY_ALGORITHM, weeklyLeafText, weeklySeed, type WeeklyEntry } from './domain/weekly-draw.js';
+import { subjectOfCampaign } from './log-entries.js';
+import type { LotteryRepo, NewChance } from './repo.js';
+import type { WeeklyWinner } from './schema.js';
+import type { StoredWeeklyEntry, WeeklyDrawRow, WeeklyRepo } from './weekly-repo.js';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+/** The beacon round a close names is published at least this long after the close is logged (RFC 3797 style). */
+const BEACON_MARGIN_SECONDS = 60;
+/** FAQ Q2: weekly prizes are paid within 3 working days. */
+const WEEKLY_PAYOUT_WORKING_DAYS = 3;
+
+export const weeklyDrawId = (drawId: string) => `weekly-${drawId}`;
+
+/**
+ * Weekly draws: chances become entries of the campaign's next draw; at the cron fire the entry set is closed
+ * and its Merkle root logged with a future beacon round; once that round is published the winners are drawn
+ * from it and logged. Both steps are idempotent and run from the scheduler every minute.
+ */
+export class WeeklyDraws {
+  /** Entry-set trees of recent draws, for members' inclusion proofs. */
+  private readonly trees = new Map<string, LeafHashTree>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly repo: WeeklyRepo,
+    private readonly lottery: LotteryRepo,
+    private readonly beacons: BeaconProvider,
+    private readonly log: TransparencyLog,
+    private readonly outbox: Outbox,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Adds granted chances to each campaign's next open weekly draw (one entry per chance), in the caller's transaction. */
+  async addEntries(trx: Transaction<Database>, chances: readonly NewChance[], rulesOf: (campaignId: string) => CampaignRules, acceptedAt: Date): Promise<void> {
+    for (const chance of chances) {
+      const weekly = rulesOf(chance.campaignId).weekly;
+      if (!weekly) continue;
+      await this.repo.shareCampaign(trx, chance.campaignId);
+      // An invoice accepted before a fire joins that draw unless its set is already closed; then the next one.
+      let closeAt = nextFireAt({ cron: weekly.cron }, acceptedAt);
+      while (await this.repo.drawExists(trx, chance.campaignId, closeAt)) closeAt = nextFireAt({ cron: weekly.cron }, closeAt);
+      await this.repo.insertEntries(
+        trx,
+        Array.from({ length: chance.granted }, (_, i) => ({
+          campaignId: chance.campaignId,
+          closeAt,
+          invoiceCommit: chance.invoiceCommit,
+          chance: i + 1,
+          invoiceId: chance.invoiceId,
+          userId: chance.userId,
+        })),
+      );
+    }
+  }
+
+  async tick(): Promise<{ closed: number; drawn: number }> {
+    return { closed: await this.closeDue(), drawn: await this.drawReady() };
+  }
+
+  async closeDue(): Promise<number> {
+    let closed = 0;
+    for (const due of await this.repo.dueCloses(this.db, this.clock.now())) if (await this.close(due.campaign_id, due.close_at)) closed++;
+    return closed;
+  }
+
+  async drawReady(): Promise<number> {
+    let drawn = 0;
+    for (const draw of await this.repo.closedDraws(this.db)) if (await this.drawOne(draw)) drawn++;
+    return drawn;
+  }
+
+  /** Fixes the entry set: its root, its size and the future beacon round go to the log together. */
+  private async close(campaignId: string, closeAt: Date): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.repo.lockCampaign(trx, campaignId);
+      if (await this.repo.drawExists(trx, campaignId, closeAt)) return false;
+      const campaign = (await this.lottery.campaign(trx, campaignId))!;
+      const weekly = campaign.rules.weekly;
+      if (!weekly) return false;
+      const entries = await this.repo.entries(trx, campaignId, closeAt);
+      const tree = treeOf(entries);
+      const now = this.clock.now();
+      const beacon = await this.beacons.forClose(trx, now);
+      const targetRound = firstRoundAtOrAfter(beacon, now.getTime() / 1000 + BEACON_MARGIN_SECONDS);
+      const drawId = this.ids.next();
+      const [closeLogIndex] = await this.log.append(trx, [
+        {
+          type: 'WEEKLY_CLOSE',
+          subject: subjectOfCampaign(campaignId),
+          fields: {
+            campaign_id: campaignId,
+            draw_id: weeklyDrawId(drawId),
+            algorithm: WEEKLY_ALGORITHM,
+            close_at: closeAt.toISOString(),
+            entry_count: entries.length,
+            entries_root: hex(tree.root()),
+            beacon_id: beacon.id,
+            target_round: targetRound,
+            target_time: new Date(beacon.roundTime(targetRound) * 1000).toISOString(),
+            tiers: weekly.tiers.map((t) => ({ tier: t.tier, count: t.count })),
+          },
+        },
+      ]);
+      await this.repo.insertDraw(trx, { drawId, campaignId, closeAt, entryCount: entries.length, entriesRoot: tree.root(), beaconId: beacon.id, targetRound, closeLogIndex: closeLogIndex! });
+      this.trees.set(drawId, tree);
+      return true;
+    });
+  }
+
+  /** Draws a closed set once its beacon round is out: the seed binds the beacon, the root, the size and the draw. */
+  private async drawOne(draw: WeeklyDrawRow): Promise<boolean> {
+    const beacon: Beacon = await this.beacons.byId(draw.beacon_id);
+    const value = await beacon.get(Number(draw.target_round));
+    if (!value) return false;
+    const randomness = beacon.verify(value);
+    const drawId = weeklyDrawId(draw.draw_id);
+    const seed = weeklySeed({ beaconId: beacon.id, round: value.round, randomness, entriesRoot: draw.entries_root, entryCount: draw.entry_count, drawId });
+    const campaign = (await this.lottery.campaign(this.db, draw.campaign_id))!;
+    const tiers = campaign.rules.weekly!.tiers;
+    const entries = await this.repo.entries(this.db, draw.campaign_id, draw.close_at);
+    if (entries.length !== draw.entry_count) throw new Error(`weekly draw ${draw.draw_id}: the closed set changed (${entries.length} ≠ ${draw.entry_count})`);
+    const publicEntries: WeeklyEntry[] = entries.map((e) => ({ invoiceCommit: hex(e.invoice_commit), chance: e.chance }));
+    const winners: WeeklyWinner[] = drawWeeklyWinners(seed, publicEntries, tiers).map((w) => ({ ...w, invoice_commit: publicEntries[w.index]!.invoiceCommit, chance: publicEntries[w.index]!.chance }));
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.repo.lockClosedDraw(trx, draw.draw_id))) return false;
+      const [resultLogIndex] = await this.log.append(trx, [
+        { type: 'WEEKLY_RESULT', subject: subjectOfCampaign(draw.campaign_id), fields: { campaign_id: draw.campaign_id, draw_id: drawId, beacon: value, seed: hex(seed), winners } },
+      ]);
+      for (const winner of winners) {
+        const entry = entries[winner.index]!;
+        const prize = tiers.find((t) => t.tier === winner.tier)!;
+        const prizeId = this.ids.next();
+        await this.lottery.insertPrize(trx, {
+          prizeId,
+          userId: entry.user_id,
+          campaignId: draw.campaign_id,
+          source: 'WEEKLY',
+          drawId: draw.draw_id,
+          invoiceId: entry.invoice_id,
+          tier: winner.tier,
+          kind: prize.kind,
+          amountFen: prize.kind === 'CASH' ? prize.amount_fen : null,
+          couponTemplateId: prize.kind === 'COUPON' ? prize.coupon_template_id : null,
+          dueAt: addWorkingDays(now, WEEKLY_PAYOUT_WORKING_DAYS),
+        });
+        await this.outbox.publish(trx, {
+          topic: 'lottery.prize_won',
+          aggregateId: prizeId,
+          payload: { prize_id: prizeId, user_id: entry.user_id, source: 'WEEKLY', draw_id: draw.draw_id, tier: winner.tier, ...presentPrize(prize) },
+        });
+      }
+      return this.repo.markDrawn(trx, draw.draw_id, { beacon: value, seed, winners, resultLogIndex: resultLogIndex!, at: now });
+    });
+  }
+
+  /** What a bundle needs beyond log entries: the entry set itself, in order. */
+  async entrySet(drawId: string): Promise<string[]> {
+    const draw = await this.requireDraw(drawId);
+    return (await this.repo.entries(this.db, draw.campaign_id, draw.close_at)).map((e) => weeklyLeafText({ invoiceCommit: hex(e.invoice_commit), chance: e.chance }));
+  }
+
+  async requireDraw(drawId: string): Promise<WeeklyDrawRow> {
+    const draw = /^\d{1,20}$/.test(drawId) ? await this.repo.draw(this.db, drawId) : undefined;
+    if (!draw) throw new AppError('LOTTERY_DRAW_NOT_FOUND', { draw_id: weeklyDrawId(drawId) });
+    return draw;
+  }
+
+  /** "Was I in it?": an entry's inclusion proof in the closed set's tree, checkable against the logged root. */
+  async entryProof(drawId: string, invoiceCommit: string, chance: number) {
+    const draw = await this.requireDraw(drawId);
+    const entries = await this.repo.entries(this.db, draw.campaign_id, draw.close_at);
+    const index = entries.findIndex((e) => hex(e.invoice_commit) === invoiceCommit && e.chance === chance);
+    if (index < 0) throw new AppError('LOTTERY_ENTRY_NOT_FOUND', { draw_id: weeklyDrawId(drawId) });
+    let tree = this.trees.get(draw.draw_id);
+    if (!tree || tree.size !== entries.length) {
+      tree = treeOf(entries);
+      this.trees.set(draw.draw_id, tree);
+    }
+    return {
+      draw_id: weeklyDrawId(drawId),
+      leaf: weeklyLeafText({ invoiceCommit, chance }),
+      index,
+      entry_count: entries.length,
+      entries_root: hex(draw.entries_root),
+      close_log_index: Number(draw.close_log_index),
+      hashes: tree.inclusionProof(index, entries.length).map((h) => Buffer.from(h).toString('base64')),
+    };
+  }
+
+  async drawsOf(campaignId: string) {
+    return (await this.repo.drawsOf(this.db, campaignId)).map((d) => ({
+      draw_id: weeklyDrawId(d.draw_id),
+      status: d.status,
+      close_at: d.close_at.toISOString(),
+      entry_count: d.entry_count,
+      entries_root: hex(d.entries_root),
+      beacon_id: d.beacon_id,
+      target_round: Number(d.target_round),
+      winners: d.winners,
+      drawn_at: d.drawn_at?.toISOString() ?? null,
+    }));
+  }
+}
+
+function treeOf(entries: readonly StoredWeeklyEntry[]): LeafHashTree {
+  const tree = new LeafHashTree();
+  const encoder = new TextEncoder();
+  for (const e of entries) tree.append(leafHash(encoder.encode(weeklyLeafText({ invoiceCommit: hex(e.invoice_commit), chance: e.chance }))));
+  return tree;
+}
+
+function firstRoundAtOrAfter(beacon: Beacon, unixSeconds: number): number {
+  const round = beacon.roundAt(unixSeconds);
+  return beacon.roundTime(round) < unixSeconds ? round + 1 : round;
+}
