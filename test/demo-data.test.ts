@@ -10,15 +10,18 @@ import { http } from './support/http.js';
 import { bearer, smsLogin } from './support/identity.js';
 import { signedCall } from './support/merchant.js';
 import { useTestServer } from './support/test-platform.js';
+import { auditModule } from '../src/modules/audit/index.js';
+import { lotteryModule } from '../src/modules/lottery/index.js';
 
 interface DemoFile {
   merchant: { merchant_id: string; api_key: string; api_secret: string };
   templates: { template_id: string; type: string }[];
   consumer_coupons: { coupon_code: string; template_id: string; balance: string }[];
+  lottery_campaign: { campaign_id: string; instant_draw_id: string };
 }
 
 describe.each(backendPairs())('demo data on $label', ({ db, cache }) => {
-  const server = useTestServer({ db, cache, modules: [identityModule, merchantsModule, couponsModule] });
+  const server = useTestServer({ db, cache, modules: [identityModule, merchantsModule, couponsModule, auditModule, lotteryModule] });
 
   it('loads once: a merchant whose credentials work at the till, four templates, a consumer holding their coupons', async () => {
     await loadDemoData(server.platform);
@@ -40,5 +43,11 @@ describe.each(backendPairs())('demo data on $label', ({ db, cache }) => {
     const operator = await smsLogin(server.base, DEMO_PHONES.operator);
     const me = await http(`${server.base}/api/v1/users/me`, { headers: bearer(operator.access_token) });
     expect((me.json.data as { roles: string[] }).roles).toContain('operator');
+
+    // A running lottery campaign, its rules and pool commitment public and in the log.
+    const campaign = await http(`${server.base}/api/v1/lottery/campaigns/${demo.lottery_campaign.campaign_id}`);
+    expect(campaign.json.data).toMatchObject({ status: 'ACTIVE', instant: { tickets: 1000, draw_id: demo.lottery_campaign.instant_draw_id, pool_seed: null } });
+    const campaigns = await server.platform.database.db.selectFrom('lottery_campaigns').select('campaign_id').execute();
+    expect(campaigns).toHaveLength(1);
   });
 });

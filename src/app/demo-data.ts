@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { couponsOf } from '../modules/coupons/index.js';
 import { identityOf } from '../modules/identity/index.js';
+import { lotteryOf } from '../modules/lottery/index.js';
 import { merchantsOf } from '../modules/merchants/index.js';
 import type { Platform } from './platform.js';
 
@@ -10,7 +11,8 @@ export const DEMO_PHONES = { operator: '13800000000', cashier: '13800000001', co
 
 /**
  * What `npm start` shows on a fresh machine: an operator, a channel with a merchant (cashier credentials and a cashier), four
- * coupon templates (one of each type) and a consumer holding one coupon of each. Loaded once; the merchant's
+ * coupon templates (one of each type), a consumer holding one coupon of each, and a lottery campaign (instant pool
+ * and weekly tiers). Loaded once; the merchant's
  * credentials (its secret is shown only at creation) are written to DATA_DIR/demo.json. Never in production.
  */
 export async function loadDemoData(platform: Platform): Promise<void> {
@@ -32,7 +34,32 @@ export async function loadDemoData(platform: Platform): Promise<void> {
     const consumerId = await identity.ensureUser(trx, DEMO_PHONES.consumer);
     const held = [];
     for (const t of templates) held.push(await coupons.claims.claim(trx, t.template_id, consumerId, DEMO_CREATOR));
-    return { merchant, templates, held };
+    const now = platform.clock.now();
+    const campaign = await lotteryOf(platform).service.createCampaign(
+      trx,
+      {
+        name: '有奖发票 · 演示 Demo e-invoice lottery',
+        starts_at: now.toISOString(),
+        ends_at: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+        chances: { mode: 'PER_AMOUNT_STEP', step: '100.00', max_per_invoice: 5 },
+        instant: {
+          tickets: 1_000,
+          prizes: [
+            { name: '一等奖 88元', kind: 'CASH', amount: '88.00', count: 1 },
+            { name: '二等奖 8.8元', kind: 'CASH', amount: '8.80', count: 20 },
+            { name: '立减5元券', kind: 'COUPON', coupon_template_id: templates[2]!.template_id, count: 100 },
+          ],
+        },
+        weekly: {
+          tiers: [
+            { tier: 'FIRST', name: '周一等奖 1000元', kind: 'CASH', amount: '1000.00', count: 1 },
+            { tier: 'SECOND', name: '周二等奖 100元', kind: 'CASH', amount: '100.00', count: 10 },
+          ],
+        },
+      },
+      null,
+    );
+    return { merchant, templates, held, campaign };
   });
   await identity.grantRole(DEMO_PHONES.cashier, 'merchant_staff', demo.merchant.merchant_id, DEMO_CREATOR);
   await mkdir(platform.config.dataDir, { recursive: true });
@@ -43,7 +70,8 @@ export async function loadDemoData(platform: Platform): Promise<void> {
     merchant: demo.merchant,
     templates: demo.templates.map((t) => ({ template_id: t.template_id, type: t.type })),
     consumer_coupons: demo.held.map((c) => ({ coupon_code: c.coupon_code, template_id: c.template_id, balance: c.balance })),
+    lottery_campaign: { campaign_id: demo.campaign.campaign_id, instant_draw_id: demo.campaign.instant?.draw_id },
   };
   await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`, { mode: 0o600 });
-  platform.logger.info({ file }, 'demo data loaded: operator, merchant (cashier credentials in the file), coupon templates, a consumer with coupons');
+  platform.logger.info({ file }, 'demo data loaded: operator, merchant (cashier credentials in the file), coupon templates, a consumer with coupons, a lottery campaign');
 }
