@@ -44,7 +44,7 @@ describe.each(backendPairs())('weekly draw on $label', ({ db, cache }) => {
     return { access_token, user_id: userId } as Tokens;
   }
 
-  it(`closes ${ENTRIES.toLocaleString('en')}+ entries at the cron fire, draws from a beacon round named in advance, and verify-draw re-runs it`, async () => {
+  it(`closes ${ENTRIES.toLocaleString('en')}+ entries at the cron fire, draws from a beacon round named in advance, and verify-draw re-runs it`, { timeout: 240_000 }, async () => {
     const operator = (await sessionFor('operator')).access_token;
     const now = clock.now();
     const created = await api('/api/v1/lottery/campaigns', {

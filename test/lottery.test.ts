@@ -119,7 +119,7 @@ describe.each(backendPairs())('lottery on $label', ({ db, cache }) => {
     expect((await draw(middle.token, middle.invoiceId, created.campaign_id)).json.error).toBe('LOTTERY_NO_CHANCE');
   });
 
-  it(`draws a ${TICKETS}-ticket pool to the end with 50 concurrent clients: exact prizes, and the revealed seed re-derives every result`, async () => {
+  it(`draws a ${TICKETS}-ticket pool to the end with 50 concurrent clients: exact prizes, and the revealed seed re-derives every result`, { timeout: 240_000 }, async () => {
     const prizes = TICKETS / 100;
     const created = await campaign({
       chances: { mode: 'PER_AMOUNT_STEP', step: '1.00', max_per_invoice: 1000 },

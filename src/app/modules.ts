@@ -4,8 +4,10 @@ import { couponsModule } from '../modules/coupons/index.js';
 import { invoicesModule } from '../modules/invoices/index.js';
 import { identityModule } from '../modules/identity/index.js';
 import { merchantsModule } from '../modules/merchants/index.js';
+import { notificationsModule } from '../modules/notifications/index.js';
+import { payoutsModule } from '../modules/payouts/index.js';
 import { platformMaintenance } from './platform-maintenance.js';
 import type { QuanyiModule } from './module.js';
 
 /** Every module in the deployable, in start order. */
-export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule];
+export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, notificationsModule];

@@ -24,6 +24,12 @@ export interface RealNameInput {
   readonly bank_phone: string;
 }
 
+/** A verified payee: the name on the ID card and the bank card verified with it. */
+export interface PayoutAccount {
+  readonly name: string;
+  readonly bankCard: string;
+}
+
 /**
  * Sensitive personal data: separate consent, real-name verification, and the data subject's rights (access,
  * copy, erasure). Everything sensitive is encrypted in the vault; answers show masks only.
@@ -131,6 +137,21 @@ export class PrivacyService {
       bank_card: maskBankCard(card.normalized),
       warnings: card.luhnValid ? [] : ['BANK_CARD_LUHN'],
     };
+  }
+
+  /**
+   * Where a cash prize is paid: the verified real name and bank card, in clear, for the bank's payout request
+   * only (never logged, never stored elsewhere). Null unless the account is active and verified.
+   */
+  async payoutAccountOf(userId: string, db: Kysely<Database> = this.db): Promise<PayoutAccount | null> {
+    const row = await db
+      .selectFrom('user_auth as u')
+      .innerJoin('user_pii as p', 'p.user_id', 'u.user_id')
+      .select(['u.status', 'u.real_name_status', 'p.name_enc', 'p.bank_card_enc'])
+      .where('u.user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row || row.status !== 'active' || row.real_name_status !== 1 || !row.name_enc || !row.bank_card_enc) return null;
+    return { name: this.vault.decrypt(row.name_enc, 'name'), bankCard: this.vault.decrypt(row.bank_card_enc, 'bank_card') };
   }
 
   /** Everything held about the user (PIPL Art. 45), personal fields masked as in every response. */

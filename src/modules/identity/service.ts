@@ -67,6 +67,17 @@ export class IdentityService {
     return user?.realNameStatus === 1;
   }
 
+  /**
+   * Whom a message to the user reaches: null once the account is erased (or never existed) — nothing is sent to
+   * it then — else their phone in clear (null for accounts without one), for an SMS the platform must send them.
+   * Pass the caller's transaction where there is one. Never log the phone.
+   */
+  async contactOf(userId: string, db: Kysely<Database> = this.db): Promise<{ readonly phone: string | null } | null> {
+    const user = await this.repo.findUser(db, userId);
+    if (!user || user.status !== 'active') return null;
+    return { phone: user.phoneEnc ? this.vault.decrypt(user.phoneEnc, 'phone') : null };
+  }
+
   async profile(userId: string) {
     const user = await this.repo.findUser(this.db, userId);
     if (!user || user.status !== 'active') throw new AppError('UNAUTHORIZED');

@@ -3,7 +3,14 @@ import { perPlatform } from '../../app/per-platform.js';
 import { handleOnce, type OutboxEvent } from '../../platform/outbox/outbox.js';
 import { auditOf } from '../audit/index.js';
 import type { TransparencyLog } from '../audit/transparency-log.js';
+import { couponsOf } from '../coupons/index.js';
+import { identityOf } from '../identity/index.js';
+import { notificationsOf } from '../notifications/index.js';
+import { payoutsOf } from '../payouts/index.js';
 import { BeaconProvider } from './beacons.js';
+import { PRIZE_NOTICE_TOPICS, PrizeNotices, type PrizeNoticeTopic } from './prize-notices.js';
+import { PrizeRepo } from './prize-repo.js';
+import { PrizePayouts } from './prizes.js';
 import { LotteryRepo } from './repo.js';
 import { WeeklyDraws } from './weekly.js';
 import { WeeklyRepo } from './weekly-repo.js';
@@ -29,6 +36,35 @@ export const lotteryOf = perPlatform((platform): Lottery => {
   };
 });
 
+/** Paying prizes and telling winners: built apart from `lotteryOf`, as it reaches into four other modules. */
+export interface Prizes {
+  readonly payouts: PrizePayouts;
+  readonly notices: PrizeNotices;
+}
+
+export const prizesOf = perPlatform((platform): Prizes => {
+  const { database, outbox, clock, logger } = platform;
+  const repo = new PrizeRepo();
+  const { privacy } = identityOf(platform);
+  const { claims } = couponsOf(platform);
+  return {
+    payouts: new PrizePayouts(
+      database.db,
+      repo,
+      payoutsOf(platform).port,
+      { payoutAccountOf: (userId) => privacy.payoutAccountOf(userId) },
+      { claim: (trx, templateId, userId, requestId) => claims.claim(trx, templateId, userId, requestId) },
+      outbox,
+      clock,
+      logger,
+    ),
+    notices: new PrizeNotices(database.db, repo, new LotteryRepo(), notificationsOf(platform).notifier),
+  };
+});
+
+/** A full batch may mean more are due: keep paying until a batch comes back short. */
+const PAY_BATCH = 100;
+
 export const lotteryModule: QuanyiModule = {
   name: 'lottery',
   routes: (app, platform) => lotteryRoutes(app, lotteryOf(platform)),
@@ -42,6 +78,14 @@ export const lotteryModule: QuanyiModule = {
           const granted = await service.grantChances(trx, event.payload, event.createdAt);
           await weekly.addEntries(trx, granted.chances, granted.rulesOf, event.createdAt);
         });
+      },
+    },
+    {
+      // Inbox (and an SMS for the win) per prize event; the message's dedupe key makes redelivery harmless.
+      name: 'lottery.prize-notices',
+      topics: PRIZE_NOTICE_TOPICS,
+      handle: async (event: OutboxEvent<{ prize_id: string }>) => {
+        await prizesOf(platform).notices.handle(event.topic as PrizeNoticeTopic, event.payload.prize_id);
       },
     },
   ],
@@ -60,6 +104,18 @@ export const lotteryModule: QuanyiModule = {
       schedule: { cron: '* * * * *' },
       run: async () => {
         await lotteryOf(platform).weekly.tick();
+      },
+    },
+    {
+      name: 'lottery.pay-prizes',
+      // Every minute: new prizes are paid within a minute or so; outages are retried on their own backoff.
+      schedule: { cron: '* * * * *' },
+      run: async ({ signal }) => {
+        const { payouts } = prizesOf(platform);
+        while (!signal.aborted) {
+          const done = await payouts.payDue(PAY_BATCH);
+          if (done.paid + done.issued + done.failed + done.retried < PAY_BATCH) break;
+        }
       },
     },
   ],

@@ -141,10 +141,14 @@ export class LotteryRepo {
    * Uses one of the invoice's chances, in the named campaign or the oldest one with chances left. The guard
    * `used < granted` is re-checked under the row lock, so racing draws cannot use one chance twice.
    */
-  async takeChance(trx: Transaction<Database>, userId: string, invoiceId: string, campaignId: string | undefined): Promise<TakenChance | undefined> {
+  async takeChance(trx: Transaction<Database>, userId: string, invoiceId: string, campaignId: string | undefined, at: Date): Promise<TakenChance | undefined> {
+    // Unnamed: prefer a campaign whose pool can draw now, so a spent pool elsewhere does not hide a live one.
     const campaign = campaignId
       ? sql`${campaignId}::bigint`
-      : sql`(SELECT campaign_id FROM lottery_chances WHERE invoice_id = ${invoiceId} AND user_id = ${userId} AND used < granted ORDER BY campaign_id LIMIT 1)`;
+      : sql`(SELECT c.campaign_id FROM lottery_chances c JOIN lottery_campaigns k ON k.campaign_id = c.campaign_id
+             WHERE c.invoice_id = ${invoiceId} AND c.user_id = ${userId} AND c.used < c.granted
+             ORDER BY (k.revealed_at IS NULL AND k.next_position < k.tickets AND k.starts_at <= ${at} AND k.ends_at > ${at}) DESC, c.campaign_id
+             LIMIT 1)`;
     const result = await sql<TakenChance>`
       UPDATE lottery_chances SET used = used + 1
       WHERE campaign_id = ${campaign} AND invoice_id = ${invoiceId} AND user_id = ${userId} AND used < granted

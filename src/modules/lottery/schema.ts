@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Int8, Json, Timestamp } from '../../platform/db/schema.js';
 import type { BeaconValue } from './beacon/beacon-port.js';
 import type { CampaignRules } from './domain/campaign-rules.js';
@@ -58,10 +58,15 @@ export interface LotteryTables {
     coupon_code: string | null;
     status: Generated<'PENDING' | 'PAID' | 'ISSUED' | 'FAILED'>;
     due_at: Timestamp;
+    /** Payout attempts started (each claim counts one). */
     attempts: Generated<number>;
     last_error: string | null;
     settled_at: Timestamp | null;
     created_at: CreatedAt;
+    /** When the payout job may next take the prize: now at first, a lease while it is worked on, then backoff. */
+    next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+    /** The bank's reference of a paid cash prize. */
+    payout_reference: string | null;
   };
   lottery_weekly_entries: {
     campaign_id: Int8;

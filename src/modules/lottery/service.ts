@@ -111,7 +111,7 @@ export class LotteryService {
 
   async instantDraw(trx: Transaction<Database>, command: InstantDrawCommand) {
     const now = this.clock.now();
-    const chance = await this.repo.takeChance(trx, command.userId, command.invoiceId, command.campaignId);
+    const chance = await this.repo.takeChance(trx, command.userId, command.invoiceId, command.campaignId, now);
     if (!chance) {
       if (command.campaignId) await this.requireCampaign(trx, command.campaignId);
       throw new AppError('LOTTERY_NO_CHANCE', { invoice_id: command.invoiceId });
@@ -209,6 +209,11 @@ export class LotteryService {
       status: p.status,
       due_at: p.due_at.toISOString(),
       settled_at: p.settled_at?.toISOString() ?? null,
+      payout_reference: p.payout_reference,
+      // Why it failed; while PENDING, why the last attempt did not go through.
+      last_error: p.last_error,
+      attempts: p.attempts,
+      next_attempt_at: p.status === 'PENDING' ? p.next_attempt_at.toISOString() : null,
       created_at: p.created_at.toISOString(),
     }));
   }

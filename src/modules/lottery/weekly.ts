@@ -5,7 +5,7 @@ import type { IdGenerator } from '../../platform/ids/snowflake.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
 import { nextFireAt } from '../../platform/scheduler/schedule.js';
 import type { Clock } from '../../platform/time/clock.js';
-import { LeafHashTree, leafHash } from '../audit/domain/merkle.js';
+import { LeafHashTree, leafHash, MerkleAccumulator } from '../audit/domain/merkle.js';
 import type { TransparencyLog } from '../audit/transparency-log.js';
 import type { Beacon } from './beacon/beacon-port.js';
 import type { BeaconProvider } from './beacons.js';
@@ -30,7 +30,7 @@ export const weeklyDrawId = (drawId: string) => `weekly-${drawId}`;
  * from it and logged. Both steps are idempotent and run from the scheduler every minute.
  */
 export class WeeklyDraws {
-  /** Entry-set trees of recent draws, for members' inclusion proofs. */
+  /** Entry-set trees of draws members asked about, for their inclusion proofs (a few at a time). */
   private readonly trees = new Map<string, LeafHashTree>();
 
   constructor(
@@ -92,7 +92,8 @@ export class WeeklyDraws {
       const weekly = campaign.rules.weekly;
       if (!weekly) return false;
       const entries = await this.repo.entries(trx, campaignId, closeAt);
-      const tree = treeOf(entries);
+      // Only the root is needed now; the proof tree is built when a member first asks for a proof.
+      const root = rootOfEntries(entries);
       const now = this.clock.now();
       const beacon = await this.beacons.forClose(trx, now);
       const targetRound = firstRoundAtOrAfter(beacon, now.getTime() / 1000 + BEACON_MARGIN_SECONDS);
@@ -107,7 +108,7 @@ export class WeeklyDraws {
             algorithm: WEEKLY_ALGORITHM,
             close_at: closeAt.toISOString(),
             entry_count: entries.length,
-            entries_root: hex(tree.root()),
+            entries_root: hex(root),
             beacon_id: beacon.id,
             target_round: targetRound,
             target_time: new Date(beacon.roundTime(targetRound) * 1000).toISOString(),
@@ -115,8 +116,7 @@ export class WeeklyDraws {
           },
         },
       ]);
-      await this.repo.insertDraw(trx, { drawId, campaignId, closeAt, entryCount: entries.length, entriesRoot: tree.root(), beaconId: beacon.id, targetRound, closeLogIndex: closeLogIndex! });
-      this.trees.set(drawId, tree);
+      await this.repo.insertDraw(trx, { drawId, campaignId, closeAt, entryCount: entries.length, entriesRoot: root, beaconId: beacon.id, targetRound, closeLogIndex: closeLogIndex! });
       return true;
     });
   }
@@ -189,6 +189,7 @@ export class WeeklyDraws {
     let tree = this.trees.get(draw.draw_id);
     if (!tree || tree.size !== entries.length) {
       tree = treeOf(entries);
+      if (this.trees.size >= 4) this.trees.delete(this.trees.keys().next().value!);
       this.trees.set(draw.draw_id, tree);
     }
     return {
@@ -217,10 +218,20 @@ export class WeeklyDraws {
   }
 }
 
+function leafOf(e: StoredWeeklyEntry): Uint8Array {
+  return leafHash(new TextEncoder().encode(weeklyLeafText({ invoiceCommit: hex(e.invoice_commit), chance: e.chance })));
+}
+
+/** Streams the root: no array of leaf hashes, no proof levels (docs/benchmarks.md: the tree dominated at 10^7). */
+function rootOfEntries(entries: readonly StoredWeeklyEntry[]): Uint8Array {
+  const accumulator = new MerkleAccumulator();
+  for (const e of entries) accumulator.append(leafOf(e));
+  return accumulator.root();
+}
+
 function treeOf(entries: readonly StoredWeeklyEntry[]): LeafHashTree {
   const tree = new LeafHashTree();
-  const encoder = new TextEncoder();
-  for (const e of entries) tree.append(leafHash(encoder.encode(weeklyLeafText({ invoiceCommit: hex(e.invoice_commit), chance: e.chance }))));
+  for (const e of entries) tree.append(leafOf(e));
   return tree;
 }
 

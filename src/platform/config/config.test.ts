@@ -137,11 +137,17 @@ describe('loadConfig', () => {
       SMS_TEMPLATE_ID: 'SMS_1',
       REAL_NAME_URL: 'https://verify.example.cn/four-factor',
       TAX_AUTHORITY_URL: 'https://tax.example.cn/verify/',
+      PAYOUT_URL: 'https://bank.example.cn/payout-api/',
       QUANYI_TLOG_SIGNING_KEY: generateEd25519NoteKey('quanyi.localhost/transparency-log').signerKey,
     };
     expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms, REAL_NAME_URL: '' }).variable).toBe('REAL_NAME_URL');
     expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms, TAX_AUTHORITY_URL: '' }).variable).toBe('TAX_AUTHORITY_URL');
     expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms }).taxAuthorityUrl).toBe('https://tax.example.cn/verify');
+    // Cash prizes go to a real bank in production: the sandbox bank never stands in for it.
+    expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms, PAYOUT_URL: '' }).variable).toBe('PAYOUT_URL');
+    expect(configError({ PAYOUT_URL: 'ftp://bank.example.cn' }).variable).toBe('PAYOUT_URL');
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms }).payoutUrl).toBe('https://bank.example.cn/payout-api');
+    expect(loadConfig({}).payoutUrl).toBeUndefined();
     expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms }).nodeEnv).toBe('production');
     // The transparency log's key comes from the environment in production, and must be named after the origin.
     expect(configError({ NODE_ENV: 'production', DATABASE_URL: PG, ...sms, QUANYI_TLOG_SIGNING_KEY: '' }).variable).toBe('QUANYI_TLOG_SIGNING_KEY');

@@ -38,6 +38,8 @@ export interface Config {
   readonly realNameUrl: string | undefined;
   /** The tax authority's verification API; unset outside production: the sandbox mounted at /sandbox/tax. */
   readonly taxAuthorityUrl: string | undefined;
+  /** The bank's payout (代付) API that pays cash prizes; unset outside production: the sandbox mounted at /sandbox/payouts. */
+  readonly payoutUrl: string | undefined;
   /** Load the demo operator, merchant, templates and coupons on start (embedded development by default). */
   readonly demoData: boolean;
   /** OpenID Connect providers for third-party login (OIDC_PROVIDERS, a JSON array). */
@@ -129,6 +131,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     oidcProviders: oidcProviders(env),
     realNameUrl: realNameUrl(env, nodeEnv),
     taxAuthorityUrl: taxAuthorityUrl(env, nodeEnv),
+    payoutUrl: payoutUrl(env, nodeEnv),
     demoData,
     transparencyLog: transparencyLogConfig(env, nodeEnv),
     lotteryBeacon: lotteryBeaconConfig(env),
@@ -262,6 +265,14 @@ function taxAuthorityUrl(env: Env, nodeEnv: NodeEnv): string | undefined {
   const url = optionalUrl(env, 'TAX_AUTHORITY_URL', ['http:', 'https:']);
   if (!url && nodeEnv === 'production') {
     throw new ConfigError('TAX_AUTHORITY_URL', 'is required when NODE_ENV=production: the sandbox must not vouch for real invoices');
+  }
+  return url?.replace(/\/+$/, '');
+}
+
+function payoutUrl(env: Env, nodeEnv: NodeEnv): string | undefined {
+  const url = optionalUrl(env, 'PAYOUT_URL', ['http:', 'https:']);
+  if (!url && nodeEnv === 'production') {
+    throw new ConfigError('PAYOUT_URL', 'is required when NODE_ENV=production: the sandbox bank must not stand in for real payouts');
   }
   return url?.replace(/\/+$/, '');
 }

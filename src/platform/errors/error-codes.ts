@@ -150,6 +150,11 @@ export const ERROR_CODES = {
   LOTTERY_POOL_EXHAUSTED: { status: 409, zh: '本活动的即开奖池已抽完', en: "This campaign's instant-win pool is used up" },
   LOTTERY_ENTRY_NOT_FOUND: { status: 404, zh: '该开奖的参与名单中没有此条目', en: 'This entry is not in the draw' },
   LOTTERY_DRAW_NOT_FOUND: { status: 404, zh: '开奖记录不存在', en: 'The draw does not exist' },
+  // Prizes and payouts (#6). Besides answers, these are the reasons a prize shows in `last_error`.
+  NO_PAYOUT_ACCOUNT: { status: 422, zh: '未找到实名认证的收款银行卡,无法发放现金奖', en: 'There is no verified bank card to pay the cash prize to' },
+  PAYOUT_UNAVAILABLE: { status: 503, zh: '银行代付服务暂不可用,请稍后重试', en: "The bank's payout service is unavailable; retry later" },
+  // Notifications
+  NOTIFICATION_NOT_FOUND: { status: 404, zh: '消息不存在', en: 'The message does not exist' },
   COUPON_TEMPLATE_NOT_FOUND: { status: 404, zh: '券模板不存在', en: 'The coupon template does not exist' },
   COUPON_TEMPLATE_INACTIVE: { status: 409, zh: '该券已停止发放或不在领取期内', en: 'This coupon is not being issued now' },
   COUPON_OUT_OF_STOCK: { status: 409, zh: '券已领完', en: 'This coupon is out of stock' },

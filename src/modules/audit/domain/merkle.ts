@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { hash } from 'node:crypto';
 
 /**
  * The Merkle tree of RFC 6962 §2.1 / RFC 9162 §2.1 with SHA-256, so that any CT tooling (and auditors who know
@@ -13,6 +13,19 @@ export const HASH_LENGTH = 32;
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
 
+/**
+ * SHA-256 through node:crypto's one-shot digest, which is most of a 10^7-entry draw's time (bench:lottery). The
+ * digest comes back as a latin1 ("binary") string, one char per byte, and is copied into a plain Uint8Array:
+ * about three times as fast as a JavaScript SHA-256 on these short inputs, and twice as fast as asking for a
+ * Buffer, whose external backing store costs the GC dearly when millions are made.
+ */
+function sha256(data: Uint8Array): Uint8Array {
+  const digest = hash('sha256', data, 'binary'); // 'binary' is Node's name for latin1
+  const out = new Uint8Array(HASH_LENGTH);
+  for (let i = 0; i < HASH_LENGTH; i++) out[i] = digest.charCodeAt(i);
+  return out;
+}
+
 /** MTH({}) = SHA-256 of the empty string. */
 export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
 
@@ -25,7 +38,7 @@ export function leafHash(entry: Uint8Array): Uint8Array {
 }
 
 // One scratch buffer for every interior hash: rootOf runs ~n of them and would otherwise allocate n buffers.
-// sha256() does not keep its input, so reuse is safe (JavaScript is single-threaded).
+// hash() does not keep its input, so reuse is safe (JavaScript is single-threaded).
 const nodeInput = new Uint8Array(1 + 2 * HASH_LENGTH);
 nodeInput[0] = NODE_PREFIX;
 

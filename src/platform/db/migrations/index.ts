@@ -6,6 +6,9 @@ import * as invoices0010 from '../../../modules/invoices/migrations/2026_11_29_0
 import * as transparencyLog0012 from '../../../modules/audit/migrations/2026_11_29_0012_transparency_log.js';
 import * as lottery0013 from '../../../modules/lottery/migrations/2026_11_29_0013_lottery.js';
 import * as lotteryWeekly0014 from '../../../modules/lottery/migrations/2026_11_29_0014_lottery_weekly.js';
+import * as payoutSandbox0015 from '../../../modules/payouts/migrations/2026_11_29_0015_payout_sandbox.js';
+import * as notifications0016 from '../../../modules/notifications/migrations/2026_11_29_0016_notifications.js';
+import * as lotteryPrizePayouts0017 from '../../../modules/lottery/migrations/2026_11_29_0017_lottery_prize_payouts.js';
 import * as fraudSignals0011 from '../../../modules/invoices/migrations/2026_11_29_0011_invoice_fraud_signals.js';
 import * as batches0006 from '../../../modules/coupons/migrations/2026_11_22_0006_coupon_batches.js';
 import * as coupons0005 from '../../../modules/coupons/migrations/2026_11_22_0005_coupons.js';
@@ -33,4 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0012_transparency_log': transparencyLog0012,
   '2026_11_29_0013_lottery': lottery0013,
   '2026_11_29_0014_lottery_weekly': lotteryWeekly0014,
+  '2026_11_29_0015_payout_sandbox': payoutSandbox0015,
+  '2026_11_29_0016_notifications': notifications0016,
+  '2026_11_29_0017_lottery_prize_payouts': lotteryPrizePayouts0017,
 };
