@@ -25,7 +25,7 @@ const ENTRIES = 100_000;
 const WEDNESDAYS = '0 10 * * 3';
 
 interface MutableBundle {
-  log: { checkpoint: string };
+  log: { checkpoint: string; commitment: { checkpoint: string; consistency: string[] } };
   entries: { index: number; body: string; proof: string[] }[];
   entry_set: string[];
 }
@@ -146,5 +146,8 @@ describe.each(backendPairs())('weekly draw on $label', ({ db, cache }) => {
     expect(tampered((b) => (b.entries[0]!.proof[0] = Buffer.from(Buffer.from(b.entries[0]!.proof[0]!, 'base64').map((x, i) => (i === 3 ? x ^ 0x80 : x))).toString('base64')))).toMatch(/inclusion proof/);
     expect(tampered((b) => (b.log.checkpoint = b.log.checkpoint.replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) + 1}\n`)))).toMatch(/checkpoint signature/);
     expect(tampered((b) => b.entry_set.pop())).toMatch(/entry_set holds/);
+    // The close was signed into the log before the result; the final tree must extend that one.
+    expect(verified.ok && verified.checks.join('\n')).toMatch(/\(WEEKLY_CLOSE\) was in the signed tree of size \d+, which the final tree extends/);
+    expect(tampered((b) => (b.log.commitment.consistency[0] = Buffer.alloc(32, 7).toString('base64')))).toMatch(/consistency proof from size \d+ to \d+ does not verify/);
   });
 });

@@ -17,4 +17,15 @@ export const auditOf = perPlatform((platform): Audit => {
 export const auditModule: QuanyiModule = {
   name: 'audit',
   routes: (app, platform) => transparencyRoutes(app, auditOf(platform).log),
+  jobs: (platform) => [
+    {
+      name: 'audit.sign-checkpoint',
+      // Every minute a checkpoint of what the log holds is signed (if it grew), so every entry is inside a signed
+      // tree within a minute, and later trees can be proven consistent with it.
+      schedule: { cron: '* * * * *' },
+      run: async () => {
+        await auditOf(platform).log.checkpoint();
+      },
+    },
+  ],
 };

@@ -86,6 +86,18 @@ export class TransparencyLogRepo {
     return row && { size, rootHash: new Uint8Array(row.root_hash), note: row.note };
   }
 
+  /** The first checkpoint signed after entry `index` was appended (the smallest stored size above it). */
+  async firstCheckpointCovering(db: Db, index: number): Promise<StoredCheckpoint | undefined> {
+    const row = await db
+      .selectFrom('tlog_checkpoints')
+      .select([sql<string>`size::text`.as('size'), 'root_hash', 'note'])
+      .where('size', '>', String(index))
+      .orderBy('tlog_checkpoints.size')
+      .limit(1)
+      .executeTakeFirst();
+    return row && { size: Number(row.size), rootHash: new Uint8Array(row.root_hash), note: row.note };
+  }
+
   /** Signing is deterministic (Ed25519) over an immutable tree, so a racing process can only write the same row. */
   async insertCheckpoint(db: Db, checkpoint: StoredCheckpoint): Promise<void> {
     await db

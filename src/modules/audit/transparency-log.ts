@@ -85,6 +85,15 @@ export class TransparencyLog {
     return { origin: this.origin, size, rootHash, note };
   }
 
+  /**
+   * The first checkpoint signed after entry `index` — evidence that the entry was in a signed tree by then — or
+   * undefined if none has been signed since.
+   */
+  async firstCheckpointCovering(index: number): Promise<SignedCheckpoint | undefined> {
+    const stored = await this.repo.firstCheckpointCovering(this.db, index);
+    return stored && { origin: this.origin, ...stored };
+  }
+
   async entries(start: number, end: number): Promise<LogEntry[]> {
     const size = await this.size();
     if (start < 0 || end <= start || end > size || end - start > MAX_ENTRIES_PER_PAGE) {

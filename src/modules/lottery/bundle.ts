@@ -6,6 +6,8 @@ import type { WeeklyDraws } from './weekly.js';
 
 export const BUNDLE_FORMAT = 'quanyi-draw-bundle/v1';
 
+const b64 = (hash: Uint8Array) => Buffer.from(hash).toString('base64');
+
 /**
  * Everything needed to re-run a draw offline (docs/draw-spec.md §5): the log's key and a signed checkpoint, every
  * entry about the draw with its inclusion proof in that checkpoint's tree, and for a weekly draw its entry set.
@@ -13,7 +15,16 @@ export const BUNDLE_FORMAT = 'quanyi-draw-bundle/v1';
 export interface DrawBundle {
   readonly format: typeof BUNDLE_FORMAT;
   readonly draw_id: string;
-  readonly log: { readonly origin: string; readonly verifier_key: string; readonly checkpoint: string };
+  readonly log: {
+    readonly origin: string;
+    readonly verifier_key: string;
+    readonly checkpoint: string;
+    /**
+     * The first checkpoint signed after the draw's commitment (an instant pool's rules, a weekly close) was logged,
+     * with the consistency proof from it to `checkpoint`: the later tree only appended to the one that held it.
+     */
+    readonly commitment?: { readonly checkpoint: string; readonly consistency: readonly string[] };
+  };
   readonly entries: readonly { readonly index: number; readonly body: string; readonly proof: readonly string[] }[];
   /** Weekly draws: the closed entry set in draw order, each `<invoice_commit>:<chance>`. */
   readonly entry_set?: readonly string[];
@@ -45,11 +56,14 @@ export async function exportBundle(log: TransparencyLog, weekly: WeeklyDraws, dr
   if (entries.length === 0) throw new AppError('LOTTERY_DRAW_NOT_FOUND', { draw_id: drawId });
   const checkpoint = await log.checkpoint();
   const proofs = await Promise.all(entries.map((e) => log.inclusionProof(e.index, checkpoint.size)));
+  const committedAt = entries.find((e) => e.type === (ref.kind === 'instant' ? 'CAMPAIGN_RULES' : 'WEEKLY_CLOSE'));
+  const early = committedAt && (await log.firstCheckpointCovering(committedAt.index));
+  const commitment = early && { checkpoint: early.note, consistency: (await log.consistencyProof(early.size, checkpoint.size)).map(b64) };
   return {
     format: BUNDLE_FORMAT,
     draw_id: drawId,
-    log: { origin: log.origin, verifier_key: log.keys.verifierKey, checkpoint: checkpoint.note },
-    entries: entries.map((e, i) => ({ index: e.index, body: e.body, proof: proofs[i]!.map((h) => Buffer.from(h).toString('base64')) })),
+    log: { origin: log.origin, verifier_key: log.keys.verifierKey, checkpoint: checkpoint.note, ...(commitment ? { commitment } : {}) },
+    entries: entries.map((e, i) => ({ index: e.index, body: e.body, proof: proofs[i]!.map(b64) })),
     ...(entrySet ? { entry_set: entrySet } : {}),
   };
 }

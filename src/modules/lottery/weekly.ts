@@ -73,7 +73,12 @@ export class WeeklyDraws {
 
   async closeDue(): Promise<number> {
     let closed = 0;
-    for (const due of await this.repo.dueCloses(this.db, this.clock.now())) if (await this.close(due.campaign_id, due.close_at)) closed++;
+    for (const due of await this.repo.dueCloses(this.db, this.clock.now())) {
+      if (!(await this.close(due.campaign_id, due.close_at))) continue;
+      closed++;
+      // Sign at once: the close is then inside a signed tree well before its beacon round is published.
+      await this.log.checkpoint();
+    }
     return closed;
   }
 

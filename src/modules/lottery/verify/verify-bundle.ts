@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../audit/domain/canonical-json.js';
 import { openCheckpoint } from '../../audit/domain/checkpoint.js';
 import { leafHash } from '../../audit/domain/merkle.js';
-import { verifyInclusion } from '../../audit/domain/merkle-proofs.js';
+import { verifyConsistency, verifyInclusion } from '../../audit/domain/merkle-proofs.js';
 import { verifierFromKey } from '../../audit/domain/signed-note.js';
 import { BUNDLE_FORMAT, type DrawBundle } from '../bundle.js';
 import { BundleMismatch, type VerifiedEntry } from './mismatch.js';
@@ -47,6 +47,18 @@ export function verifyBundle(bundle: DrawBundle, options: VerifyOptions = {}): V
       entries.push({ index: entry.index, fields });
     }
     checks.push(`${entries.length} entries are in the signed tree`);
+
+    // The commitment (an instant pool's rules, a weekly close) was in an earlier signed tree that this one extends.
+    const commitmentType = bundle.draw_id.startsWith('instant-') ? 'CAMPAIGN_RULES' : 'WEEKLY_CLOSE';
+    const committed = entries.find((e) => e.fields.type === commitmentType && (commitmentType === 'CAMPAIGN_RULES' || e.fields.draw_id === bundle.draw_id));
+    if (!bundle.log.commitment) throw new BundleMismatch('the bundle holds no commitment checkpoint (log.commitment)');
+    if (committed) {
+      const early = attempt('commitment checkpoint signature', () => openCheckpoint(bundle.log.commitment!.checkpoint, verifierFromKey(key)));
+      if (!(committed.index < early.size)) throw new BundleMismatch(`the commitment checkpoint (size ${early.size}) does not hold entry ${committed.index}`);
+      const proof = bundle.log.commitment.consistency.map((h) => new Uint8Array(Buffer.from(h, 'base64')));
+      attempt(`consistency proof from size ${early.size} to ${checkpoint.size}`, () => verifyConsistency(early.size, checkpoint.size, early.rootHash, checkpoint.rootHash, proof));
+      checks.push(`entry ${committed.index} (${commitmentType}) was in the signed tree of size ${early.size}, which the final tree extends`);
+    }
 
     const instant = /^instant-(\d+)$/.exec(bundle.draw_id);
     const summary = instant

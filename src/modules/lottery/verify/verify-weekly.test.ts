@@ -67,7 +67,16 @@ function bundleFor(scenario: Scenario = {}): DrawBundle {
   return {
     format: BUNDLE_FORMAT,
     draw_id: DRAW_ID,
-    log: { origin: ORIGIN, verifier_key: KEY.verifierKey, checkpoint: note },
+    // The close (entry 1) was first signed in the tree of size 2; the final tree extends it.
+    log: {
+      origin: ORIGIN,
+      verifier_key: KEY.verifierKey,
+      checkpoint: note,
+      commitment: {
+        checkpoint: signCheckpoint(formatCheckpoint({ origin: ORIGIN, size: 2, rootHash: log.root(2) }), signerFromKey(KEY.signerKey)),
+        consistency: log.consistencyProof(2, log.size).map((h) => Buffer.from(h).toString('base64')),
+      },
+    },
     entries: bodies.map((body, index) => ({ index, body, proof: log.inclusionProof(index, log.size).map((h) => Buffer.from(h).toString('base64')) })),
     entry_set: leaves,
   };
@@ -102,6 +111,23 @@ describe('verify-draw on a weekly draw drawn with a real drand quicknet beacon',
   it('fails a winner list that the seed does not give, naming the first wrong winner', () => {
     expect(failure(bundleFor({ winners: (w) => [w[1]!, w[0]!, ...w.slice(2)] }))).toMatch(/winner 0 is SECOND/);
     expect(failure(bundleFor({ winners: (w) => w.slice(0, -1) }))).toMatch(/5 winners logged, the draw gives 6/);
+  });
+
+  it('fails a commitment checkpoint the final tree does not extend, or one that does not hold the close', () => {
+    const bundle = bundleFor();
+    const flipped = structuredClone(bundle) as unknown as { log: { commitment: { consistency: string[] } } };
+    flipped.log.commitment.consistency[0] = Buffer.from(Buffer.from(flipped.log.commitment.consistency[0]!, 'base64').map((b, i) => (i === 0 ? b ^ 1 : b))).toString('base64');
+    expect(failure(flipped as unknown as DrawBundle)).toMatch(/consistency proof from size 2 to 3 does not verify/);
+
+    const tooEarly = structuredClone(bundle) as unknown as { log: { commitment: { checkpoint: string; consistency: string[] } } };
+    const one = new LeafHashTree();
+    one.append(leafHash(new TextEncoder().encode(bundle.entries[0]!.body)));
+    tooEarly.log.commitment.checkpoint = signCheckpoint(formatCheckpoint({ origin: ORIGIN, size: 1, rootHash: one.root() }), signerFromKey(KEY.signerKey));
+    expect(failure(tooEarly as unknown as DrawBundle)).toMatch(/commitment checkpoint \(size 1\) does not hold entry 1/);
+
+    const missing = structuredClone(bundle) as unknown as { log: { commitment?: unknown } };
+    delete missing.log.commitment;
+    expect(failure(missing as unknown as DrawBundle)).toMatch(/no commitment checkpoint/);
   });
 
   it('fails a bundle checked against another log key', () => {
