@@ -4,6 +4,7 @@ import { LocalFileStore, type FileStore } from '../../platform/files/file-store.
 import { perPlatform } from '../../app/per-platform.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { identityOf } from '../identity/index.js';
+import { lotteryOf } from '../lottery/index.js';
 import { InvoiceRepo } from './repo.js';
 import { invoiceRoutes } from './routes.js';
 import { InvoiceService } from './service.js';
@@ -28,7 +29,10 @@ export const invoicesOf = perPlatform((platform): Invoices => {
   });
   const authority = new HttpTaxAuthority({ baseUrl, cache });
   const identity = identityOf(platform).service;
-  const service = new InvoiceService(database.db, new InvoiceRepo(), authority, { isRealNameVerified: (userId) => identity.isRealNameVerified(userId) }, platform.outbox, platform.ids, clock);
+  const buyers = { isRealNameVerified: (userId: string) => identity.isRealNameVerified(userId) };
+  // The floor and age limit are the lottery campaigns' terms (the loosest of those running).
+  const policies = { current: (now: Date) => lotteryOf(platform).service.intakePolicy(now) };
+  const service = new InvoiceService(database.db, new InvoiceRepo(), authority, buyers, platform.outbox, platform.ids, clock, policies);
   const files = new LocalFileStore(path.join(config.dataDir, 'files'));
   return { service, authority, sandbox: new TaxSandbox(database.db, clock), clock, files };
 });

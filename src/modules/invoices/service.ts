@@ -34,6 +34,11 @@ export interface Submission {
  * Every failing rule is reported. An accepted invoice is recorded once across all users and emits
  * `invoice.accepted` in the same transaction; a refused one is kept with its reasons for "my invoices".
  */
+/** Where the amount floor and age limit in force come from (the lottery's running campaigns). */
+export interface IntakePolicySource {
+  current(now: Date): Promise<EligibilityPolicy>;
+}
+
 export class InvoiceService {
   constructor(
     private readonly db: Kysely<Database>,
@@ -43,7 +48,8 @@ export class InvoiceService {
     private readonly outbox: Outbox,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
-    private readonly policy: EligibilityPolicy = DEFAULT_POLICY,
+    /** The campaigns' terms in force: an invoice is accepted if at least one running campaign could count it. */
+    private readonly policies: IntakePolicySource = { current: async () => DEFAULT_POLICY },
   ) {}
 
   async submit({ userId, extraction, requestId, language, fileSha256 }: Submission) {
@@ -52,6 +58,7 @@ export class InvoiceService {
       await this.reject(userId, fields, ['INVOICE_FORMAT_INVALID'], {}, requestId, fileSha256);
       throw refusal(['INVOICE_FORMAT_INVALID'], language, language === 'en' ? extraction.problem.en : extraction.problem.zh);
     }
+    const policy = await this.policies.current(this.clock.now());
     const answer = await this.askAuthority(fields);
     const signature = extraction.signedXml ? ((await this.signatureValid(extraction.signedXml)) ? 'valid' : 'invalid') : 'absent';
     const identity = InvoiceRepo.identityOf(fields);
@@ -66,7 +73,7 @@ export class InvoiceService {
         buyerRealNameVerified: await this.buyers.isRealNameVerified(userId),
         alreadyRegistered: await this.repo.isRegistered(this.db, identity),
       },
-      this.policy,
+      policy,
     );
     // Where the file said nothing of the seller, the authority's register does.
     const known: InvoiceFields = { ...fields, sellerTaxId: fields.sellerTaxId ?? answer.sellerTaxId, sellerName: fields.sellerName ?? answer.sellerName };
@@ -75,7 +82,7 @@ export class InvoiceService {
       throw refusal(reasons, language);
     }
     const invoiceId = this.ids.next();
-    const signals = await this.signalsFor(userId, known, answer);
+    const signals = await this.signalsFor(userId, known, answer, policy);
     const accepted = await this.db.transaction().execute(async (trx) => {
       const won = await this.repo.insertAccepted(trx, { invoiceId, userId, fields: known, reasons: [], sources: extraction.sources, requestId, fileSha256 });
       if (!won) return false;
@@ -141,12 +148,12 @@ export class InvoiceService {
   }
 
   /** The patterns the risk module reviews (domain/fraud-signals.ts), against the seller's last 30 days. */
-  private async signalsFor(userId: string, fields: InvoiceFields, answer: TaxStatusAnswer): Promise<FraudSignal[]> {
+  private async signalsFor(userId: string, fields: InvoiceFields, answer: TaxStatusAnswer, policy: EligibilityPolicy): Promise<FraudSignal[]> {
     const recent = fields.sellerTaxId ? await this.repo.recentFromSeller(this.db, fields.sellerTaxId, userId, addCalendarDays(fields.issueDate, -30)) : [];
     return fraudSignals(
       { number: fields.number, issueDate: fields.issueDate, amountFen: fields.amountFen, sellerTaxId: fields.sellerTaxId, sellerName: fields.sellerName, buyerTaxId: answer.buyerTaxId, buyerName: fields.buyerName ?? answer.buyerName },
       recent,
-      { ...DEFAULT_SIGNAL_POLICY, floorFen: this.policy.minAmountFen },
+      { ...DEFAULT_SIGNAL_POLICY, floorFen: policy.minAmountFen },
     );
   }
 

@@ -7,7 +7,7 @@ import { formatMoney, parseMoney } from '../../platform/money/money.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
 import type { Clock } from '../../platform/time/clock.js';
 import type { TransparencyLog } from '../audit/transparency-log.js';
-import { normaliseCampaign, presentPrize, type CampaignInput, type CampaignRules, type InvoiceKind } from './domain/campaign-rules.js';
+import { DEFAULTS, normaliseCampaign, presentPrize, type CampaignInput, type CampaignRules, type InvoiceKind } from './domain/campaign-rules.js';
 import { chancesFor } from './domain/chances.js';
 import { invoiceCommit } from './domain/invoice-commit.js';
 import { poolPermutation, prizeOfTicket, seedCommitment } from './domain/instant-pool.js';
@@ -72,6 +72,20 @@ export class LotteryService {
     });
     await this.outbox.publish(trx, { topic: 'lottery.campaign_created', aggregateId: campaignId, payload: { campaign_id: campaignId } });
     return this.present((await this.repo.campaign(trx, campaignId))!);
+  }
+
+  /**
+   * The intake terms in force at `now`: the lowest floor and the longest age limit among running campaigns, so an
+   * invoice is accepted if any campaign could count it (each campaign applies its own terms when granting
+   * chances); the seed's defaults (10.00 yuan, 90 days) when none runs.
+   */
+  async intakePolicy(now: Date): Promise<{ minAmountFen: bigint; maxAgeDays: number }> {
+    const running = await this.repo.runningCampaigns(this.db, now);
+    if (running.length === 0) return { minAmountFen: BigInt(DEFAULTS.minAmountFen), maxAgeDays: DEFAULTS.maxAgeDays };
+    return {
+      minAmountFen: BigInt(Math.min(...running.map((c) => c.rules.eligibility.min_amount_fen))),
+      maxAgeDays: Math.max(...running.map((c) => c.rules.eligibility.max_age_days)),
+    };
   }
 
   async campaign(campaignId: string) {
