@@ -46,6 +46,10 @@ describe.each(backendPairs())("intake follows the running campaigns' terms on $l
     await lotteryOf(server.platform).service.reveal(generous, true);
     const refused = await submit(token, '20.00', old);
     expect(refused.status).toBe(422);
-    expect((refused.json.reasons as { code: string }[]).map((r) => r.code)).toEqual(['INVOICE_AMOUNT_TOO_LOW', 'INVOICE_EXPIRED']);
+    expect(refused.json.reasons).toEqual([
+      { code: 'INVOICE_AMOUNT_TOO_LOW', message: '发票金额需≥50元' },
+      { code: 'INVOICE_EXPIRED', message: '发票已超过有效期(开票后30天内)' },
+    ]);
+    expect(refused.json.message).toBe('发票金额需≥50元');
   });
 });

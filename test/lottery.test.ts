@@ -90,6 +90,8 @@ describe.each(backendPairs())('lottery on $label', ({ db, cache }) => {
   });
 
   it("grants chances by the campaign's own rules: its floor, one per amount step, capped", async () => {
+    // Intake takes the loosest running campaign's floor: a second campaign keeps it at the default 10.00.
+    await campaign({ instant: { tickets: 1, prizes: [] } });
     const created = await campaign({
       eligibility: { min_amount: '50.00' },
       chances: { mode: 'PER_AMOUNT_STEP', step: '100.00', max_per_invoice: 3 },

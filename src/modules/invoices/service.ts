@@ -79,7 +79,7 @@ export class InvoiceService {
     const known: InvoiceFields = { ...fields, sellerTaxId: fields.sellerTaxId ?? answer.sellerTaxId, sellerName: fields.sellerName ?? answer.sellerName };
     if (reasons.length > 0) {
       await this.reject(userId, known, reasons, extraction.sources, requestId, fileSha256);
-      throw refusal(reasons, language);
+      throw refusal(reasons, language, undefined, policy);
     }
     const invoiceId = this.ids.next();
     const signals = await this.signalsFor(userId, known, answer, policy);
@@ -193,9 +193,21 @@ function describe(reasons: readonly ReasonCode[], language: Language): { code: R
   return reasons.map((code) => ({ code, message: language === 'en' ? ERROR_CODES[code].en : ERROR_CODES[code].zh }));
 }
 
-/** 422 with the first reason as the error and every reason listed, in the caller's language. */
-function refusal(reasons: readonly ReasonCode[], language: Language, detail?: string): AppError {
-  const listed = describe(reasons, language);
+/**
+ * 422 with the first reason as the error and every reason listed, in the caller's language. The floor and the
+ * age limit are the campaigns' terms in force, so those messages name the actual figures.
+ */
+function refusal(reasons: readonly ReasonCode[], language: Language, detail?: string, policy?: EligibilityPolicy): AppError {
+  const listed = describe(reasons, language).map((reason) => ({ ...reason, message: policy ? withTerms(reason.code, language, policy) ?? reason.message : reason.message }));
   if (detail) listed[0] = { code: reasons[0]!, message: detail };
-  return new AppError(reasons[0]!, { reasons: listed });
+  return new AppError(reasons[0]!, { reasons: listed }, policy ? { zh: listed[0]!.message, en: listed[0]!.message } : undefined);
+}
+
+function withTerms(code: ReasonCode, language: Language, policy: EligibilityPolicy): string | undefined {
+  const yuan = formatMoney(policy.minAmountFen).replace(/\.00$/, '');
+  if (code === 'INVOICE_AMOUNT_TOO_LOW') return language === 'en' ? `The invoice amount must be at least ${yuan} yuan` : `发票金额需≥${yuan}元`;
+  if (code === 'INVOICE_EXPIRED') {
+    return language === 'en' ? `The invoice is too old (it must be issued within the last ${policy.maxAgeDays} days)` : `发票已超过有效期(开票后${policy.maxAgeDays}天内)`;
+  }
+  return undefined;
 }

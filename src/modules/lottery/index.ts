@@ -11,6 +11,7 @@ import { BeaconProvider } from './beacons.js';
 import { PRIZE_NOTICE_TOPICS, PrizeNotices, type PrizeNoticeTopic } from './prize-notices.js';
 import { PrizeRepo } from './prize-repo.js';
 import { PrizePayouts } from './prizes.js';
+import { InstantDraws } from './instant-draws.js';
 import { LotteryRepo } from './repo.js';
 import { WeeklyDraws } from './weekly.js';
 import { WeeklyRepo } from './weekly-repo.js';
@@ -19,18 +20,20 @@ import { LotteryService, type InvoiceAcceptedPayload } from './service.js';
 
 export interface Lottery {
   readonly service: LotteryService;
+  readonly instant: InstantDraws;
   readonly weekly: WeeklyDraws;
   readonly log: TransparencyLog;
 }
 
 export const lotteryOf = perPlatform((platform): Lottery => {
-  const { database, outbox, ids, clock, config } = platform;
+  const { database, outbox, ids, clock, config, metrics } = platform;
   const log = auditOf(platform).log;
   const repo = new LotteryRepo();
   const weeklyRepo = new WeeklyRepo();
   const beacons = new BeaconProvider(database.db, weeklyRepo, log, config.lotteryBeacon, clock);
   return {
     service: new LotteryService(database.db, repo, log, outbox, ids, clock),
+    instant: new InstantDraws(database.db, repo, log, outbox, ids, clock, metrics.groupCommit),
     weekly: new WeeklyDraws(database.db, weeklyRepo, repo, beacons, log, outbox, ids, clock),
     log,
   };

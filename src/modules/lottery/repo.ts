@@ -157,6 +157,84 @@ export class LotteryRepo {
     return result.rows[0];
   }
 
+  /**
+   * Uses one chance for each request of a batch (each invoice at most once per batch), in one statement. An
+   * unnamed campaign resolves as in `takeChance`. Returns the chances taken, keyed by the request's ordinal.
+   */
+  async takeChances(
+    trx: Transaction<Database>,
+    requests: readonly { ord: number; userId: string; invoiceId: string; campaignId: string | undefined }[],
+    at: Date,
+  ): Promise<Map<number, TakenChance>> {
+    const result = await sql<TakenChance & { ord: number }>`
+      WITH req AS (
+        SELECT * FROM unnest(${requests.map((r) => r.ord)}::int[], ${requests.map((r) => r.invoiceId)}::bigint[],
+                             ${requests.map((r) => r.userId)}::bigint[], ${requests.map((r) => r.campaignId ?? null)}::bigint[])
+          AS r(ord, invoice_id, user_id, campaign_id)
+      ), pick AS (
+        SELECT r.ord, r.invoice_id, r.user_id, COALESCE(r.campaign_id, (
+          SELECT c.campaign_id FROM lottery_chances c JOIN lottery_campaigns k ON k.campaign_id = c.campaign_id
+          WHERE c.invoice_id = r.invoice_id AND c.user_id = r.user_id AND c.used < c.granted
+          ORDER BY (k.revealed_at IS NULL AND k.next_position < k.tickets AND k.starts_at <= ${at} AND k.ends_at > ${at}) DESC, c.campaign_id
+          LIMIT 1)) AS campaign_id
+        FROM req r
+      )
+      UPDATE lottery_chances c SET used = c.used + 1 FROM pick p
+      WHERE c.campaign_id = p.campaign_id AND c.invoice_id = p.invoice_id AND c.user_id = p.user_id AND c.used < c.granted
+      RETURNING p.ord, c.campaign_id::text, c.used AS chance, c.invoice_commit
+    `.execute(trx);
+    return new Map(result.rows.map((row) => [row.ord, row]));
+  }
+
+  /** Gives back chances taken by requests that then found no position (the pool ran out, the campaign ended). */
+  async returnChances(trx: Transaction<Database>, chances: readonly { campaignId: string; invoiceId: string }[]): Promise<void> {
+    if (chances.length === 0) return;
+    await sql`
+      UPDATE lottery_chances c SET used = c.used - 1
+      FROM unnest(${chances.map((x) => x.campaignId)}::bigint[], ${chances.map((x) => x.invoiceId)}::bigint[]) AS r(campaign_id, invoice_id)
+      WHERE c.campaign_id = r.campaign_id AND c.invoice_id = r.invoice_id
+    `.execute(trx);
+  }
+
+  /**
+   * Takes up to `count` consecutive positions of a running campaign's pool under its row lock: positions
+   * [first, next). Undefined when the campaign is not running; fewer than asked when the pool runs out.
+   */
+  async takePositions(trx: Transaction<Database>, campaignId: string, count: number, at: Date): Promise<(Omit<TakenPosition, 'position'> & { first: number; next: number }) | undefined> {
+    const result = await sql<Omit<TakenPosition, 'position'> & { first: number; next: number }>`
+      WITH old AS (SELECT next_position FROM lottery_campaigns WHERE campaign_id = ${campaignId} FOR UPDATE)
+      UPDATE lottery_campaigns k SET next_position = LEAST(k.tickets, old.next_position + ${count}) FROM old
+      WHERE k.campaign_id = ${campaignId} AND k.revealed_at IS NULL AND k.starts_at <= ${at} AND k.ends_at > ${at}
+      RETURNING old.next_position AS first, k.next_position AS next, k.tickets, k.pool_seed, k.rules
+    `.execute(trx);
+    return result.rows[0];
+  }
+
+  async insertInstantDraws(trx: Transaction<Database>, draws: readonly NewInstantDraw[]): Promise<void> {
+    if (draws.length === 0) return;
+    await trx
+      .insertInto('lottery_instant_draws')
+      .values(
+        draws.map((d) => ({
+          draw_id: d.drawId,
+          campaign_id: d.campaignId,
+          position: d.position,
+          invoice_id: d.invoiceId,
+          user_id: d.userId,
+          chance: d.chance,
+          ticket: d.ticket,
+          prize_index: d.prizeIndex,
+          log_index: d.logIndex,
+          request_id: d.requestId,
+        })),
+      )
+      .execute();
+  }
+
+  async insertPrizes(trx: Transaction<Database>, prizes: readonly NewPrize[]): Promise<void> {
+    for (const prize of prizes) await this.insertPrize(trx, prize);
+  }
+
   /** Takes the pool's next position while the campaign runs; undefined when it is not running or exhausted. */
   async takePosition(trx: Transaction<Database>, campaignId: string, at: Date): Promise<TakenPosition | undefined> {
     const result = await sql<TakenPosition>`

@@ -5,6 +5,7 @@ import { exportBundle } from './bundle.js';
 import type { CampaignInput } from './domain/campaign-rules.js';
 import { MAX_TICKETS } from './domain/campaign-rules.js';
 import type { Lottery } from './index.js';
+import type { InstantDrawResult } from './instant-draws.js';
 
 const bearer = [{ bearer: [] }];
 const tags = ['lottery'];
@@ -82,7 +83,7 @@ const campaignBody = {
   },
 } as const;
 
-export async function lotteryRoutes(app: FastifyInstance, { service, weekly, log }: Lottery): Promise<void> {
+export async function lotteryRoutes(app: FastifyInstance, { service, instant, weekly, log }: Lottery): Promise<void> {
   app.post<{ Body: CampaignInput }>(
     '/api/v1/lottery/campaigns',
     {
@@ -133,8 +134,10 @@ export async function lotteryRoutes(app: FastifyInstance, { service, weekly, log
       },
     },
     async (request, reply) =>
-      reply.transact(async (trx) =>
-        ok(await service.instantDraw(trx, { userId: request.actor!.id, invoiceId: request.body.invoice_id, campaignId: request.body.campaign_id, requestId: request.id })),
+      reply.transactIn(
+        instant.committer,
+        { userId: request.actor!.id, invoiceId: request.body.invoice_id, campaignId: request.body.campaign_id, requestId: request.id },
+        (result: InstantDrawResult) => ok(result),
       ),
   );
 

@@ -10,13 +10,11 @@ import type { TransparencyLog } from '../audit/transparency-log.js';
 import { DEFAULTS, normaliseCampaign, presentPrize, type CampaignInput, type CampaignRules, type InvoiceKind } from './domain/campaign-rules.js';
 import { chancesFor } from './domain/chances.js';
 import { invoiceCommit } from './domain/invoice-commit.js';
-import { poolPermutation, prizeOfTicket, seedCommitment } from './domain/instant-pool.js';
+import { seedCommitment } from './domain/instant-pool.js';
 import { INSTANT_ALGORITHM, logEntries } from './log-entries.js';
 import type { CampaignRow, LotteryRepo, NewChance } from './repo.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-/** FAQ Q2: instant prizes are paid within 24 hours. */
-const INSTANT_PAYOUT_MS = 24 * 3_600_000;
 
 /** `invoice.accepted` as the invoices module publishes it (the fields the lottery reads). */
 export interface InvoiceAcceptedPayload {
@@ -28,21 +26,10 @@ export interface InvoiceAcceptedPayload {
   readonly total_amount: string;
 }
 
-export interface InstantDrawCommand {
-  readonly userId: string;
-  readonly invoiceId: string;
-  readonly campaignId: string | undefined;
-  readonly requestId: string;
-}
-
 /**
- * Campaigns, chances and instant draws. Each draw takes the pool's next position under the campaign row's lock
- * and logs itself in the same transaction, so results, prizes and log entries commit together or not at all.
+ * Campaigns, chances and reveals (instant draws are in instant-draws.ts, weekly draws in weekly.ts).
  */
 export class LotteryService {
-  /** Pools already shuffled in this process: a permutation depends only on the seed, so it never goes stale. */
-  private readonly pools = new Map<string, Uint32Array>();
-
   constructor(
     private readonly db: Kysely<Database>,
     private readonly repo: LotteryRepo,
@@ -123,70 +110,6 @@ export class LotteryService {
     return { chances, rulesOf: (campaignId) => rules.get(campaignId)! };
   }
 
-  async instantDraw(trx: Transaction<Database>, command: InstantDrawCommand) {
-    const now = this.clock.now();
-    const chance = await this.repo.takeChance(trx, command.userId, command.invoiceId, command.campaignId, now);
-    if (!chance) {
-      if (command.campaignId) await this.requireCampaign(trx, command.campaignId);
-      throw new AppError('LOTTERY_NO_CHANCE', { invoice_id: command.invoiceId });
-    }
-    const taken = await this.repo.takePosition(trx, chance.campaign_id, now);
-    if (!taken) {
-      const campaign = await this.requireCampaign(trx, chance.campaign_id);
-      const running = !campaign.revealed_at && campaign.starts_at <= now && campaign.ends_at > now;
-      throw new AppError(running ? 'LOTTERY_POOL_EXHAUSTED' : 'LOTTERY_CAMPAIGN_NOT_ACTIVE', { campaign_id: chance.campaign_id });
-    }
-    const prizes = taken.rules.instant?.prizes ?? [];
-    const ticket = this.permutation(chance.campaign_id, taken.pool_seed, taken.tickets)[taken.position]!;
-    const prizeIndex = prizeOfTicket(prizes, ticket);
-    const drawId = this.ids.next();
-    const [logIndex] = await this.log.append(trx, [
-      logEntries.instantDraw({ campaignId: chance.campaign_id, drawId, position: taken.position, ticket, prizeIndex, invoiceCommit: chance.invoice_commit, chance: chance.chance }),
-    ]);
-    await this.repo.insertInstantDraw(trx, {
-      drawId,
-      campaignId: chance.campaign_id,
-      position: taken.position,
-      invoiceId: command.invoiceId,
-      userId: command.userId,
-      chance: chance.chance,
-      ticket,
-      prizeIndex,
-      logIndex: logIndex!,
-      requestId: command.requestId,
-    });
-    const prize = prizeIndex === null ? null : prizes[prizeIndex]!;
-    if (prize) {
-      const prizeId = this.ids.next();
-      await this.repo.insertPrize(trx, {
-        prizeId,
-        userId: command.userId,
-        campaignId: chance.campaign_id,
-        source: 'INSTANT',
-        drawId,
-        invoiceId: command.invoiceId,
-        tier: null,
-        kind: prize.kind,
-        amountFen: prize.kind === 'CASH' ? prize.amount_fen : null,
-        couponTemplateId: prize.kind === 'COUPON' ? prize.coupon_template_id : null,
-        dueAt: new Date(now.getTime() + INSTANT_PAYOUT_MS),
-      });
-      await this.outbox.publish(trx, {
-        topic: 'lottery.prize_won',
-        aggregateId: prizeId,
-        payload: { prize_id: prizeId, user_id: command.userId, source: 'INSTANT', draw_id: drawId, ...presentPrize(prize) },
-        requestId: command.requestId,
-      });
-    }
-    return {
-      draw_id: drawId,
-      campaign_id: chance.campaign_id,
-      position: taken.position,
-      prize: prize && { index: prizeIndex, ...presentPrize(prize) },
-      log_index: logIndex,
-    };
-  }
-
   /** Reveals the pool seed of a campaign that has ended (or that the operator ends now). Idempotent. */
   async reveal(campaignId: string, endNow: boolean): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
@@ -255,16 +178,6 @@ export class LotteryService {
       log_index: Number(d.log_index),
       created_at: d.created_at.toISOString(),
     }));
-  }
-
-  private permutation(campaignId: string, seed: Uint8Array, tickets: number): Uint32Array {
-    let pool = this.pools.get(campaignId);
-    if (!pool) {
-      pool = poolPermutation(seed, tickets);
-      if (this.pools.size >= 8) this.pools.delete(this.pools.keys().next().value!);
-      this.pools.set(campaignId, pool);
-    }
-    return pool;
   }
 
   private async requireCampaign(db: Kysely<Database> | Transaction<Database>, campaignId: string): Promise<CampaignRow> {
