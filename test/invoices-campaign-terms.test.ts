@@ -1,23 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { identityModule, identityOf } from '../src/modules/identity/index.js';
+import { identityModule } from '../src/modules/identity/index.js';
 import { invoicesModule } from '../src/modules/invoices/index.js';
 import { lotteryOf } from '../src/modules/lottery/index.js';
 import { addCalendarDays, businessDate } from '../src/platform/time/clock.js';
 import { backendPairs } from './support/backends.js';
 import { http } from './support/http.js';
-import { bearer, newPhone, verifiedLogin, type Tokens } from './support/identity.js';
+import { bearer, sessionFor, verifiedLogin } from './support/identity.js';
 import { useTestServer } from './support/test-platform.js';
 
 describe.each(backendPairs())("intake follows the running campaigns' terms on $label", ({ db, cache }) => {
   const server = useTestServer({ db, cache, modules: [identityModule, invoicesModule] });
   const api = (p: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${p}`, init);
 
-  async function consumer(): Promise<string> {
-    const identity = identityOf(server.platform);
-    const userId = await identity.service.ensureUser(server.platform.database.db, newPhone());
-    const { access_token } = await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId));
-    return (await verifiedLogin(server.base, { access_token, user_id: userId } as Tokens)).access_token;
-  }
+  const consumer = async () => (await verifiedLogin(server.base, await sessionFor(server.platform))).access_token;
 
   async function submit(token: string, amount: string, issueDate?: string) {
     const issued = (await api('/sandbox/tax/invoices', { body: { total_amount: amount, ...(issueDate ? { issue_date: issueDate } : {}) } })).json.data as { invoice_number: string; issue_date: string; total_amount: string };

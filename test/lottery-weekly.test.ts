@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyInclusion } from '../src/modules/audit/domain/merkle-proofs.js';
 import { leafHash } from '../src/modules/audit/domain/merkle.js';
 import { auditModule, auditOf } from '../src/modules/audit/index.js';
-import { identityModule, identityOf } from '../src/modules/identity/index.js';
+import { identityModule } from '../src/modules/identity/index.js';
 import { invoicesModule } from '../src/modules/invoices/index.js';
 import type { DrawBundle } from '../src/modules/lottery/bundle.js';
 import { lotteryModule, lotteryOf } from '../src/modules/lottery/index.js';
@@ -17,7 +17,7 @@ import { nextFireAt } from '../src/platform/scheduler/schedule.js';
 import { fixedClock } from '../src/platform/time/clock.js';
 import { backendPairs } from './support/backends.js';
 import { http } from './support/http.js';
-import { bearer, newPhone, verifiedLogin, type Tokens } from './support/identity.js';
+import { bearer, sessionFor as sessionForUser, verifiedLogin } from './support/identity.js';
 import { spawnTs } from './support/spawn.js';
 import { useTestServer } from './support/test-platform.js';
 
@@ -35,14 +35,7 @@ describe.each(backendPairs())('weekly draw on $label', ({ db, cache }) => {
   const server = useTestServer({ db, cache, clock, modules: [identityModule, invoicesModule, auditModule, lotteryModule] });
   const api = (p: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${p}`, init);
 
-  async function sessionFor(role?: 'operator'): Promise<Tokens> {
-    const identity = identityOf(server.platform);
-    const phone = newPhone();
-    if (role) await identity.service.grantRole(phone, role, undefined, 'test');
-    const userId = await identity.service.ensureUser(server.platform.database.db, phone);
-    const { access_token } = await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId));
-    return { access_token, user_id: userId } as Tokens;
-  }
+  const sessionFor = (role?: 'operator') => sessionForUser(server.platform, role);
 
   it(`closes ${ENTRIES.toLocaleString('en')}+ entries at the cron fire, draws from a beacon round named in advance, and verify-draw re-runs it`, { timeout: 240_000 }, async () => {
     const operator = (await sessionFor('operator')).access_token;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { auditModule, auditOf } from '../src/modules/audit/index.js';
-import { identityModule, identityOf } from '../src/modules/identity/index.js';
+import { identityModule } from '../src/modules/identity/index.js';
 import { invoicesModule } from '../src/modules/invoices/index.js';
 import type { DrawBundle } from '../src/modules/lottery/bundle.js';
 import { lotteryModule } from '../src/modules/lottery/index.js';
@@ -11,7 +11,7 @@ import { OutboxRelay } from '../src/platform/outbox/relay.js';
 import { backendPairs } from './support/backends.js';
 import { inParallel } from './support/concurrency.js';
 import { http } from './support/http.js';
-import { bearer, newPhone, verifiedLogin, type Tokens } from './support/identity.js';
+import { bearer, sessionFor as sessionForUser, verifiedLogin } from './support/identity.js';
 import { spawnTs } from './support/spawn.js';
 import { useTestServer } from './support/test-platform.js';
 
@@ -27,14 +27,7 @@ describe.each(backendPairs())('lottery on $label', ({ db, cache }) => {
   const TICKETS = db === 'postgres' ? 10_000 : 2_000;
   const HOLDERS = 10;
 
-  async function sessionFor(role?: 'operator'): Promise<Tokens> {
-    const identity = identityOf(server.platform);
-    const phone = newPhone();
-    if (role) await identity.service.grantRole(phone, role, undefined, 'test');
-    const userId = await identity.service.ensureUser(server.platform.database.db, phone);
-    const { access_token } = await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId));
-    return { access_token, user_id: userId } as Tokens;
-  }
+  const sessionFor = (role?: 'operator') => sessionForUser(server.platform, role);
 
   let operatorToken: string | undefined;
   async function operator(): Promise<string> {

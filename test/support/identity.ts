@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 import { idNumberCheckChar } from '../../src/modules/identity/domain/id-number.js';
+import type { Platform } from '../../src/app/platform.js';
+import { identityOf } from '../../src/modules/identity/index.js';
 import { http } from './http.js';
 
 let phoneSeq = 0;
@@ -57,4 +59,17 @@ export async function verifiedLogin(base: string, tokens?: Tokens): Promise<Toke
   });
   expect(verified.status, verified.text).toBe(200);
   return session;
+}
+
+/**
+ * A signed-in user without the SMS round trip (whose per-IP send limit caps how many logins a test can do):
+ * the user is created and a session opened through the identity services. `role` is granted first.
+ */
+export async function sessionFor(platform: Platform, role?: string): Promise<Tokens & { phone: string }> {
+  const identity = identityOf(platform);
+  const phone = newPhone();
+  if (role) await identity.service.grantRole(phone, role, undefined, 'test');
+  const userId = await identity.service.ensureUser(platform.database.db, phone);
+  const tokens = await platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId));
+  return { ...tokens, user_id: userId, phone } as Tokens & { phone: string };
 }

@@ -9,7 +9,7 @@ import type { IdGenerator } from '../../platform/ids/snowflake.js';
 import { formatMoney, type Fen } from '../../platform/money/money.js';
 import type { Outbox, PublishInput } from '../../platform/outbox/outbox.js';
 import { businessDate, type Clock } from '../../platform/time/clock.js';
-import { parseAmountField } from './amount.js';
+import { parseAmountField } from '../../platform/money/amount-field.js';
 import { normalizeCouponCode } from './domain/coupon-code.js';
 import { deserializeParams } from './domain/coupon-types.js';
 import { applySpends, planRedemption, type RedemptionRequest, type SpendableCoupon, type TemplateBudget } from './domain/redemption-plan.js';

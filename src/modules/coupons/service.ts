@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import type { Actor } from '../../platform/http/actor.js';
 import type { IdGenerator } from '../../platform/ids/snowflake.js';
 import { formatMoney } from '../../platform/money/money.js';
-import { parseAmountField } from './amount.js';
+import { parseAmountField } from '../../platform/money/amount-field.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { normalizeCouponCode } from './domain/coupon-code.js';

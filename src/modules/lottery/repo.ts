@@ -35,8 +35,10 @@ export interface TakenChance {
   readonly invoice_commit: Uint8Array;
 }
 
-export interface TakenPosition {
-  readonly position: number;
+/** Positions [first, next) of a pool taken by one batch, with what is needed to read their tickets. */
+export interface TakenPositions {
+  readonly first: number;
+  readonly next: number;
   readonly tickets: number;
   readonly pool_seed: Uint8Array;
   readonly rules: CampaignRules;
@@ -138,28 +140,10 @@ export class LotteryRepo {
   }
 
   /**
-   * Uses one of the invoice's chances, in the named campaign or the oldest one with chances left. The guard
-   * `used < granted` is re-checked under the row lock, so racing draws cannot use one chance twice.
-   */
-  async takeChance(trx: Transaction<Database>, userId: string, invoiceId: string, campaignId: string | undefined, at: Date): Promise<TakenChance | undefined> {
-    // Unnamed: prefer a campaign whose pool can draw now, so a spent pool elsewhere does not hide a live one.
-    const campaign = campaignId
-      ? sql`${campaignId}::bigint`
-      : sql`(SELECT c.campaign_id FROM lottery_chances c JOIN lottery_campaigns k ON k.campaign_id = c.campaign_id
-             WHERE c.invoice_id = ${invoiceId} AND c.user_id = ${userId} AND c.used < c.granted
-             ORDER BY (k.revealed_at IS NULL AND k.next_position < k.tickets AND k.starts_at <= ${at} AND k.ends_at > ${at}) DESC, c.campaign_id
-             LIMIT 1)`;
-    const result = await sql<TakenChance>`
-      UPDATE lottery_chances SET used = used + 1
-      WHERE campaign_id = ${campaign} AND invoice_id = ${invoiceId} AND user_id = ${userId} AND used < granted
-      RETURNING campaign_id::text, used AS chance, invoice_commit
-    `.execute(trx);
-    return result.rows[0];
-  }
-
-  /**
-   * Uses one chance for each request of a batch (each invoice at most once per batch), in one statement. An
-   * unnamed campaign resolves as in `takeChance`. Returns the chances taken, keyed by the request's ordinal.
+   * Uses one chance for each request of a batch (each invoice at most once per batch), in one statement; the
+   * guard `used < granted` is re-checked under the row lock, so racing draws cannot use one chance twice. An
+   * unnamed campaign resolves to the invoice's campaign whose pool can draw now (so a spent pool elsewhere does
+   * not hide a live one), else its oldest. Returns the chances taken, keyed by the request's ordinal.
    */
   async takeChances(
     trx: Transaction<Database>,
@@ -200,8 +184,8 @@ export class LotteryRepo {
    * Takes up to `count` consecutive positions of a running campaign's pool under its row lock: positions
    * [first, next). Undefined when the campaign is not running; fewer than asked when the pool runs out.
    */
-  async takePositions(trx: Transaction<Database>, campaignId: string, count: number, at: Date): Promise<(Omit<TakenPosition, 'position'> & { first: number; next: number }) | undefined> {
-    const result = await sql<Omit<TakenPosition, 'position'> & { first: number; next: number }>`
+  async takePositions(trx: Transaction<Database>, campaignId: string, count: number, at: Date): Promise<TakenPositions | undefined> {
+    const result = await sql<TakenPositions>`
       WITH old AS (SELECT next_position FROM lottery_campaigns WHERE campaign_id = ${campaignId} FOR UPDATE)
       UPDATE lottery_campaigns k SET next_position = LEAST(k.tickets, old.next_position + ${count}) FROM old
       WHERE k.campaign_id = ${campaignId} AND k.revealed_at IS NULL AND k.starts_at <= ${at} AND k.ends_at > ${at}
@@ -233,35 +217,6 @@ export class LotteryRepo {
 
   async insertPrizes(trx: Transaction<Database>, prizes: readonly NewPrize[]): Promise<void> {
     for (const prize of prizes) await this.insertPrize(trx, prize);
-  }
-
-  /** Takes the pool's next position while the campaign runs; undefined when it is not running or exhausted. */
-  async takePosition(trx: Transaction<Database>, campaignId: string, at: Date): Promise<TakenPosition | undefined> {
-    const result = await sql<TakenPosition>`
-      UPDATE lottery_campaigns SET next_position = next_position + 1
-      WHERE campaign_id = ${campaignId} AND next_position < tickets AND revealed_at IS NULL
-        AND starts_at <= ${at} AND ends_at > ${at}
-      RETURNING next_position - 1 AS position, tickets, pool_seed, rules
-    `.execute(trx);
-    return result.rows[0];
-  }
-
-  async insertInstantDraw(trx: Transaction<Database>, d: NewInstantDraw): Promise<void> {
-    await trx
-      .insertInto('lottery_instant_draws')
-      .values({
-        draw_id: d.drawId,
-        campaign_id: d.campaignId,
-        position: d.position,
-        invoice_id: d.invoiceId,
-        user_id: d.userId,
-        chance: d.chance,
-        ticket: d.ticket,
-        prize_index: d.prizeIndex,
-        log_index: d.logIndex,
-        request_id: d.requestId,
-      })
-      .execute();
   }
 
   async insertPrize(trx: Transaction<Database>, p: NewPrize): Promise<void> {

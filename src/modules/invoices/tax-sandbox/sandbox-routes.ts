@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../platform/errors/app-error.js';
 import { ok } from '../../../platform/http/envelope.js';
-import { MoneyFormatError, moneySchema, parseMoney } from '../../../platform/money/money.js';
+import { moneySchema } from '../../../platform/money/money.js';
 import { renderInvoiceOfd } from './render/invoice-ofd.js';
 import { renderInvoicePdf } from './render/invoice-pdf.js';
 import { renderInvoicePng } from './render/invoice-png.js';
 import type { TaxSandbox } from './sandbox-service.js';
+import { parseAmountField } from '../../../platform/money/amount-field.js';
 
 const number = { type: 'string', pattern: '^[0-9]{20}$' } as const;
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
@@ -41,7 +42,7 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
     async (request) => {
       const b = request.body;
       const issued = await sandbox.issue({
-        totalAmountFen: amount(b.total_amount),
+        totalAmountFen: parseAmountField('amount', b.total_amount, { allowZero: false }),
         issueDate: b.issue_date,
         buyerName: b.buyer_name,
         buyerTaxId: b.buyer_tax_id,
@@ -97,7 +98,7 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
     },
     async (request) => {
       const part = request.body?.amount;
-      return ok(await sandbox.redFlush(request.params.number, part === undefined ? undefined : amount(part)));
+      return ok(await sandbox.redFlush(request.params.number, part === undefined ? undefined : parseAmountField('amount', part, { allowZero: false })));
     },
   );
 
@@ -151,19 +152,10 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
         querystring: { type: 'object', required: ['number', 'date', 'amount'], properties: { number, date, amount: { type: 'string', maxLength: 20 } } },
       },
     },
-    async (request) => ok(await sandbox.status(request.query.number, request.query.date, amount(request.query.amount))),
+    async (request) => ok(await sandbox.status(request.query.number, request.query.date, parseAmountField('amount', request.query.amount, { allowZero: false }))),
   );
 
   app.get(`${prefix}/public-key`, { schema: { tags, summary: 'The SM2 public key invoice XML is signed with' } }, async () =>
     ok({ algorithm: 'SM2', signature_algorithm: '1.2.156.10197.1.501', public_key: (await sandbox.signingKey()).publicKeyHex }),
   );
-}
-
-function amount(value: string | number) {
-  try {
-    return parseMoney(value, { allowZero: false });
-  } catch (error) {
-    if (error instanceof MoneyFormatError) throw new AppError('AMOUNT_INVALID', { field: 'amount' });
-    throw error;
-  }
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../platform/errors/app-error.js';
 import { ok } from '../../../platform/http/envelope.js';
-import { MoneyFormatError, moneySchema, parseMoney } from '../../../platform/money/money.js';
+import { moneySchema } from '../../../platform/money/money.js';
 import type { SandboxBank } from './sandbox-bank.js';
+import { parseAmountField } from '../../../platform/money/amount-field.js';
 
 const payoutId = { type: 'string', pattern: '^[\\x21-\\x7e]{1,64}$' } as const;
 
@@ -39,7 +40,7 @@ export async function payoutSandboxRoutes(app: FastifyInstance, bank: SandboxBan
       const key = request.headers['idempotency-key'];
       if (key !== undefined && key !== request.body.payout_id) throw new AppError('IDEMPOTENCY_KEY_INVALID', { expected: 'the payout_id' });
       const b = request.body;
-      return ok(await bank.transfer({ payoutId: b.payout_id, amountFen: amount(b.amount), payeeName: b.payee_name, bankCard: b.bank_card, memo: b.memo ?? '' }));
+      return ok(await bank.transfer({ payoutId: b.payout_id, amountFen: parseAmountField('amount', b.amount, { allowZero: false }), payeeName: b.payee_name, bankCard: b.bank_card, memo: b.memo ?? '' }));
     },
   );
 
@@ -65,13 +66,4 @@ export async function payoutSandboxRoutes(app: FastifyInstance, bank: SandboxBan
     },
     async (request) => ok(await bank.setAvailable(request.body.available)),
   );
-}
-
-function amount(value: string | number) {
-  try {
-    return parseMoney(value, { allowZero: false });
-  } catch (error) {
-    if (error instanceof MoneyFormatError) throw new AppError('AMOUNT_INVALID', { field: 'amount' });
-    throw error;
-  }
 }

@@ -1,5 +1,5 @@
-import { AppError } from '../../platform/errors/app-error.js';
-import { MoneyFormatError, parseMoney, type Fen } from '../../platform/money/money.js';
+import { AppError } from '../errors/app-error.js';
+import { MoneyFormatError, parseMoney, type Fen } from './money.js';
 
 /** An amount from a request field, as fen; a malformed one is the client's 400 AMOUNT_INVALID naming the field. */
 export function parseAmountField(field: string, value: string | number, options: { allowZero: boolean }): Fen {
