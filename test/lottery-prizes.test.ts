@@ -242,7 +242,8 @@ describe.each(backendPairs())('lottery prizes on $label', ({ db, cache }) => {
     expect((await api(`/sandbox/payouts/payouts/prize-${pending!.prize_id}`)).status).toBe(404); // a bank that is down saw nothing
 
     await api('/sandbox/payouts/settings', { body: { available: true } });
-    await sql`UPDATE lottery_prizes SET next_attempt_at = now() WHERE prize_id = ${pending!.prize_id}`.execute(server.platform.database.db);
+    // A second back: PostgreSQL's now() has microseconds, the app's clock milliseconds, so now() can be "later".
+    await sql`UPDATE lottery_prizes SET next_attempt_at = now() - interval '1 second' WHERE prize_id = ${pending!.prize_id}`.execute(server.platform.database.db);
     expect(await payDue()).toEqual({ ...NOTHING, paid: 1 });
     const [paid] = await prizesIn(holder.token, campaignId);
     expect(paid).toMatchObject({ status: 'PAID', attempts: 2, last_error: null, payout_reference: expect.stringMatching(/^SBX/) });
