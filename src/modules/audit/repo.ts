@@ -71,13 +71,14 @@ export class TransparencyLogRepo {
     return rows.map((r) => ({ index: Number(r.idx), kind: r.kind, subject: r.subject, body: r.body }));
   }
 
-  async entriesAbout(db: Db, subject: string): Promise<StoredLogEntry[]> {
-    const rows = await db
+  /** Entries about `subject`, optionally only of the given kinds (a campaign's weekly entries among its draws). */
+  async entriesAbout(db: Db, subject: string, kinds?: readonly string[]): Promise<StoredLogEntry[]> {
+    let query = db
       .selectFrom('tlog_entries')
       .select([sql<string>`idx::text`.as('idx'), 'kind', 'subject', 'body'])
-      .where('subject', '=', subject)
-      .orderBy('tlog_entries.idx')
-      .execute();
+      .where('subject', '=', subject);
+    if (kinds) query = query.where('kind', 'in', kinds);
+    const rows = await query.orderBy('tlog_entries.idx').execute();
     return rows.map((r) => ({ index: Number(r.idx), kind: r.kind, subject: r.subject, body: r.body }));
   }
 

@@ -102,15 +102,21 @@ export class TransparencyLog {
     return (await this.repo.entries(this.db, start, end)).map(toEntry);
   }
 
-  async entriesAbout(subject: string): Promise<LogEntry[]> {
-    return (await this.repo.entriesAbout(this.db, subject)).map(toEntry);
+  async entriesAbout(subject: string, types?: readonly string[]): Promise<LogEntry[]> {
+    return (await this.repo.entriesAbout(this.db, subject, types)).map(toEntry);
   }
 
   async inclusionProof(index: number, size: number): Promise<readonly Uint8Array[]> {
+    return (await this.inclusionProofs([index], size))[0]!;
+  }
+
+  /** Proofs for many entries in one tree: the size is checked and the leaves loaded once, not per entry. */
+  async inclusionProofs(indices: readonly number[], size: number): Promise<(readonly Uint8Array[])[]> {
     await this.requireSize(size);
-    if (index < 0 || index >= size) throw new AppError('TLOG_RANGE_INVALID', { index, size });
+    const outside = indices.find((index) => index < 0 || index >= size);
+    if (outside !== undefined) throw new AppError('TLOG_RANGE_INVALID', { index: outside, size });
     await this.syncTo(size);
-    return this.tree.inclusionProof(index, size);
+    return indices.map((index) => this.tree.inclusionProof(index, size));
   }
 
   async consistencyProof(first: number, second: number): Promise<readonly Uint8Array[]> {

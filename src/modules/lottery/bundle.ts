@@ -47,15 +47,16 @@ export async function exportBundle(log: TransparencyLog, weekly: WeeklyDraws, dr
     entries = await log.entriesAbout(subjectOfCampaign(ref.campaignId));
   } else {
     const draw = await weekly.requireDraw(ref.drawId);
-    const aboutCampaign = await log.entriesAbout(subjectOfCampaign(draw.campaign_id));
-    const mine = aboutCampaign.filter((e) => e.type === 'CAMPAIGN_RULES' || (e.type.startsWith('WEEKLY_') && (JSON.parse(e.body) as { draw_id?: string }).draw_id === drawId));
+    // Only the rules and weekly entries: a campaign's instant draws may be many, and are not this draw's.
+    const aboutCampaign = await log.entriesAbout(subjectOfCampaign(draw.campaign_id), ['CAMPAIGN_RULES', 'WEEKLY_CLOSE', 'WEEKLY_RESULT']);
+    const mine = aboutCampaign.filter((e) => e.type === 'CAMPAIGN_RULES' || (JSON.parse(e.body) as { draw_id?: string }).draw_id === drawId);
     const beacon = await log.entriesAbout(subjectOfBeacon(draw.beacon_id));
     entries = [...mine, ...beacon].sort((a, b) => a.index - b.index);
     entrySet = await weekly.entrySet(ref.drawId);
   }
   if (entries.length === 0) throw new AppError('LOTTERY_DRAW_NOT_FOUND', { draw_id: drawId });
   const checkpoint = await log.checkpoint();
-  const proofs = await Promise.all(entries.map((e) => log.inclusionProof(e.index, checkpoint.size)));
+  const proofs = await log.inclusionProofs(entries.map((e) => e.index), checkpoint.size);
   const committedAt = entries.find((e) => e.type === (ref.kind === 'instant' ? 'CAMPAIGN_RULES' : 'WEEKLY_CLOSE'));
   const early = committedAt && (await log.firstCheckpointCovering(committedAt.index));
   const commitment = early && { checkpoint: early.note, consistency: (await log.consistencyProof(early.size, checkpoint.size)).map(b64) };

@@ -76,6 +76,7 @@ export interface LotteryTables {
     invoice_id: Int8;
     user_id: Int8;
   };
+  lottery_weekly_sets: { campaign_id: Int8; close_at: Timestamp };
   lottery_weekly_draws: {
     draw_id: Int8;
     campaign_id: Int8;

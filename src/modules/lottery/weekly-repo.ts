@@ -36,6 +36,12 @@ export class WeeklyRepo {
     rows: readonly { campaignId: string; closeAt: Date; invoiceCommit: Uint8Array; chance: number; invoiceId: string; userId: string }[],
   ): Promise<void> {
     if (rows.length === 0) return;
+    const sets = [...new Map(rows.map((r) => [`${r.campaignId}@${r.closeAt.toISOString()}`, r])).values()];
+    await trx
+      .insertInto('lottery_weekly_sets')
+      .values(sets.map((r) => ({ campaign_id: r.campaignId, close_at: r.closeAt })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     await trx
       .insertInto('lottery_weekly_entries')
       .values(rows.map((r) => ({ campaign_id: r.campaignId, close_at: r.closeAt, invoice_commit: Buffer.from(r.invoiceCommit), chance: r.chance, invoice_id: r.invoiceId, user_id: r.userId })))
@@ -46,10 +52,10 @@ export class WeeklyRepo {
   /** (campaign, close) pairs whose time has come and that have entries but no draw yet. */
   async dueCloses(db: Db, now: Date): Promise<{ campaign_id: string; close_at: Date }[]> {
     const result = await sql<{ campaign_id: string; close_at: Date }>`
-      SELECT DISTINCT e.campaign_id::text, e.close_at FROM lottery_weekly_entries e
-      WHERE e.close_at <= ${now}
-        AND NOT EXISTS (SELECT 1 FROM lottery_weekly_draws d WHERE d.campaign_id = e.campaign_id AND d.close_at = e.close_at)
-      ORDER BY e.close_at
+      SELECT s.campaign_id::text, s.close_at FROM lottery_weekly_sets s
+      WHERE s.close_at <= ${now}
+        AND NOT EXISTS (SELECT 1 FROM lottery_weekly_draws d WHERE d.campaign_id = s.campaign_id AND d.close_at = s.close_at)
+      ORDER BY s.close_at
     `.execute(db);
     return result.rows;
   }

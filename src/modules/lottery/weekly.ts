@@ -24,14 +24,20 @@ const WEEKLY_PAYOUT_WORKING_DAYS = 3;
 
 export const weeklyDrawId = (drawId: string) => `weekly-${drawId}`;
 
+/** A closed entry set with its proof tree and each entry's place in it. */
+interface ClosedSet {
+  readonly tree: LeafHashTree;
+  readonly indexOf: ReadonlyMap<string, number>;
+}
+
 /**
  * Weekly draws: chances become entries of the campaign's next draw; at the cron fire the entry set is closed
  * and its Merkle root logged with a future beacon round; once that round is published the winners are drawn
  * from it and logged. Both steps are idempotent and run from the scheduler every minute.
  */
 export class WeeklyDraws {
-  /** Entry-set trees of draws members asked about, for their inclusion proofs (a few at a time). */
-  private readonly trees = new Map<string, LeafHashTree>();
+  /** Closed sets members asked about, for their inclusion proofs (a few at a time). */
+  private readonly sets = new Map<string, ClosedSet>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -176,7 +182,7 @@ export class WeeklyDraws {
   /** What a bundle needs beyond log entries: the entry set itself, in order. */
   async entrySet(drawId: string): Promise<string[]> {
     const draw = await this.requireDraw(drawId);
-    return (await this.repo.entries(this.db, draw.campaign_id, draw.close_at)).map((e) => weeklyLeafText({ invoiceCommit: hex(e.invoice_commit), chance: e.chance }));
+    return (await this.repo.entries(this.db, draw.campaign_id, draw.close_at)).map(textOf);
   }
 
   async requireDraw(drawId: string): Promise<WeeklyDrawRow> {
@@ -188,25 +194,39 @@ export class WeeklyDraws {
   /** "Was I in it?": an entry's inclusion proof in the closed set's tree, checkable against the logged root. */
   async entryProof(drawId: string, invoiceCommit: string, chance: number) {
     const draw = await this.requireDraw(drawId);
-    const entries = await this.repo.entries(this.db, draw.campaign_id, draw.close_at);
-    const index = entries.findIndex((e) => hex(e.invoice_commit) === invoiceCommit && e.chance === chance);
-    if (index < 0) throw new AppError('LOTTERY_ENTRY_NOT_FOUND', { draw_id: weeklyDrawId(drawId) });
-    let tree = this.trees.get(draw.draw_id);
-    if (!tree || tree.size !== entries.length) {
-      tree = treeOf(entries);
-      if (this.trees.size >= 4) this.trees.delete(this.trees.keys().next().value!);
-      this.trees.set(draw.draw_id, tree);
-    }
+    const set = await this.closedSet(draw);
+    const leaf = weeklyLeafText({ invoiceCommit, chance });
+    const index = set.indexOf.get(leaf);
+    if (index === undefined) throw new AppError('LOTTERY_ENTRY_NOT_FOUND', { draw_id: weeklyDrawId(drawId) });
     return {
       draw_id: weeklyDrawId(drawId),
-      leaf: weeklyLeafText({ invoiceCommit, chance }),
+      leaf,
       index,
-      entry_count: entries.length,
+      entry_count: set.tree.size,
       entries_root: hex(draw.entries_root),
       close_log_index: Number(draw.close_log_index),
-      hashes: tree.inclusionProof(index, entries.length).map((h) => Buffer.from(h).toString('base64')),
+      hashes: set.tree.inclusionProof(index, set.tree.size).map((h) => Buffer.from(h).toString('base64')),
     };
   }
+
+  /** A closed set never changes, so it is read and hashed once per process, not once per member's request. */
+  private async closedSet(draw: WeeklyDrawRow): Promise<ClosedSet> {
+    const cached = this.sets.get(draw.draw_id);
+    if (cached) return cached;
+    const entries = await this.repo.entries(this.db, draw.campaign_id, draw.close_at);
+    const tree = new LeafHashTree();
+    const indexOf = new Map<string, number>();
+    for (const e of entries) {
+      const text = textOf(e);
+      indexOf.set(text, tree.size);
+      tree.append(leafOf(text));
+    }
+    const set = { tree, indexOf };
+    if (this.sets.size >= 4) this.sets.delete(this.sets.keys().next().value!);
+    this.sets.set(draw.draw_id, set);
+    return set;
+  }
+
 
   async drawsOf(campaignId: string) {
     return (await this.repo.drawsOf(this.db, campaignId)).map((d) => ({
@@ -223,21 +243,20 @@ export class WeeklyDraws {
   }
 }
 
-function leafOf(e: StoredWeeklyEntry): Uint8Array {
-  return leafHash(new TextEncoder().encode(weeklyLeafText({ invoiceCommit: hex(e.invoice_commit), chance: e.chance })));
+/** The entry's public text, `<invoice_commit>:<chance>`, which is its leaf in the set's tree. */
+function textOf(e: StoredWeeklyEntry): string {
+  return weeklyLeafText({ invoiceCommit: hex(e.invoice_commit), chance: e.chance });
+}
+
+function leafOf(text: string): Uint8Array {
+  return leafHash(new TextEncoder().encode(text));
 }
 
 /** Streams the root: no array of leaf hashes, no proof levels (docs/benchmarks.md: the tree dominated at 10^7). */
 function rootOfEntries(entries: readonly StoredWeeklyEntry[]): Uint8Array {
   const accumulator = new MerkleAccumulator();
-  for (const e of entries) accumulator.append(leafOf(e));
+  for (const e of entries) accumulator.append(leafOf(textOf(e)));
   return accumulator.root();
-}
-
-function treeOf(entries: readonly StoredWeeklyEntry[]): LeafHashTree {
-  const tree = new LeafHashTree();
-  for (const e of entries) tree.append(leafOf(e));
-  return tree;
 }
 
 function firstRoundAtOrAfter(beacon: Beacon, unixSeconds: number): number {

@@ -9,6 +9,7 @@ import * as lotteryWeekly0014 from '../../../modules/lottery/migrations/2026_11_
 import * as payoutSandbox0015 from '../../../modules/payouts/migrations/2026_11_29_0015_payout_sandbox.js';
 import * as notifications0016 from '../../../modules/notifications/migrations/2026_11_29_0016_notifications.js';
 import * as lotteryPrizePayouts0017 from '../../../modules/lottery/migrations/2026_11_29_0017_lottery_prize_payouts.js';
+import * as lotteryWeeklySets0018 from '../../../modules/lottery/migrations/2026_11_29_0018_lottery_weekly_sets.js';
 import * as fraudSignals0011 from '../../../modules/invoices/migrations/2026_11_29_0011_invoice_fraud_signals.js';
 import * as batches0006 from '../../../modules/coupons/migrations/2026_11_22_0006_coupon_batches.js';
 import * as coupons0005 from '../../../modules/coupons/migrations/2026_11_22_0005_coupons.js';
@@ -39,4 +40,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0015_payout_sandbox': payoutSandbox0015,
   '2026_11_29_0016_notifications': notifications0016,
   '2026_11_29_0017_lottery_prize_payouts': lotteryPrizePayouts0017,
+  '2026_11_29_0018_lottery_weekly_sets': lotteryWeeklySets0018,
 };
