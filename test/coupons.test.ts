@@ -338,6 +338,44 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
     expect(view.json.data).toMatchObject({ balance: '0.00', status: 'USED' });
   });
 
+  it('a claim sent 20 times at once with one Idempotency-Key issues one coupon; a replay returns it', async () => {
+    const { token, userId } = await tokenFor();
+    const templateId = await template({ name: '立减3元', type: 'CASH', amount: '3.00', per_user_limit: 5 });
+    const key = randomUUID();
+    const once = () => api('/api/v1/coupon/claim', { body: { template_id: templateId }, headers: { ...bearer(token), 'idempotency-key': key } });
+    const answers = await inParallel(Array.from({ length: 20 }, () => once), 20);
+    const succeeded = answers.filter((a) => a.status === 200);
+    expect(succeeded.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(succeeded.map((a) => a.text)).size).toBe(1);
+    expect(answers.filter((a) => a.status !== 200).every((a) => a.status === 409 && a.json.error === 'IDEMPOTENCY_KEY_IN_FLIGHT')).toBe(true);
+    const replay = await once();
+    expect(replay.status).toBe(200);
+    expect(replay.text).toBe(succeeded[0]!.text);
+    expect(replay.json.data).toMatchObject({ template_id: templateId, status: 'ACTIVATED', balance: '3.00' });
+    const held = await sql<{ n: string }>`SELECT count(*) AS n FROM coupon_info WHERE template_id = ${templateId} AND user_id = ${userId}`.execute(server.platform.database.db);
+    expect(held.rows[0]!.n).toBe('1');
+  });
+
+  it('issued codes activated while the same user claims never take the user past the lifetime limit', async () => {
+    const { token, userId } = await tokenFor();
+    const templateId = await template({ name: '限领3张', type: 'CASH', amount: '1.00', per_user_limit: 3 });
+    const batch = await api(`/api/v1/coupon/templates/${templateId}/issue`, { body: { quantity: 6 }, headers: bearer(operator) });
+    expect(batch.status, batch.text).toBe(200);
+    const relay = new OutboxRelay(server.platform.database.db, server.platform.outbox, createLogger('silent'), 'test-worker');
+    while ((await relay.deliverDue()) > 0);
+    const codes = (await sql<{ code: string }>`SELECT code FROM coupon_info WHERE template_id = ${templateId} AND status = 'UNACTIVATED'`.execute(server.platform.database.db)).rows.map((r) => r.code);
+    expect(codes).toHaveLength(6);
+    const calls = [
+      ...codes.map((code) => () => api('/api/v1/coupon/activate', { body: { coupon_code: code }, headers: bearer(token) })),
+      ...Array.from({ length: 6 }, () => () => api('/api/v1/coupon/claim', { body: { template_id: templateId }, headers: bearer(token) })),
+    ];
+    const answers = await inParallel(calls, calls.length);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(3);
+    expect(answers.filter((a) => a.status !== 200).every((a) => a.json.error === 'COUPON_LIMIT_REACHED')).toBe(true);
+    const held = await sql<{ n: string }>`SELECT count(*) AS n FROM coupon_info WHERE template_id = ${templateId} AND user_id = ${userId}`.execute(server.platform.database.db);
+    expect(held.rows[0]!.n).toBe('3');
+  });
+
   it("a user's concurrent claims count one at a time against the lifetime and daily limits", async () => {
     const { token, userId } = await tokenFor();
     const templateId = await template({ name: '每日限2张', type: 'CASH', amount: '1.00', per_user_limit: 5, per_user_daily_limit: 2 });

@@ -86,4 +86,34 @@ describe.each(backendPairs())('group commit on $label', ({ db, cache }) => {
     }
     expect(batches.length).toBeGreaterThanOrEqual(20); // 20 commands per key, at most one per batch
   });
+
+  it('runStatement decides a batch in one statement with no transaction around it, storing only the successes\' receipts', async () => {
+    await sql`CREATE TABLE IF NOT EXISTS group_commit_receipts (key text PRIMARY KEY, body text NOT NULL)`.execute(platform.database.db);
+    const batches: number[] = [];
+    const committer = new GroupCommit<Command, string>(platform.database.db, {
+      name: 'probe-statement',
+      maxBatch: 50,
+      runStatement: async (db, commands, receipts) => {
+        batches.push(commands.length);
+        const outcomes = commands.map((c) => (c.fail === 'refuse' ? { ok: false as const, error: new Error(`refused ${c.id}`) } : { ok: true as const, value: `done ${c.id}` }));
+        const rows = outcomes.flatMap((o, i) => (o.ok && receipts[i] ? [receipts[i].record(o.value)] : []));
+        const ok = commands.filter((c) => c.fail !== 'refuse').map((c) => c.id);
+        await sql`
+          WITH probe AS (INSERT INTO group_commit_probe (id, batch) SELECT v, 0 FROM unnest(${ok}::int[]) AS v)
+          INSERT INTO group_commit_receipts (key, body) SELECT * FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.body)}::text[])
+        `.execute(db);
+        return outcomes;
+      },
+    });
+    const receipt = (id: number) => ({ record: (value: string) => ({ scope: 's', key: `k${id}`, status: 200, body: value }) });
+    const commands: Command[] = Array.from({ length: 60 }, (_, i) => ({ id: 5_000 + i, fail: i % 3 === 0 ? 'refuse' : undefined }));
+    const settled = await Promise.allSettled(commands.map((c) => committer.submit(c, receipt(c.id))));
+    expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(40);
+    expect(batches.length).toBeLessThan(60);
+    const stored = await sql<{ key: string; body: string }>`SELECT key, body FROM group_commit_receipts ORDER BY key`.execute(platform.database.db);
+    const expected = commands.filter((c) => c.fail !== 'refuse').map((c) => ({ key: `k${c.id}`, body: `done ${c.id}` }));
+    expect(stored.rows).toEqual(expected.sort((a, b) => a.key.localeCompare(b.key)));
+    expect(await rowsOf(commands.map((c) => c.id))).toEqual(commands.filter((c) => c.fail !== 'refuse').map((c) => c.id));
+    expect(() => new GroupCommit(platform.database.db, { name: 'neither', maxBatch: 1 })).toThrow(/exactly one of run and runStatement/);
+  });
 });

@@ -51,4 +51,11 @@ export function printTable(rows: readonly LoadResult[], baseline?: LoadResult): 
     const ratio = baseline ? `${((r.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(1)}%` : '';
     console.log([r.name, r.requestsPerSecond, r.p50Ms, r.p99Ms, r.errors, r.non2xx, ratio, ...cpuGroups.map((g) => r.cpu?.[g] ?? '')].join('\t'));
   }
+  if (cpuGroups.length === 0) return;
+  // The same CPU figures per request: what one more request costs each process, and so which one caps the rate.
+  console.log(['CPU µs per request', ...cpuGroups].join('\t'));
+  for (const r of rows) {
+    if (!r.cpu || r.requestsPerSecond === 0) continue;
+    console.log([r.name, ...cpuGroups.map((g) => (r.cpu![g] === undefined ? '' : Math.round((r.cpu![g]! * 10_000) / r.requestsPerSecond)))].join('\t'));
+  }
 }

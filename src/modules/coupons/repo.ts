@@ -128,62 +128,6 @@ export class CouponRepo {
     return Number(result.numAffectedRows ?? 0n) === 1;
   }
 
-  /**
-   * `countClaim` for a batch of distinct users: returns those still under the limit, whose counters went up.
-   * Rows are taken in user order, so two batches never wait on each other in a cycle.
-   */
-  async countClaims(db: Db, templateId: string, userIds: readonly string[], day: string | null, limit: number): Promise<Set<string>> {
-    const result = await sql<{ user_id: string }>`
-      INSERT INTO coupon_user_claims (template_id, user_id, day, claimed)
-      SELECT ${templateId}::bigint, u, ${day ?? LIFETIME_DAY}::date, 1 FROM unnest(${[...userIds]}::bigint[]) AS u ORDER BY u
-      ON CONFLICT (template_id, user_id, day) DO UPDATE SET claimed = coupon_user_claims.claimed + 1
-        WHERE coupon_user_claims.claimed < ${limit}
-      RETURNING user_id::text
-    `.execute(db);
-    return new Set(result.rows.map((r) => r.user_id));
-  }
-
-  /** Takes back one counted claim of each user (their claim could not be served after all). */
-  async uncountClaims(db: Db, templateId: string, userIds: readonly string[], day: string | null): Promise<void> {
-    if (userIds.length === 0) return;
-    await sql`
-      WITH gone AS (
-        DELETE FROM coupon_user_claims
-        WHERE template_id = ${templateId} AND day = ${day ?? LIFETIME_DAY} AND user_id = ANY(${[...userIds]}::bigint[]) AND claimed = 1
-      )
-      UPDATE coupon_user_claims SET claimed = claimed - 1
-      WHERE template_id = ${templateId} AND day = ${day ?? LIFETIME_DAY} AND user_id = ANY(${[...userIds]}::bigint[]) AND claimed > 1
-    `.execute(db);
-  }
-
-  /**
-   * Takes up to `wanted` units of stock in one guarded update of the template row and returns how many it got:
-   * fewer when the stock runs out, 0 when the template is out of stock, inactive or past its issuing period.
-   */
-  async takeStockUpTo(db: Db, templateId: string, wanted: number): Promise<number> {
-    const result = await sql<{ granted: number }>`
-      UPDATE coupon_templates t SET issued_count = t.issued_count + g.granted
-      FROM (SELECT template_id, CASE WHEN total_stock IS NULL THEN ${wanted}::int ELSE LEAST(${wanted}::int, total_stock - issued_count) END AS granted
-            FROM coupon_templates WHERE template_id = ${templateId} FOR UPDATE) g
-      WHERE t.template_id = g.template_id AND g.granted > 0 AND t.status = 'active'
-        AND (t.valid_until IS NULL OR t.valid_until > now())
-      RETURNING g.granted
-    `.execute(db);
-    return result.rows[0]?.granted ?? 0;
-  }
-
-  /** Inserts claimed coupons; returns the ids inserted (a coupon whose random code was taken is left out). */
-  async insertClaimedCoupons(db: Db, templateId: string, balanceFen: bigint, validFrom: Date | null, validUntil: Date | null, coupons: readonly { couponId: string; code: string; userId: string }[]): Promise<Set<string>> {
-    const result = await sql<{ coupon_id: string }>`
-      INSERT INTO coupon_info (coupon_id, code, template_id, user_id, status, balance_fen, initial_balance_fen, valid_from, valid_until, activated_at, updated_at)
-      SELECT id, code, ${templateId}::bigint, u, 'ACTIVATED', ${balanceFen}::bigint, ${balanceFen}::bigint, ${validFrom}::timestamptz, ${validUntil}::timestamptz, now(), now()
-      FROM unnest(${coupons.map((c) => c.couponId)}::bigint[], ${coupons.map((c) => c.code)}::text[], ${coupons.map((c) => c.userId)}::bigint[]) AS v(id, code, u)
-      ON CONFLICT (code) DO NOTHING
-      RETURNING coupon_id::text
-    `.execute(db);
-    return new Set(result.rows.map((r) => r.coupon_id));
-  }
-
   async insertEvents(db: Db, events: readonly CouponEvent[]): Promise<void> {
     if (events.length === 0) return;
     await sql`

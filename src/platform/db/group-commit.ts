@@ -31,7 +31,13 @@ export interface GroupCommitOptions<C, R> {
    * Decides and writes a whole batch in `trx`. Returns one outcome per command, in order. A command that fails
    * must have written nothing: decide in memory on locked rows first, then write only the successes.
    */
-  readonly run: (trx: Transaction<Database>, commands: readonly C[]) => Promise<Outcome<R>[]>;
+  readonly run?: (trx: Transaction<Database>, commands: readonly C[]) => Promise<Outcome<R>[]>;
+  /**
+   * Instead of `run`: decides and writes a whole batch in a single statement, atomic on its own, so the batch
+   * needs no explicit transaction — one round trip and one commit. It is handed each command's receipt (or
+   * undefined) and stores the receipts of the successes in that same statement.
+   */
+  readonly runStatement?: (db: Kysely<Database>, commands: readonly C[], receipts: readonly (Receipt<R> | undefined)[]) => Promise<Outcome<R>[]>;
   /** Writes the receipts of a batch's successes, in the same transaction (see idempotency.ts). */
   readonly storeReceipts?: (trx: Transaction<Database>, rows: readonly ReceiptRow[]) => Promise<void>;
   readonly metrics?: GroupCommitMetrics;
@@ -71,7 +77,9 @@ export class GroupCommit<C, R> {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: GroupCommitOptions<C, R>,
-  ) {}
+  ) {
+    if (!options.run === !options.runStatement) throw new Error(`${options.name}: give exactly one of run and runStatement`);
+  }
 
   get name(): string {
     return this.options.name;
@@ -154,8 +162,24 @@ export class GroupCommit<C, R> {
 
   private async commit(batch: readonly Pending<C, R>[]): Promise<Outcome<R>[]> {
     const started = process.hrtime.bigint();
-    const outcomes = await this.db.transaction().execute(async (trx) => {
-      const decided = await this.options.run(trx, batch.map((p) => p.command));
+    const outcomes = this.options.runStatement ? await this.runStatement(this.options.runStatement, batch) : await this.runInTransaction(this.options.run!, batch);
+    this.batches++;
+    this.commands += batch.length;
+    const labels = { name: this.options.name };
+    this.options.metrics?.batchSize.observe(labels, batch.length);
+    this.options.metrics?.batchSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    return outcomes;
+  }
+
+  private async runStatement(run: NonNullable<GroupCommitOptions<C, R>['runStatement']>, batch: readonly Pending<C, R>[]): Promise<Outcome<R>[]> {
+    const decided = await run(this.db, batch.map((p) => p.command), batch.map((p) => p.receipt));
+    if (decided.length !== batch.length) throw new Error(`${this.options.name}: ${decided.length} outcomes for ${batch.length} commands`);
+    return decided;
+  }
+
+  private async runInTransaction(run: NonNullable<GroupCommitOptions<C, R>['run']>, batch: readonly Pending<C, R>[]): Promise<Outcome<R>[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const decided = await run(trx, batch.map((p) => p.command));
       if (decided.length !== batch.length) throw new Error(`${this.options.name}: ${decided.length} outcomes for ${batch.length} commands`);
       const receipts: ReceiptRow[] = [];
       decided.forEach((outcome, i) => {
@@ -168,12 +192,6 @@ export class GroupCommit<C, R> {
       }
       return decided;
     });
-    this.batches++;
-    this.commands += batch.length;
-    const labels = { name: this.options.name };
-    this.options.metrics?.batchSize.observe(labels, batch.length);
-    this.options.metrics?.batchSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-    return outcomes;
   }
 
   private settle(batch: readonly Pending<C, R>[], outcomes: readonly Outcome<R>[]): void {

@@ -175,22 +175,15 @@ async function storeResponse(
   status: number,
   body: string,
 ): Promise<void> {
-  await db
-    .updateTable('idempotency_keys')
-    .set({ status: 'completed', response_status: status, response_body: body, completed_at: sql<Date>`now()` })
-    .where('scope', '=', claim.scope)
-    .where('key', '=', claim.key)
-    .execute();
+  await sql`SELECT idempotency_complete(ARRAY[${claim.scope}]::text[], ARRAY[${claim.key}]::text[], ARRAY[${status}]::int[], ARRAY[${body}]::text[])`.execute(db);
 }
 
 /** The answers of a group-committed batch, stored in its transaction (GroupCommit's storeReceipts). */
 export async function storeIdempotentResponses(trx: Transaction<Database>, rows: readonly ReceiptRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await sql`
-    UPDATE idempotency_keys k
-    SET status = 'completed', response_status = r.status, response_body = r.body, completed_at = now()
-    FROM unnest(${rows.map((r) => r.scope)}::text[], ${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.status)}::int[],
-                ${rows.map((r) => r.body)}::text[]) AS r(scope, key, status, body)
-    WHERE k.scope = r.scope AND k.key = r.key
+    SELECT idempotency_complete(${rows.map((r) => r.scope)}::text[], ${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.status)}::int[],
+                                ${rows.map((r) => r.body)}::text[])
   `.execute(trx);
 }
 

@@ -52,32 +52,27 @@ export class Outbox {
   }
 
   /**
-   * Many events in two statements (group commit writes a whole batch's events at once). Returns their ids, in
-   * order.
+   * Many events in one statement per topic (group commit writes a whole batch's events at once), through the
+   * `outbox_publish` SQL function that batch statements call too. Returns their ids, in order.
    */
   async publishMany(trx: Transaction<Database>, inputs: readonly PublishInput[]): Promise<string[]> {
-    if (inputs.length === 0) return [];
     const ids = inputs.map(() => this.ids.next());
-    await sql`
-      INSERT INTO outbox_events (id, topic, aggregate_id, payload, request_id)
-      SELECT * FROM unnest(${ids}::bigint[], ${inputs.map((e) => e.topic)}::text[], ${inputs.map((e) => e.aggregateId ?? null)}::text[],
-                           ${inputs.map((e) => JSON.stringify(e.payload))}::jsonb[], ${inputs.map((e) => e.requestId ?? null)}::text[])
-    `.execute(trx);
-    const eventIds: string[] = [];
-    const names: string[] = [];
-    inputs.forEach((input, i) => {
-      for (const s of this.subscribersOf(input.topic)) {
-        eventIds.push(ids[i]!);
-        names.push(s.name);
-      }
-    });
-    if (eventIds.length > 0) {
+    const byTopic = new Map<string, number[]>();
+    inputs.forEach((input, i) => (byTopic.get(input.topic) ?? byTopic.set(input.topic, []).get(input.topic)!).push(i));
+    for (const [topic, positions] of byTopic) {
       await sql`
-        INSERT INTO outbox_deliveries (event_id, subscriber, status, next_attempt_at)
-        SELECT e, s, 'pending', now() FROM unnest(${eventIds}::bigint[], ${names}::text[]) AS d(e, s)
+        SELECT outbox_publish(${topic}, ${this.subscriberNames(topic)}::text[], ${positions.map((i) => ids[i]!)}::bigint[],
+                              ${positions.map((i) => inputs[i]!.aggregateId ?? null)}::text[],
+                              ${positions.map((i) => JSON.stringify(inputs[i]!.payload))}::jsonb[],
+                              ${positions.map((i) => inputs[i]!.requestId ?? null)}::text[])
       `.execute(trx);
     }
     return ids;
+  }
+
+  /** The names of the subscribers an event of `topic` is delivered to (what `outbox_publish` is given). */
+  subscriberNames(topic: string): string[] {
+    return this.subscribersOf(topic).map((s) => s.name);
   }
 
   async publish(trx: Transaction<Database>, input: PublishInput): Promise<string> {

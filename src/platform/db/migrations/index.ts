@@ -17,6 +17,8 @@ import * as identity0002 from '../../../modules/identity/migrations/2026_11_22_0
 import * as oidc0003 from '../../../modules/identity/migrations/2026_11_22_0003_oidc.js';
 import * as merchants0004 from '../../../modules/merchants/migrations/2026_11_22_0004_merchants.js';
 import * as platform0001 from './2026_11_22_0001_platform.js';
+import * as kernelFunctions0019 from './2026_11_29_0019_kernel_functions.js';
+import * as claimBatch0020 from '../../../modules/coupons/migrations/2026_11_29_0020_coupon_claim_batch.js';
 
 /**
  * Every migration of every module, in the order they apply. Names sort by date so the order is also the
@@ -41,4 +43,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0016_notifications': notifications0016,
   '2026_11_29_0017_lottery_prize_payouts': lotteryPrizePayouts0017,
   '2026_11_29_0018_lottery_weekly_sets': lotteryWeeklySets0018,
+  '2026_11_29_0019_kernel_functions': kernelFunctions0019,
+  '2026_11_29_0020_coupon_claim_batch': claimBatch0020,
 };
