@@ -87,13 +87,13 @@ describe.each(backendPairs())('group commit on $label', ({ db, cache }) => {
     expect(batches.length).toBeGreaterThanOrEqual(20); // 20 commands per key, at most one per batch
   });
 
-  it('runStatement decides a batch in one statement with no transaction around it, storing only the successes\' receipts', async () => {
+  it('runAtomic decides a batch in one statement with no transaction around it, storing only the successes\' receipts', async () => {
     await sql`CREATE TABLE IF NOT EXISTS group_commit_receipts (key text PRIMARY KEY, body text NOT NULL)`.execute(platform.database.db);
     const batches: number[] = [];
     const committer = new GroupCommit<Command, string>(platform.database.db, {
       name: 'probe-statement',
       maxBatch: 50,
-      runStatement: async (db, commands, receipts) => {
+      runAtomic: async (db, commands, receipts) => {
         batches.push(commands.length);
         const outcomes = commands.map((c) => (c.fail === 'refuse' ? { ok: false as const, error: new Error(`refused ${c.id}`) } : { ok: true as const, value: `done ${c.id}` }));
         const rows = outcomes.flatMap((o, i) => (o.ok && receipts[i] ? [receipts[i].record(o.value)] : []));
@@ -114,6 +114,6 @@ describe.each(backendPairs())('group commit on $label', ({ db, cache }) => {
     const expected = commands.filter((c) => c.fail !== 'refuse').map((c) => ({ key: `k${c.id}`, body: `done ${c.id}` }));
     expect(stored.rows).toEqual(expected.sort((a, b) => a.key.localeCompare(b.key)));
     expect(await rowsOf(commands.map((c) => c.id))).toEqual(commands.filter((c) => c.fail !== 'refuse').map((c) => c.id));
-    expect(() => new GroupCommit(platform.database.db, { name: 'neither', maxBatch: 1 })).toThrow(/exactly one of run and runStatement/);
+    expect(() => new GroupCommit(platform.database.db, { name: 'neither', maxBatch: 1 })).toThrow(/exactly one of run and runAtomic/);
   });
 });

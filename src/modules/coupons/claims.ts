@@ -65,7 +65,7 @@ export class Claims {
       maxBatch: MAX_BATCH,
       laneOf: (command) => command.templateId,
       conflictKeyOf: (command) => command.userId,
-      runStatement: (executor, commands, receipts) => this.claimMany(executor, commands, receipts),
+      runAtomic: (executor, commands, receipts) => this.claimMany(executor, commands, receipts),
       metrics,
     });
   }

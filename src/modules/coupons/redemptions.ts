@@ -1,10 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
-import { GroupCommit, type Outcome } from '../../platform/db/group-commit.js';
+import { GroupCommit, type Outcome, type Receipt } from '../../platform/db/group-commit.js';
 import type { GroupCommitMetrics } from '../../platform/metrics/metrics.js';
 import type { Database } from '../../platform/db/schema.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Actor } from '../../platform/http/actor.js';
-import { storeIdempotentResponses } from '../../platform/http/idempotency.js';
 import type { IdGenerator } from '../../platform/ids/snowflake.js';
 import { formatMoney, type Fen } from '../../platform/money/money.js';
 import type { Outbox, PublishInput } from '../../platform/outbox/outbox.js';
@@ -53,6 +52,7 @@ export interface RedemptionResult {
  * with 20.7): the server's CPU, not the database, is the limit, and fewer, larger batches cost it less.
  */
 const MAX_BATCH = 256;
+const CONSUMED_TOPIC = 'coupon.consumed';
 
 /**
  * Redemption at the till (POST /coupon/consume) by group commit. Concurrent consumes are decided together: one
@@ -75,8 +75,7 @@ export class Redemptions {
     this.committer = new GroupCommit(db, {
       name: 'coupon.consume',
       maxBatch: MAX_BATCH,
-      run: (trx, commands) => this.redeemMany(trx, commands),
-      storeReceipts: storeIdempotentResponses,
+      runAtomic: (db, commands, receipts) => db.transaction().execute((trx) => this.redeemMany(trx, commands, receipts)),
       metrics,
     });
   }
@@ -120,15 +119,18 @@ export class Redemptions {
     return toSpendable(rows, await this.repo.remainingBudgets(db, budgeted, lock));
   }
 
-  /** Decides and writes a batch of consumes in `trx` (see the class comment). Exported for the batch of one. */
-  async redeemMany(trx: Transaction<Database>, commands: readonly RedemptionCommand[]): Promise<Outcome<RedemptionResult>[]> {
+  /**
+   * Decides and writes a batch of consumes in `trx` (see the class comment); `receipts[i]` records consume i's
+   * idempotent answer, written with the batch if the consume succeeds.
+   */
+  async redeemMany(trx: Transaction<Database>, commands: readonly RedemptionCommand[], receipts: readonly (Receipt<RedemptionResult> | undefined)[]): Promise<Outcome<RedemptionResult>[]> {
     const codes = [...new Set(commands.flatMap((c) => c.codes))];
     const coupons = await this.load(trx, codes, true);
     const budgetsBefore = new Map([...coupons.values()].flatMap((c) => (c.budget ? [[c.budget, c.budget.remainingFen] as const] : [])));
     const finalState = new Map<string, SpendableCoupon>();
     const events: CouponEvent[] = [];
     const redemptions: NewRedemption[] = [];
-    const published: PublishInput[] = [];
+    const published: Omit<PublishInput, 'topic'>[] = [];
     const today = businessDate(this.clock.now());
     const outcomes = commands.map((command): Outcome<RedemptionResult> => {
       const plan = planRedemption(command, coupons);
@@ -156,7 +158,6 @@ export class Redemptions {
         lines.push({ coupon_code: coupon.code, type: coupon.typed.type, amount: formatMoney(spend.amountFen), balance: formatMoney(spend.balanceAfterFen), status: spend.statusAfter });
       }
       published.push({
-        topic: 'coupon.consumed',
         aggregateId: txId,
         payload: {
           transaction_id: txId,
@@ -179,11 +180,11 @@ export class Redemptions {
         },
       };
     });
-    if (finalState.size > 0) {
+    if (published.length > 0) {
       const changed = [...finalState.values()].map((c) => ({ couponId: c.couponId, balanceFen: c.balanceFen, status: c.status }));
       const budgets = [...budgetsBefore].flatMap(([budget, before]) => (budget.remainingFen < before ? [{ templateId: budget.templateId, usedFen: before - budget.remainingFen }] : []));
-      await this.repo.writeRedemptions(trx, { coupons: changed, budgets, events, redemptions });
-      await this.outbox.publishMany(trx, published);
+      const answers = outcomes.flatMap((outcome, i) => (outcome.ok && receipts[i] ? [receipts[i].record(outcome.value)] : []));
+      await this.repo.writeRedemptions(trx, { coupons: changed, budgets, events, redemptions }, this.outbox.prepare(CONSUMED_TOPIC, published), answers);
     }
     return outcomes;
   }

@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { ReceiptRow } from '../../platform/db/group-commit.js';
 import type { Database } from '../../platform/db/schema.js';
+import type { PreparedEvents } from '../../platform/outbox/outbox.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -168,18 +170,7 @@ export class CouponRepo {
    * the latest versions, and nothing can change them before the batch commits.
    */
   async loadForRedemption(db: Db, codes: readonly string[], lock: boolean): Promise<RedemptionRow[]> {
-    const result = await sql<RedemptionRow>`
-      SELECT c.coupon_id::text AS coupon_id, c.code, c.status, c.balance_fen::text AS balance_fen, c.held_fen::text AS held_fen,
-             (c.valid_until IS NOT NULL AND c.valid_until <= now()) AS expired,
-             (c.valid_from IS NOT NULL AND c.valid_from > now()) AS not_yet_valid,
-             EXISTS (SELECT 1 FROM coupon_locks l
-                     WHERE l.coupon_id = c.coupon_id AND l.status = 'held' AND NOT l.gift_card AND l.expires_at > now()) AS held_by_lock,
-             t.type, t.params, t.stackable, t.merchant_ids, t.template_id::text AS template_id, t.budget_fen IS NOT NULL AS budgeted
-      FROM coupon_info c JOIN coupon_templates t ON t.template_id = c.template_id
-      WHERE c.code = ANY(${[...codes]}::text[])
-      ORDER BY c.coupon_id
-      ${lock ? sql`FOR UPDATE OF c` : sql``}
-    `.execute(db);
+    const result = await sql<RedemptionRow>`SELECT * FROM coupon_redemption_rows(${[...codes]}::text[], ${lock})`.execute(db);
     return result.rows;
   }
 
@@ -223,35 +214,29 @@ export class CouponRepo {
   }
 
   /**
-   * Writes a decided batch of redemptions in one statement: each coupon's final state, one event per spend and
-   * one redemption row per spend that moved money. Only rows locked by `loadForRedemption` are updated.
+   * Writes a decided batch of redemptions in one call of coupon_redeem_batch (migration 0021): each coupon's final
+   * state, one event per spend, the budgets taken, one redemption row per spend that moved money, the batch's
+   * outbox events and idempotent answers. Only rows locked by `loadForRedemption` are updated.
    */
-  async writeRedemptions(db: Db, w: RedemptionWrites): Promise<void> {
+  async writeRedemptions(db: Db, w: RedemptionWrites, published: PreparedEvents, receipts: readonly ReceiptRow[]): Promise<void> {
     const r = w.redemptions;
-    const result = await sql<{ updated: string }>`
-      WITH spent AS (
-        UPDATE coupon_info c SET balance_fen = v.balance, status = v.status, updated_at = now()
-        FROM unnest(${w.coupons.map((c) => c.couponId)}::bigint[], ${w.coupons.map((c) => c.balanceFen.toString())}::bigint[],
-                    ${w.coupons.map((c) => c.status)}::text[]) AS v(id, balance, status)
-        WHERE c.coupon_id = v.id
-        RETURNING 1
-      ), events AS (
-        INSERT INTO coupon_events (id, coupon_id, action, from_status, to_status, amount_fen, actor, reason, request_id)
-        ${eventRows(w.events)}
-      ), budgets AS (
-        UPDATE coupon_templates t SET budget_used_fen = t.budget_used_fen + v.used
-        FROM unnest(${w.budgets.map((b) => b.templateId)}::bigint[], ${w.budgets.map((b) => b.usedFen.toString())}::bigint[]) AS v(id, used)
-        WHERE t.template_id = v.id
-      ), redemptions AS (
-        INSERT INTO coupon_redemptions (redemption_id, transaction_id, coupon_id, merchant_id, order_id, order_amount_fen, amount_fen)
-        SELECT * FROM unnest(${r.map((x) => x.redemptionId)}::bigint[], ${r.map((x) => x.transactionId)}::text[], ${r.map((x) => x.couponId)}::bigint[],
-                             ${r.map((x) => x.merchantId)}::text[], ${r.map((x) => x.orderId)}::text[],
-                             ${r.map((x) => x.orderAmountFen.toString())}::bigint[], ${r.map((x) => x.amountFen.toString())}::bigint[])
+    const e = w.events;
+    const bigints = (values: readonly bigint[]) => values.map((v) => v.toString());
+    await sql`
+      SELECT coupon_redeem_batch(
+        ${w.coupons.map((c) => c.couponId)}::bigint[], ${bigints(w.coupons.map((c) => c.balanceFen))}::bigint[], ${w.coupons.map((c) => c.status)}::text[],
+        ${e.map((x) => x.id)}::bigint[], ${e.map((x) => x.couponId)}::bigint[], ${e.map((x) => x.action)}::text[],
+        ${e.map((x) => x.fromStatus)}::text[], ${e.map((x) => x.toStatus)}::text[], ${e.map((x) => x.amountFen?.toString() ?? null)}::bigint[],
+        ${e.map((x) => x.actor)}::text[], ${e.map((x) => x.reason ?? null)}::text[], ${e.map((x) => x.requestId ?? null)}::text[],
+        ${w.budgets.map((b) => b.templateId)}::bigint[], ${bigints(w.budgets.map((b) => b.usedFen))}::bigint[],
+        ${r.map((x) => x.redemptionId)}::bigint[], ${r.map((x) => x.transactionId)}::text[], ${r.map((x) => x.couponId)}::bigint[],
+        ${r.map((x) => x.merchantId)}::text[], ${r.map((x) => x.orderId)}::text[],
+        ${bigints(r.map((x) => x.orderAmountFen))}::bigint[], ${bigints(r.map((x) => x.amountFen))}::bigint[],
+        ${published.topic}, ${[...published.subscribers]}::text[], ${[...published.ids]}::bigint[], ${[...published.aggregateIds]}::text[],
+        ${[...published.payloads]}::jsonb[], ${[...published.requestIds]}::text[],
+        ${receipts.map((x) => x.scope)}::text[], ${receipts.map((x) => x.key)}::text[], ${receipts.map((x) => x.status)}::int[], ${receipts.map((x) => x.body)}::text[]
       )
-      SELECT count(*)::text AS updated FROM spent
     `.execute(db);
-    const updated = Number(result.rows[0]?.updated ?? 0);
-    if (updated !== w.coupons.length) throw new Error(`redemption batch updated ${updated} of ${w.coupons.length} coupons`);
   }
 
   /** Moves a coupon from one status to another only if it is still in `from` (freeze, unfreeze, refund…). */

@@ -33,11 +33,11 @@ export interface GroupCommitOptions<C, R> {
    */
   readonly run?: (trx: Transaction<Database>, commands: readonly C[]) => Promise<Outcome<R>[]>;
   /**
-   * Instead of `run`: decides and writes a whole batch in a single statement, atomic on its own, so the batch
-   * needs no explicit transaction — one round trip and one commit. It is handed each command's receipt (or
-   * undefined) and stores the receipts of the successes in that same statement.
+   * Instead of `run`: decides and writes a whole batch atomically on its own — in a single statement, which
+   * needs no explicit transaction (one round trip, one commit), or in a transaction it opens — and stores the
+   * successes' receipts in that same statement or transaction. It is handed each command's receipt (or undefined).
    */
-  readonly runStatement?: (db: Kysely<Database>, commands: readonly C[], receipts: readonly (Receipt<R> | undefined)[]) => Promise<Outcome<R>[]>;
+  readonly runAtomic?: (db: Kysely<Database>, commands: readonly C[], receipts: readonly (Receipt<R> | undefined)[]) => Promise<Outcome<R>[]>;
   /** Writes the receipts of a batch's successes, in the same transaction (see idempotency.ts). */
   readonly storeReceipts?: (trx: Transaction<Database>, rows: readonly ReceiptRow[]) => Promise<void>;
   readonly metrics?: GroupCommitMetrics;
@@ -78,7 +78,7 @@ export class GroupCommit<C, R> {
     private readonly db: Kysely<Database>,
     private readonly options: GroupCommitOptions<C, R>,
   ) {
-    if (!options.run === !options.runStatement) throw new Error(`${options.name}: give exactly one of run and runStatement`);
+    if (!options.run === !options.runAtomic) throw new Error(`${options.name}: give exactly one of run and runAtomic`);
   }
 
   get name(): string {
@@ -162,7 +162,7 @@ export class GroupCommit<C, R> {
 
   private async commit(batch: readonly Pending<C, R>[]): Promise<Outcome<R>[]> {
     const started = process.hrtime.bigint();
-    const outcomes = this.options.runStatement ? await this.runStatement(this.options.runStatement, batch) : await this.runInTransaction(this.options.run!, batch);
+    const outcomes = this.options.runAtomic ? await this.runAtomic(this.options.runAtomic, batch) : await this.runInTransaction(this.options.run!, batch);
     this.batches++;
     this.commands += batch.length;
     const labels = { name: this.options.name };
@@ -171,7 +171,7 @@ export class GroupCommit<C, R> {
     return outcomes;
   }
 
-  private async runStatement(run: NonNullable<GroupCommitOptions<C, R>['runStatement']>, batch: readonly Pending<C, R>[]): Promise<Outcome<R>[]> {
+  private async runAtomic(run: NonNullable<GroupCommitOptions<C, R>['runAtomic']>, batch: readonly Pending<C, R>[]): Promise<Outcome<R>[]> {
     const decided = await run(this.db, batch.map((p) => p.command), batch.map((p) => p.receipt));
     if (decided.length !== batch.length) throw new Error(`${this.options.name}: ${decided.length} outcomes for ${batch.length} commands`);
     return decided;

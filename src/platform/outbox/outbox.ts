@@ -28,6 +28,16 @@ export interface PublishInput {
   readonly requestId?: string;
 }
 
+/** The arguments of `outbox_publish` (migration 0019), in parallel arrays; payloads as JSON text. */
+export interface PreparedEvents {
+  readonly topic: string;
+  readonly subscribers: readonly string[];
+  readonly ids: readonly string[];
+  readonly aggregateIds: readonly (string | null)[];
+  readonly payloads: readonly string[];
+  readonly requestIds: readonly (string | null)[];
+}
+
 /**
  * The transactional outbox. `publish` writes the event and one delivery row per subscriber of its topic inside
  * the caller's transaction, so an event exists if and only if the state change that caused it committed.
@@ -56,18 +66,29 @@ export class Outbox {
    * `outbox_publish` SQL function that batch statements call too. Returns their ids, in order.
    */
   async publishMany(trx: Transaction<Database>, inputs: readonly PublishInput[]): Promise<string[]> {
-    const ids = inputs.map(() => this.ids.next());
+    const ids = inputs.map(() => this.ids.next()); // drawn in input order, so event ids keep it across topics
     const byTopic = new Map<string, number[]>();
     inputs.forEach((input, i) => (byTopic.get(input.topic) ?? byTopic.set(input.topic, []).get(input.topic)!).push(i));
     for (const [topic, positions] of byTopic) {
-      await sql`
-        SELECT outbox_publish(${topic}, ${this.subscriberNames(topic)}::text[], ${positions.map((i) => ids[i]!)}::bigint[],
-                              ${positions.map((i) => inputs[i]!.aggregateId ?? null)}::text[],
-                              ${positions.map((i) => JSON.stringify(inputs[i]!.payload))}::jsonb[],
-                              ${positions.map((i) => inputs[i]!.requestId ?? null)}::text[])
-      `.execute(trx);
+      const events = this.prepare(topic, positions.map((i) => inputs[i]!), positions.map((i) => ids[i]!));
+      await sql`SELECT ${publishCall(events)}`.execute(trx);
     }
     return ids;
+  }
+
+  /**
+   * Events of one topic shaped as the arguments of the `outbox_publish` SQL function, for a statement that
+   * publishes them itself (a batch function deciding which of them to write). Ids are drawn here unless given.
+   */
+  prepare(topic: string, events: readonly Omit<PublishInput, 'topic'>[], ids: readonly string[] = events.map(() => this.ids.next())): PreparedEvents {
+    return {
+      topic,
+      subscribers: this.subscriberNames(topic),
+      ids,
+      aggregateIds: events.map((e) => e.aggregateId ?? null),
+      payloads: events.map((e) => JSON.stringify(e.payload)),
+      requestIds: events.map((e) => e.requestId ?? null),
+    };
   }
 
   /** The names of the subscribers an event of `topic` is delivered to (what `outbox_publish` is given). */
@@ -119,4 +140,10 @@ export async function handleOnce(
     await effect(trx);
     return true;
   });
+}
+
+/** A call of `outbox_publish` with `events`, for use inside a statement. */
+export function publishCall(events: PreparedEvents) {
+  return sql`outbox_publish(${events.topic}, ${[...events.subscribers]}::text[], ${[...events.ids]}::bigint[], ${[...events.aggregateIds]}::text[],
+                            ${[...events.payloads]}::jsonb[], ${[...events.requestIds]}::text[])`;
 }

@@ -19,6 +19,7 @@ import * as merchants0004 from '../../../modules/merchants/migrations/2026_11_22
 import * as platform0001 from './2026_11_22_0001_platform.js';
 import * as kernelFunctions0019 from './2026_11_29_0019_kernel_functions.js';
 import * as claimBatch0020 from '../../../modules/coupons/migrations/2026_11_29_0020_coupon_claim_batch.js';
+import * as redeemBatch0021 from '../../../modules/coupons/migrations/2026_11_29_0021_coupon_redeem_batch.js';
 
 /**
  * Every migration of every module, in the order they apply. Names sort by date so the order is also the
@@ -45,4 +46,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0018_lottery_weekly_sets': lotteryWeeklySets0018,
   '2026_11_29_0019_kernel_functions': kernelFunctions0019,
   '2026_11_29_0020_coupon_claim_batch': claimBatch0020,
+  '2026_11_29_0021_coupon_redeem_batch': redeemBatch0021,
 };
