@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { couponsModule, couponsOf } from '../src/modules/coupons/index.js';
+import { Redemptions } from '../src/modules/coupons/redemptions.js';
+import { CouponRepo } from '../src/modules/coupons/repo.js';
 import { createLogger } from '../src/platform/log/logger.js';
 import { OutboxRelay } from '../src/platform/outbox/relay.js';
 import { identityModule, identityOf } from '../src/modules/identity/index.js';
@@ -310,6 +312,49 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
       SELECT count(*) AS n FROM coupon_redemptions r JOIN coupon_info c ON c.coupon_id = r.coupon_id WHERE c.code = ${code}
     `.execute(server.platform.database.db);
     expect(rows.rows[0]!.n).toBe('1');
+  });
+
+  it('two processes consuming one gift card through their own queues never overdraw it', async () => {
+    // Each Redemptions instance is one process's queue; their batches are decided on rows read without locks
+    // and written only if nothing moved, so they conflict and fall back to locked rows.
+    const code = await claim(await template({ name: '30元礼品卡', type: 'GIFT_CARD', balance: '30.00' }));
+    const { platform } = server;
+    const processes = [couponsOf(platform).redemptions, new Redemptions(platform.database.db, new CouponRepo(), platform.outbox, platform.ids, platform.clock)];
+    const actor = { kind: 'merchant' as const, id: merchant.merchant_id, roles: ['merchant_staff'], merchantIds: [merchant.merchant_id] };
+    const attempts = Array.from({ length: 80 }, (_, i) => () => {
+      const redemptions = processes[i % 2]!;
+      const command = redemptions.prepare({ codes: [code], merchantId: merchant.merchant_id, amount: '1.00', orderId: `two-${i}`, allowPartial: false }, actor, `req-${i}`);
+      return redemptions.committer.submit(command).then(
+        (result) => result.balance,
+        (error: { code?: string }) => error.code ?? 'error',
+      );
+    });
+    const answers = await inParallel(attempts, 80);
+    const paid = answers.filter((a) => a !== 'COUPON_BALANCE_INSUFFICIENT' && a !== 'COUPON_ALREADY_USED');
+    expect(paid).toHaveLength(30);
+    expect(new Set(paid).size).toBe(30); // each payment saw the balance the one before it left
+    const view = await api(`/api/v1/coupon/${code}`, { headers: bearer(operator) });
+    expect(view.json.data).toMatchObject({ balance: '0.00', status: 'USED' });
+    const rows = await sql<{ n: string; total: string }>`
+      SELECT count(*) AS n, sum(r.amount_fen)::text AS total FROM coupon_redemptions r JOIN coupon_info c ON c.coupon_id = r.coupon_id WHERE c.code = ${code}
+    `.execute(platform.database.db);
+    expect(rows.rows[0]).toEqual({ n: '30', total: '3000' });
+  });
+
+  it('a batch decided on a coupon that changed since it was read writes nothing', async () => {
+    const code = await claim(await template({ name: '20元礼品卡', type: 'GIFT_CARD', balance: '20.00' }));
+    const { db } = server.platform.database;
+    const [row] = await new CouponRepo().loadForRedemption(db, [code], false);
+    await consume({ coupon_code: code, amount: '5.00' }); // the coupon moves after our read
+    const stale = new CouponRepo().writeRedemptions(
+      db,
+      { coupons: [{ couponId: row!.coupon_id, balanceFen: 1000n, status: 'ACTIVATED' }], budgets: [], events: [], redemptions: [], expected: [{ balanceFen: BigInt(row!.balance_fen), status: row!.status, heldFen: 0n }] },
+      server.platform.outbox.prepare('coupon.consumed', []),
+      [],
+    );
+    await expect(stale).rejects.toMatchObject({ code: '40001' });
+    const view = await api(`/api/v1/coupon/${code}`, { headers: bearer(operator) });
+    expect(view.json.data).toMatchObject({ balance: '15.00' });
   });
 
   it('consumes decided together stay independent: refusals fail alone, every good consume commits', async () => {

@@ -53,13 +53,16 @@ export interface RedemptionResult {
  */
 const MAX_BATCH = 256;
 const CONSUMED_TOPIC = 'coupon.consumed';
+/** PostgreSQL's serialization_failure: what coupon_redeem_batch raises when a coupon moved since it was read. */
+const SERIALIZATION_FAILURE = '40001';
 
 /**
- * Redemption at the till (POST /coupon/consume) by group commit. Concurrent consumes are decided together: one
- * transaction locks every coupon they name (in id order), decides each consume in arrival order against the
- * locked rows in memory (so many consumes of one gift card are decided one after the other, exactly as if they
- * had run alone), and writes all the spends, events, redemption rows and `coupon.consumed` events at once.
- * A consume that cannot be honoured gets its own refusal and writes nothing; the others commit.
+ * Redemption at the till (POST /coupon/consume) by group commit. Concurrent consumes are decided together: the
+ * coupons they name are read once, each consume is decided in arrival order against those rows in memory (so
+ * many consumes of one gift card are decided one after the other, exactly as if they had run alone), and all the
+ * spends, events, redemption rows, `coupon.consumed` events and idempotent answers are written by one statement
+ * that checks nothing moved since the read (see redeemBatch). A consume that cannot be honoured gets its own
+ * refusal and writes nothing; the others commit.
  */
 export class Redemptions {
   readonly committer: GroupCommit<RedemptionCommand, RedemptionResult>;
@@ -75,7 +78,7 @@ export class Redemptions {
     this.committer = new GroupCommit(db, {
       name: 'coupon.consume',
       maxBatch: MAX_BATCH,
-      runAtomic: (db, commands, receipts) => db.transaction().execute((trx) => this.redeemMany(trx, commands, receipts)),
+      runAtomic: (db, commands, receipts) => this.redeemBatch(db, commands, receipts),
       metrics,
     });
   }
@@ -120,12 +123,38 @@ export class Redemptions {
   }
 
   /**
-   * Decides and writes a batch of consumes in `trx` (see the class comment); `receipts[i]` records consume i's
-   * idempotent answer, written with the batch if the consume succeeds.
+   * Decides and writes a batch of consumes (see the class comment); `receipts[i]` records consume i's idempotent
+   * answer, written with the batch if the consume succeeds.
+   *
+   * Optimistically first: the coupons are read without locks, the batch is decided on that snapshot, and one
+   * statement writes it only if every coupon it changes still has the status, balance and hold it was read with
+   * (and is still in date). Within one process a coupon's consumes all pass through this one queue, so that holds
+   * unless another process or a lock, freeze or refund changed a coupon meanwhile; then the statement writes
+   * nothing and the batch is decided again on locked rows in a transaction. Budgeted templates always take the
+   * locked path, so two batches cannot both spend the last of a budget.
    */
-  async redeemMany(trx: Transaction<Database>, commands: readonly RedemptionCommand[], receipts: readonly (Receipt<RedemptionResult> | undefined)[]): Promise<Outcome<RedemptionResult>[]> {
-    const codes = [...new Set(commands.flatMap((c) => c.codes))];
-    const coupons = await this.load(trx, codes, true);
+  async redeemBatch(db: Kysely<Database>, commands: readonly RedemptionCommand[], receipts: readonly (Receipt<RedemptionResult> | undefined)[]): Promise<Outcome<RedemptionResult>[]> {
+    const coupons = await this.load(db, codesOf(commands), false);
+    if (![...coupons.values()].some((c) => c.budget)) {
+      const read = new Map([...coupons.values()].map((c) => [c.couponId, { balanceFen: c.balanceFen, status: c.status, heldFen: c.heldFen }]));
+      const decided = this.decide(commands, coupons, receipts);
+      if (!decided.writes) return decided.outcomes;
+      try {
+        await this.repo.writeRedemptions(db, { ...decided.writes, expected: decided.writes.coupons.map((c) => read.get(c.couponId)!) }, decided.published, decided.answers);
+        return decided.outcomes;
+      } catch (error) {
+        if ((error as { code?: string }).code !== SERIALIZATION_FAILURE) throw error;
+      }
+    }
+    return db.transaction().execute(async (trx) => {
+      const decided = this.decide(commands, await this.load(trx, codesOf(commands), true), receipts);
+      if (decided.writes) await this.repo.writeRedemptions(trx, decided.writes, decided.published, decided.answers);
+      return decided.outcomes;
+    });
+  }
+
+  /** Decides each consume in arrival order against `coupons` (spending them in memory) and shapes the writes. */
+  private decide(commands: readonly RedemptionCommand[], coupons: Map<string, SpendableCoupon>, receipts: readonly (Receipt<RedemptionResult> | undefined)[]) {
     const budgetsBefore = new Map([...coupons.values()].flatMap((c) => (c.budget ? [[c.budget, c.budget.remainingFen] as const] : [])));
     const finalState = new Map<string, SpendableCoupon>();
     const events: CouponEvent[] = [];
@@ -180,14 +209,16 @@ export class Redemptions {
         },
       };
     });
-    if (published.length > 0) {
-      const changed = [...finalState.values()].map((c) => ({ couponId: c.couponId, balanceFen: c.balanceFen, status: c.status }));
-      const budgets = [...budgetsBefore].flatMap(([budget, before]) => (budget.remainingFen < before ? [{ templateId: budget.templateId, usedFen: before - budget.remainingFen }] : []));
-      const answers = outcomes.flatMap((outcome, i) => (outcome.ok && receipts[i] ? [receipts[i].record(outcome.value)] : []));
-      await this.repo.writeRedemptions(trx, { coupons: changed, budgets, events, redemptions }, this.outbox.prepare(CONSUMED_TOPIC, published), answers);
-    }
-    return outcomes;
+    if (published.length === 0) return { outcomes, writes: undefined, published: this.outbox.prepare(CONSUMED_TOPIC, []), answers: [] };
+    const changed = [...finalState.values()].map((c) => ({ couponId: c.couponId, balanceFen: c.balanceFen, status: c.status }));
+    const budgets = [...budgetsBefore].flatMap(([budget, before]) => (budget.remainingFen < before ? [{ templateId: budget.templateId, usedFen: before - budget.remainingFen }] : []));
+    const answers = outcomes.flatMap((outcome, i) => (outcome.ok && receipts[i] ? [receipts[i].record(outcome.value)] : []));
+    return { outcomes, writes: { coupons: changed, budgets, events, redemptions }, published: this.outbox.prepare(CONSUMED_TOPIC, published), answers };
   }
+}
+
+function codesOf(commands: readonly RedemptionCommand[]): string[] {
+  return [...new Set(commands.flatMap((c) => c.codes))];
 }
 
 function toSpendable(rows: readonly RedemptionRow[], remaining: ReadonlyMap<string, bigint>): Map<string, SpendableCoupon> {

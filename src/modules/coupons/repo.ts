@@ -71,6 +71,11 @@ export interface RedemptionWrites {
   readonly budgets: readonly { templateId: string; usedFen: bigint }[];
   readonly events: readonly CouponEvent[];
   readonly redemptions: readonly NewRedemption[];
+  /**
+   * For a batch decided on rows read without locks: what each of `coupons` was read with. The write then happens
+   * only if every one of them is unchanged (and still in date), else nothing is written (serialization_failure).
+   */
+  readonly expected?: readonly { balanceFen: bigint; status: string; heldFen: bigint }[];
 }
 
 export interface NewRedemption {
@@ -216,7 +221,8 @@ export class CouponRepo {
   /**
    * Writes a decided batch of redemptions in one call of coupon_redeem_batch (migration 0021): each coupon's final
    * state, one event per spend, the budgets taken, one redemption row per spend that moved money, the batch's
-   * outbox events and idempotent answers. Only rows locked by `loadForRedemption` are updated.
+   * outbox events and idempotent answers. The coupons are rows locked by `loadForRedemption`, or rows read
+   * without locks and guarded by `expected`.
    */
   async writeRedemptions(db: Db, w: RedemptionWrites, published: PreparedEvents, receipts: readonly ReceiptRow[]): Promise<void> {
     const r = w.redemptions;
@@ -225,6 +231,8 @@ export class CouponRepo {
     await sql`
       SELECT coupon_redeem_batch(
         ${w.coupons.map((c) => c.couponId)}::bigint[], ${bigints(w.coupons.map((c) => c.balanceFen))}::bigint[], ${w.coupons.map((c) => c.status)}::text[],
+        ${w.expected ? bigints(w.expected.map((x) => x.balanceFen)) : null}::bigint[], ${w.expected?.map((x) => x.status) ?? null}::text[],
+        ${w.expected ? bigints(w.expected.map((x) => x.heldFen)) : null}::bigint[],
         ${e.map((x) => x.id)}::bigint[], ${e.map((x) => x.couponId)}::bigint[], ${e.map((x) => x.action)}::text[],
         ${e.map((x) => x.fromStatus)}::text[], ${e.map((x) => x.toStatus)}::text[], ${e.map((x) => x.amountFen?.toString() ?? null)}::bigint[],
         ${e.map((x) => x.actor)}::text[], ${e.map((x) => x.reason ?? null)}::text[], ${e.map((x) => x.requestId ?? null)}::text[],

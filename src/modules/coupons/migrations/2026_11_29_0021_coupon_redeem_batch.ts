@@ -8,7 +8,10 @@ import { sql, type Kysely } from 'kysely';
  * coupon_redemption_rows reads (and with p_lock, locks in id order) the coupons behind some codes with what a
  * decision needs. coupon_redeem_batch writes a decided batch: each coupon's final state, one event per spend,
  * what the batch took from budgeted templates, one redemption row per spend that moved money, the
- * `coupon.consumed` outbox events and the idempotent answers, all in one call.
+ * `coupon.consumed` outbox events and the idempotent answers, all in one call. Given the state each coupon was
+ * read with (p_expected_*), it writes only if none of them changed and all are still in date, and otherwise
+ * raises serialization_failure having written nothing — so a batch decided on rows read without locks needs no
+ * transaction around it.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -46,6 +49,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     CREATE FUNCTION coupon_redeem_batch(
       p_coupon_ids bigint[], p_balances bigint[], p_statuses text[],
+      p_expected_balances bigint[], p_expected_statuses text[], p_expected_held bigint[],
       p_event_ids bigint[], p_event_coupon_ids bigint[], p_event_actions text[], p_event_from text[], p_event_to text[],
       p_event_amounts bigint[], p_event_actors text[], p_event_reasons text[], p_event_request_ids text[],
       p_budget_template_ids bigint[], p_budget_used bigint[],
@@ -58,12 +62,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     DECLARE
       updated integer;
     BEGIN
-      UPDATE coupon_info c SET balance_fen = v.balance, status = v.status, updated_at = now()
-      FROM unnest(p_coupon_ids, p_balances, p_statuses) AS v(id, balance, status)
-      WHERE c.coupon_id = v.id;
+      IF p_expected_balances IS NULL THEN
+        UPDATE coupon_info c SET balance_fen = v.balance, status = v.status, updated_at = now()
+        FROM unnest(p_coupon_ids, p_balances, p_statuses) AS v(id, balance, status)
+        WHERE c.coupon_id = v.id;
+      ELSE
+        UPDATE coupon_info c SET balance_fen = v.balance, status = v.status, updated_at = now()
+        FROM unnest(p_coupon_ids, p_balances, p_statuses, p_expected_balances, p_expected_statuses, p_expected_held)
+          AS v(id, balance, status, was_balance, was_status, was_held)
+        WHERE c.coupon_id = v.id AND c.balance_fen = v.was_balance AND c.status = v.was_status AND c.held_fen = v.was_held
+          AND (c.valid_until IS NULL OR c.valid_until > now());
+      END IF;
       GET DIAGNOSTICS updated = ROW_COUNT;
       IF updated <> coalesce(cardinality(p_coupon_ids), 0) THEN
-        RAISE EXCEPTION 'redemption batch updated % of % coupons', updated, cardinality(p_coupon_ids);
+        RAISE EXCEPTION 'redemption batch updated % of % coupons', updated, cardinality(p_coupon_ids)
+          USING ERRCODE = 'serialization_failure';
       END IF;
       INSERT INTO coupon_events (id, coupon_id, action, from_status, to_status, amount_fen, actor, reason, request_id)
       SELECT * FROM unnest(p_event_ids, p_event_coupon_ids, p_event_actions, p_event_from, p_event_to, p_event_amounts,
