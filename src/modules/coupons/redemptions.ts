@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { GroupCommit, type Outcome, type Receipt } from '../../platform/db/group-commit.js';
 import type { GroupCommitMetrics } from '../../platform/metrics/metrics.js';
 import type { Database } from '../../platform/db/schema.js';
