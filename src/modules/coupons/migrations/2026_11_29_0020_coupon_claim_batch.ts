@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 /**
  * A batch of claims on one template decided and written by one statement (claims.ts). Run as a single call
  * outside an explicit transaction, the whole batch costs one round trip and one commit; the template row is
- * locked for the length of the function only.
+ * locked for the length of the function only. Its statements' plans are kept for the session (generic plans:
+ * every statement is keyed by primary keys or unnested arrays, so one plan fits every call).
  *
  * Arguments are parallel arrays, one element per claim (position i of every array belongs to claim i); a user
  * appears at most once. The caller draws the ids and codes, computes the coupon's balance and validity from the
@@ -23,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       p_user_ids bigint[], p_coupon_ids bigint[], p_codes text[], p_event_ids bigint[], p_request_ids text[],
       p_outbox_topic text, p_outbox_subscribers text[], p_outbox_ids bigint[], p_outbox_payloads jsonb[],
       p_receipt_scopes text[], p_receipt_keys text[], p_receipt_statuses integer[], p_receipt_bodies text[]
-    ) RETURNS text[] LANGUAGE plpgsql AS $$
+    ) RETURNS text[] LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
     DECLARE
       t coupon_templates%ROWTYPE;
       n integer := coalesce(cardinality(p_user_ids), 0);
