@@ -51,6 +51,22 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
     return (res.json.data as { coupon_code: string }).coupon_code;
   }
 
+  /**
+   * Sends `once` (a call with one Idempotency-Key) `times` at once: every answer is the first result or 409 in
+   * flight, at least one succeeds, and a replay afterwards returns that same answer, which it returns.
+   */
+  async function expectOneEffect(once: () => ReturnType<typeof http>, times: number) {
+    const answers = await inParallel(Array.from({ length: times }, () => once), times);
+    const succeeded = answers.filter((a) => a.status === 200);
+    expect(succeeded.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(succeeded.map((a) => a.text)).size).toBe(1);
+    expect(answers.filter((a) => a.status !== 200).every((a) => a.status === 409 && a.json.error === 'IDEMPOTENCY_KEY_IN_FLIGHT')).toBe(true);
+    const replay = await once();
+    expect(replay.status).toBe(200);
+    expect(replay.text).toBe(succeeded[0]!.text);
+    return replay;
+  }
+
   const consume = (body: Record<string, unknown>, headers?: Record<string, string>) =>
     signedCall(server.base, merchant, 'POST', '/api/v1/coupon/consume', { merchant_id: merchant.merchant_id, order_id: randomUUID(), ...body }, { headers });
 
@@ -298,14 +314,7 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
     const key = randomUUID();
     const body = { coupon_code: code, amount: '7.00', order_id: `idem-${key}` };
     const once = () => consume(body, { 'idempotency-key': key });
-    const answers = await inParallel(Array.from({ length: 50 }, () => once), 50);
-    const succeeded = answers.filter((a) => a.status === 200);
-    expect(succeeded.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(succeeded.map((a) => a.text)).size).toBe(1);
-    expect(answers.filter((a) => a.status !== 200).every((a) => a.status === 409 && a.json.error === 'IDEMPOTENCY_KEY_IN_FLIGHT')).toBe(true);
-    const replay = await once();
-    expect(replay.status).toBe(200);
-    expect(replay.text).toBe(succeeded[0]!.text);
+    await expectOneEffect(once, 50);
     const view = await api(`/api/v1/coupon/${code}`, { headers: bearer(operator) });
     expect(view.json.data).toMatchObject({ balance: '93.00' });
     const rows = await sql<{ n: string }>`
@@ -388,14 +397,7 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
     const templateId = await template({ name: '立减3元', type: 'CASH', amount: '3.00', per_user_limit: 5 });
     const key = randomUUID();
     const once = () => api('/api/v1/coupon/claim', { body: { template_id: templateId }, headers: { ...bearer(token), 'idempotency-key': key } });
-    const answers = await inParallel(Array.from({ length: 20 }, () => once), 20);
-    const succeeded = answers.filter((a) => a.status === 200);
-    expect(succeeded.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(succeeded.map((a) => a.text)).size).toBe(1);
-    expect(answers.filter((a) => a.status !== 200).every((a) => a.status === 409 && a.json.error === 'IDEMPOTENCY_KEY_IN_FLIGHT')).toBe(true);
-    const replay = await once();
-    expect(replay.status).toBe(200);
-    expect(replay.text).toBe(succeeded[0]!.text);
+    const replay = await expectOneEffect(once, 20);
     expect(replay.json.data).toMatchObject({ template_id: templateId, status: 'ACTIVATED', balance: '3.00' });
     const held = await sql<{ n: string }>`SELECT count(*) AS n FROM coupon_info WHERE template_id = ${templateId} AND user_id = ${userId}`.execute(server.platform.database.db);
     expect(held.rows[0]!.n).toBe('1');

@@ -18,6 +18,25 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
+    -- Raises the (template, user, day) counter of each claim whose outcome is 'OK', in user order, each only while
+    -- under p_limit; returns how many it raised. (Called inside coupon_claim_batch, under its generic-plan setting.)
+    CREATE FUNCTION coupon_count_claims(p_template_id bigint, p_day date, p_limit integer, p_user_ids bigint[], p_outcome text[])
+    RETURNS integer LANGUAGE plpgsql AS $$
+    DECLARE
+      raised_count integer;
+    BEGIN
+      WITH raised AS (
+        INSERT INTO coupon_user_claims (template_id, user_id, day, claimed)
+        SELECT p_template_id, x.u, p_day, 1 FROM unnest(p_user_ids, p_outcome) AS x(u, o) WHERE x.o = 'OK' ORDER BY x.u
+        ON CONFLICT (template_id, user_id, day) DO UPDATE SET claimed = coupon_user_claims.claimed + 1
+          WHERE coupon_user_claims.claimed < p_limit
+        RETURNING 1
+      )
+      SELECT count(*)::integer INTO raised_count FROM raised;
+      RETURN raised_count;
+    END;
+    $$;
+
     CREATE FUNCTION coupon_claim_batch(
       p_template_id bigint, p_now timestamptz, p_day date,
       p_balance_fen bigint, p_valid_from timestamptz, p_valid_until timestamptz,
@@ -32,7 +51,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       i integer;
       remaining bigint;
       granted integer := 0;
-      counted integer;
       lifetime CONSTANT date := DATE '0001-01-01';
       ob_ids bigint[]; ob_aggregates text[]; ob_payloads jsonb[]; ob_requests text[];
       r_scopes text[]; r_keys text[]; r_statuses integer[]; r_bodies text[];
@@ -73,29 +91,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       IF granted = 0 THEN RETURN outcome; END IF;
 
       UPDATE coupon_templates SET issued_count = issued_count + granted WHERE template_id = p_template_id;
-      IF t.per_user_limit IS NOT NULL THEN
-        WITH raised AS (
-          INSERT INTO coupon_user_claims (template_id, user_id, day, claimed)
-          SELECT p_template_id, x.u, lifetime, 1 FROM unnest(p_user_ids, outcome) AS x(u, o) WHERE x.o = 'OK' ORDER BY x.u
-          ON CONFLICT (template_id, user_id, day) DO UPDATE SET claimed = coupon_user_claims.claimed + 1
-            WHERE coupon_user_claims.claimed < t.per_user_limit
-          RETURNING 1
-        ) SELECT count(*) INTO counted FROM raised;
-        IF counted <> granted THEN
-          RAISE EXCEPTION 'a per-user claim counter moved during the batch' USING ERRCODE = 'serialization_failure';
-        END IF;
+      IF t.per_user_limit IS NOT NULL AND coupon_count_claims(p_template_id, lifetime, t.per_user_limit, p_user_ids, outcome) <> granted THEN
+        RAISE EXCEPTION 'a per-user claim counter moved during the batch' USING ERRCODE = 'serialization_failure';
       END IF;
-      IF t.per_user_daily_limit IS NOT NULL THEN
-        WITH raised AS (
-          INSERT INTO coupon_user_claims (template_id, user_id, day, claimed)
-          SELECT p_template_id, x.u, p_day, 1 FROM unnest(p_user_ids, outcome) AS x(u, o) WHERE x.o = 'OK' ORDER BY x.u
-          ON CONFLICT (template_id, user_id, day) DO UPDATE SET claimed = coupon_user_claims.claimed + 1
-            WHERE coupon_user_claims.claimed < t.per_user_daily_limit
-          RETURNING 1
-        ) SELECT count(*) INTO counted FROM raised;
-        IF counted <> granted THEN
-          RAISE EXCEPTION 'a per-user daily claim counter moved during the batch' USING ERRCODE = 'serialization_failure';
-        END IF;
+      IF t.per_user_daily_limit IS NOT NULL AND coupon_count_claims(p_template_id, p_day, t.per_user_daily_limit, p_user_ids, outcome) <> granted THEN
+        RAISE EXCEPTION 'a per-user daily claim counter moved during the batch' USING ERRCODE = 'serialization_failure';
       END IF;
 
       -- A code already taken (about one in 10^12) fails the batch with unique_violation; the claims are retried

@@ -25,27 +25,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     #variable_conflict use_column
     BEGIN
       IF p_lock THEN
-        RETURN QUERY
-          SELECT c.coupon_id::text, c.code, c.status, c.balance_fen::text, c.held_fen::text,
-                 (c.valid_until IS NOT NULL AND c.valid_until <= now()), (c.valid_from IS NOT NULL AND c.valid_from > now()),
-                 EXISTS (SELECT 1 FROM coupon_locks l
-                         WHERE l.coupon_id = c.coupon_id AND l.status = 'held' AND NOT l.gift_card AND l.expires_at > now()),
-                 t.type, t.params, t.stackable, t.merchant_ids, t.template_id::text, t.budget_fen IS NOT NULL
-          FROM coupon_info c JOIN coupon_templates t ON t.template_id = c.template_id
-          WHERE c.code = ANY(p_codes)
-          ORDER BY c.coupon_id
-          FOR UPDATE OF c;
-      ELSE
-        RETURN QUERY
-          SELECT c.coupon_id::text, c.code, c.status, c.balance_fen::text, c.held_fen::text,
-                 (c.valid_until IS NOT NULL AND c.valid_until <= now()), (c.valid_from IS NOT NULL AND c.valid_from > now()),
-                 EXISTS (SELECT 1 FROM coupon_locks l
-                         WHERE l.coupon_id = c.coupon_id AND l.status = 'held' AND NOT l.gift_card AND l.expires_at > now()),
-                 t.type, t.params, t.stackable, t.merchant_ids, t.template_id::text, t.budget_fen IS NOT NULL
-          FROM coupon_info c JOIN coupon_templates t ON t.template_id = c.template_id
-          WHERE c.code = ANY(p_codes)
-          ORDER BY c.coupon_id;
+        -- Lock first; the read below is a new statement, so it sees the rows as their last holders left them.
+        PERFORM 1 FROM coupon_info c WHERE c.code = ANY(p_codes) ORDER BY c.coupon_id FOR UPDATE;
       END IF;
+      RETURN QUERY
+        SELECT c.coupon_id::text, c.code, c.status, c.balance_fen::text, c.held_fen::text,
+               (c.valid_until IS NOT NULL AND c.valid_until <= now()), (c.valid_from IS NOT NULL AND c.valid_from > now()),
+               EXISTS (SELECT 1 FROM coupon_locks l
+                       WHERE l.coupon_id = c.coupon_id AND l.status = 'held' AND NOT l.gift_card AND l.expires_at > now()),
+               t.type, t.params, t.stackable, t.merchant_ids, t.template_id::text, t.budget_fen IS NOT NULL
+        FROM coupon_info c JOIN coupon_templates t ON t.template_id = c.template_id
+        WHERE c.code = ANY(p_codes)
+        ORDER BY c.coupon_id;
     END;
     $$;
 
