@@ -98,8 +98,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         RAISE EXCEPTION 'a per-user daily claim counter moved during the batch' USING ERRCODE = 'serialization_failure';
       END IF;
 
-      -- A code already taken (about one in 10^12) fails the batch with unique_violation; the claims are retried
-      -- alone with fresh codes.
+      -- A code already taken (with n codes issued, a chance of about n in 10^12 per claim) fails the batch with
+      -- unique_violation; group commit then retries each claim alone, with fresh codes.
       INSERT INTO coupon_info (coupon_id, code, template_id, user_id, status, balance_fen, initial_balance_fen,
                                valid_from, valid_until, activated_at, updated_at)
       SELECT x.id, x.code, p_template_id, x.u, 'ACTIVATED', p_balance_fen, p_balance_fen, p_valid_from, p_valid_until, now(), now()
