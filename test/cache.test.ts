@@ -42,6 +42,65 @@ describe.each(cacheBackends())('cache port on %s', (kind) => {
   });
 });
 
+describe.each(cacheBackends())('cache channels on %s', (kind) => {
+  it('delivers a published message to every subscriber of the channel, and tells them when delivery is live', async () => {
+    const cache = await createTestCache(kind);
+    const seen: string[] = [];
+    const lives: boolean[] = [];
+    const live = new Promise<void>((resolve) =>
+      cache.subscribe('news', {
+        onMessage: (m) => seen.push(m),
+        onLive: (l) => {
+          lives.push(l);
+          if (l) resolve();
+        },
+      }),
+    );
+    await live;
+    await cache.publish('news', 'a');
+    await cache.publish('other', 'b');
+    await cache.publish('news', 'c');
+    for (let i = 0; i < 50 && seen.length < 2; i++) await sleep(10);
+    expect(seen).toEqual(['a', 'c']);
+    expect(lives).toEqual([true]);
+    await cache.close();
+  });
+});
+
+describe.runIf(process.env.REDIS_URL)('redis cache channels across connections', () => {
+  const url = process.env.REDIS_URL!;
+
+  it('reaches another connection with the same prefix only, and resumes after the subscriber connection is killed', async () => {
+    const prefix = `quanyi-test:${Math.floor(performance.now() * 1000)}:`;
+    const publisher = await RedisCache.connect(url, prefix);
+    const subscriber = await RedisCache.connect(url, prefix);
+    const stranger = await RedisCache.connect(url, `${prefix}other:`);
+    const seen: string[] = [];
+    const lives: boolean[] = [];
+    subscriber.subscribe('news', { onMessage: (m) => seen.push(m), onLive: (l) => lives.push(l) });
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 300 && !done(); i++) await sleep(10);
+    };
+    await until(() => lives.length === 1);
+    await publisher.publish('news', 'one');
+    await stranger.publish('news', 'not for us');
+    await until(() => seen.length === 1);
+    // Kill this subscriber's connection from the server side: delivery stops, then resumes on reconnect.
+    const admin = await RedisCache.connect(url, prefix);
+    const clients = (await (admin as unknown as { redis: { client(...args: string[]): Promise<string> } }).redis.client('LIST', 'TYPE', 'pubsub')).trim().split('\n');
+    for (const line of clients.filter((l) => l.includes(` name=quanyi-subscriber:${prefix} `))) {
+      const id = /(?:^| )id=(\d+)/.exec(line)?.[1];
+      if (id) await (admin as unknown as { redis: { client(...args: string[]): Promise<unknown> } }).redis.client('KILL', 'ID', id);
+    }
+    await until(() => lives.length >= 3);
+    expect(lives.slice(0, 3)).toEqual([true, false, true]);
+    await publisher.publish('news', 'two');
+    await until(() => seen.length === 2);
+    expect(seen).toEqual(['one', 'two']);
+    await Promise.all([publisher, subscriber, stranger, admin].map((c) => c.close()));
+  });
+});
+
 describe('redis cache connection errors', () => {
   it('names REDIS_URL when the server cannot be reached', async () => {
     await expect(RedisCache.connect('redis://127.0.0.1:1', 'x:')).rejects.toThrow(/^REDIS_URL cannot connect to redis:\/\/127\.0\.0\.1:1/);

@@ -202,6 +202,16 @@ export class IdentityRepo {
     return rows.map((r) => String(r.session_id));
   }
 
+  /** Sessions revoked in the last `seconds`: those whose access tokens may still be presented. */
+  async sessionsRevokedWithin(db: Db, seconds: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('auth_sessions')
+      .select('session_id')
+      .where('revoked_at', '>', sql<Date>`now() - make_interval(secs => ${seconds})`)
+      .execute();
+    return rows.map((r) => String(r.session_id));
+  }
+
   async isSessionRevoked(db: Db, sessionId: string): Promise<boolean> {
     const row = await db.selectFrom('auth_sessions').select('revoked_at').where('session_id', '=', sessionId).executeTakeFirst();
     return !row || row.revoked_at !== null;

@@ -14,6 +14,14 @@ export interface Cache {
    * new count and how long the window has left. Rate limits and velocity counters build on this.
    */
   increment(key: string, windowMs: number, by?: number): Promise<CounterState>;
+  /** Broadcasts `message` on `channel` to the subscribers of every process sharing this cache (see subscribe). */
+  publish(channel: string, message: string): Promise<void>;
+  /**
+   * Delivers the messages published on `channel` while the subscription is live, at most once. `onLive(true)` is
+   * called each time delivery starts or resumes and `onLive(false)` when it stops (a lost connection): messages
+   * published in between are lost, so a listener that keeps state from them resynchronises on every resume.
+   */
+  subscribe(channel: string, listener: ChannelListener): void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -21,4 +29,9 @@ export interface Cache {
 export interface CounterState {
   readonly count: number;
   readonly resetInMs: number;
+}
+
+export interface ChannelListener {
+  onMessage(message: string): void;
+  onLive(live: boolean): void;
 }

@@ -1,4 +1,4 @@
-import type { Cache, CounterState } from './cache.js';
+import type { Cache, ChannelListener, CounterState } from './cache.js';
 
 interface Entry {
   value: string;
@@ -9,6 +9,7 @@ interface Entry {
 export class MemoryCache implements Cache {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Map<string, Set<ChannelListener>>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -46,11 +47,23 @@ export class MemoryCache implements Cache {
     return { count, resetInMs: Math.max(0, entry.expiresAt - now) };
   }
 
+  /** One process shares this cache, so a message reaches its listeners at once and delivery is always live. */
+  async publish(channel: string, message: string): Promise<void> {
+    for (const listener of this.listeners.get(channel) ?? []) listener.onMessage(message);
+  }
+
+  subscribe(channel: string, listener: ChannelListener): void {
+    const listeners = this.listeners.get(channel) ?? this.listeners.set(channel, new Set()).get(channel)!;
+    listeners.add(listener);
+    queueMicrotask(() => listener.onLive(true));
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.entries.clear();
+    this.listeners.clear();
   }
 
   private live(key: string): Entry | undefined {

@@ -7,6 +7,7 @@ import { AppError } from '../../../platform/errors/app-error.js';
 import type { Actor } from '../../../platform/http/actor.js';
 import type { IdGenerator } from '../../../platform/ids/snowflake.js';
 import type { IdentityRepo } from '../repo.js';
+import { RevocationView } from './revocation-view.js';
 import type { TokenSigner } from './token-signer.js';
 
 /** The OAuth 2.0 token response (RFC 6749 §5.1). */
@@ -18,21 +19,28 @@ export interface TokenResponse {
 }
 
 const REFRESH_TTL_SECONDS = 30 * 86_400;
+/** Clock skew allowed for: a revocation is remembered this much longer than an access token lives. */
+const REVOCATION_SKEW_SECONDS = 60;
 
 /**
  * Login sessions. Each login opens a session (a refresh-token family). Refresh tokens are opaque, stored as
  * SHA-256 hashes and rotate on every use; presenting a used one again revokes the whole session, so a thief and
- * the owner can't both keep it. Access tokens name their session; a revoked session is remembered in the cache
- * for the access tokens' lifetime, so logout and account deletion take effect at once.
+ * the owner can't both keep it. Access tokens name their session; a revoked session is remembered for the access
+ * tokens' lifetime in every process (revocation-view.ts) and in the cache, so logout and account deletion take
+ * effect at once here and as soon as the broadcast arrives elsewhere.
  */
 export class Sessions {
+  private readonly revocations: RevocationView;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly repo: IdentityRepo,
     private readonly signer: TokenSigner,
     private readonly cache: Cache,
     private readonly ids: IdGenerator,
-  ) {}
+  ) {
+    this.revocations = new RevocationView(cache, (seconds) => repo.sessionsRevokedWithin(db, seconds), signer.accessTtlSeconds + REVOCATION_SKEW_SECONDS);
+  }
 
   async open(trx: Transaction<Database>, userId: string): Promise<TokenResponse> {
     const sessionId = this.ids.next();
@@ -71,9 +79,11 @@ export class Sessions {
     return this.repo.revokeUserSessions(trx, userId, reason);
   }
 
+  /** Makes committed revocations take effect: in this process at once, in the others through the view and the cache. */
   async markRevoked(sessionIds: readonly string[]): Promise<void> {
-    const ttlMs = (this.signer.accessTtlSeconds + 60) * 1000;
+    const ttlMs = (this.signer.accessTtlSeconds + REVOCATION_SKEW_SECONDS) * 1000;
     await Promise.all(sessionIds.map((id) => this.cache.set(revokedKey(id), '1', ttlMs)));
+    await this.revocations.announce(sessionIds);
   }
 
   /** Bearer-token authenticator for the access-control hook. */
@@ -88,6 +98,9 @@ export class Sessions {
   };
 
   private async isRevoked(sessionId: string): Promise<boolean> {
+    this.revocations.start();
+    const known = this.revocations.isRevoked(sessionId);
+    if (known !== undefined) return known;
     try {
       return (await this.cache.get(revokedKey(sessionId))) !== null;
     } catch {

@@ -20,6 +20,7 @@ import * as platform0001 from './2026_11_22_0001_platform.js';
 import * as kernelFunctions0019 from './2026_11_29_0019_kernel_functions.js';
 import * as claimBatch0020 from '../../../modules/coupons/migrations/2026_11_29_0020_coupon_claim_batch.js';
 import * as redeemBatch0021 from '../../../modules/coupons/migrations/2026_11_29_0021_coupon_redeem_batch.js';
+import * as revokedSessions0022 from '../../../modules/identity/migrations/2026_11_29_0022_revoked_sessions.js';
 
 /**
  * Every migration of every module, in the order they apply. Names sort by date so the order is also the
@@ -47,4 +48,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0019_kernel_functions': kernelFunctions0019,
   '2026_11_29_0020_coupon_claim_batch': claimBatch0020,
   '2026_11_29_0021_coupon_redeem_batch': redeemBatch0021,
+  '2026_11_29_0022_revoked_sessions': revokedSessions0022,
 };
