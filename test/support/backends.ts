@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { sql } from 'kysely';
 import { inject } from 'vitest';
 import type { Cache } from '../../src/platform/cache/cache.js';
 import { MemoryCache } from '../../src/platform/cache/memory-cache.js';
@@ -45,18 +44,18 @@ export async function createTestDatabase(kind: DatabaseKind, options: { poolSize
   const schema = freshSchemaName();
   const handle = await connectDatabase({ databaseUrl: url, schema, poolSize: options.poolSize ?? 20 });
   await migrateToLatest(handle.db, schema);
-  return {
-    ...handle,
-    schema,
-    close: async () => {
-      await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(handle.db).catch(() => undefined);
-      await handle.close();
-    },
-  };
+  // The schema stays until the run ends (global-setup.ts drops the run's schemas): dropping one while another
+  // test file migrates made Kysely's migrator fail, its catalog query meeting a schema gone mid-query.
+  return { ...handle, schema };
 }
 
+/** A schema of this test run: `t_<run>_<random>`, dropped with the others when the run ends. */
 export function freshSchemaName(): string {
-  return `t_${randomBytes(6).toString('hex')}`;
+  return `${schemaPrefixOf(inject('schemaRun'))}${randomBytes(6).toString('hex')}`;
+}
+
+export function schemaPrefixOf(run: string): string {
+  return `t_${run}_`;
 }
 
 export async function createTestCache(kind: Cache['kind']): Promise<Cache> {

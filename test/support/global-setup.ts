@@ -1,16 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { connectDatabase } from '../../src/platform/db/connect.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { MIGRATIONS } from '../../src/platform/db/migrations/index.js';
-import { databaseBackends, cacheBackends } from './backends.js';
+import { databaseBackends, cacheBackends, schemaPrefixOf } from './backends.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
+    /** Names this run's PostgreSQL schemas (backends.ts freshSchemaName), so its teardown drops only them. */
+    schemaRun: string;
   }
 }
 
@@ -18,7 +21,7 @@ declare module 'vitest' {
  * Starting PGlite from nothing costs ~4 s and ~700 MB; loading a migrated data directory costs ~0.6 s. So the
  * template is built once per migration set and every test file starts its own PGlite from it.
  */
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const version = createHash('sha256').update(Object.keys(MIGRATIONS).join('\n')).update(await sourceOfMigrations()).digest('hex').slice(0, 16);
   const file = path.join(os.tmpdir(), `quanyi-pglite-template-${version}.tar`);
   if (!fs.existsSync(file)) {
@@ -30,7 +33,24 @@ export default async function setup(project: TestProject): Promise<void> {
     await database.close();
   }
   project.provide('pgliteTemplate', file);
+  const run = randomBytes(4).toString('hex');
+  project.provide('schemaRun', run);
   process.stdout.write(`\nQuanyi test backends: database ${databaseBackends().join(' + ')}; cache ${cacheBackends().join(' + ')}\n`);
+  return () => dropSchemasOf(run);
+}
+
+/** Drops the schemas this run created, once no test file is using them any more. */
+async function dropSchemasOf(run: string): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>('SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)', [schemaPrefixOf(run)]);
+    for (const { name } of rows) await client.query(`DROP SCHEMA "${name}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function sourceOfMigrations(): Promise<string> {

@@ -48,14 +48,6 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
 }
 
 async function connectPostgres(url: string, options: ConnectOptions): Promise<DatabaseHandle> {
-  try {
-    await ensureSchema(url, options.schema);
-  } catch (error) {
-    const reason = (error as Error).message || (error as { code?: string }).code || 'unknown error';
-    throw new ConfigError('DATABASE_URL', `cannot connect to ${describeUrl(url)}: ${reason}`);
-  }
-  // Every pooled connection starts with the schema in place: a session whose search_path named a schema that
-  // did not exist yet when it connected had parallel query workers fail with "schema … does not exist".
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize,
@@ -66,24 +58,25 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Da
   });
   // An idle client losing its server must not crash the process; the next query reports the problem.
   pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+    } catch (error) {
+      // Several processes starting at once race on CREATE SCHEMA; losing that race is fine.
+      const code = (error as { code?: string }).code;
+      if (code !== '23505' && code !== '42P06') throw error;
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    if (error instanceof ConfigError) throw error;
+    const reason = (error as Error).message || (error as { code?: string }).code || 'unknown error';
+    throw new ConfigError('DATABASE_URL', `cannot connect to ${describeUrl(url)}: ${reason}`);
+  }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', pool, close: () => db.destroy() };
-}
-
-/** Creates the schema, on a connection of its own, before any pooled connection names it in its search_path. */
-async function ensureSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: 'quanyi' });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-  } catch (error) {
-    // Several processes starting at once race on CREATE SCHEMA; losing that race is fine.
-    const code = (error as { code?: string }).code;
-    if (code !== '23505' && code !== '42P06') throw error;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 async function connectPglite(options: ConnectOptions): Promise<DatabaseHandle> {
