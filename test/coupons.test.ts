@@ -107,6 +107,29 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
     expect(paid.json.data).toMatchObject({ discount: '8.88', payable: '80.00' });
   });
 
+  it('dry runs sent together are each priced on their own against the same coupons, and spend nothing', async () => {
+    const card = await claim(await template({ name: '10元礼品卡', type: 'GIFT_CARD', balance: '10.00' }));
+    const cash = await claim(await template({ name: '立减3元', type: 'CASH', amount: '3.00' }));
+    const validate = (body: Record<string, unknown>) => signedCall(server.base, merchant, 'POST', '/api/v1/coupon/validate', { merchant_id: merchant.merchant_id, order_id: randomUUID(), ...body });
+    const calls = [
+      // Each of these would take the whole card if consumed; as dry runs every one of them sees 10.00.
+      ...Array.from({ length: 15 }, () => ({ body: { coupon_code: card, amount: '8.00' }, expect: { status: 200, payable: '0.00' } })),
+      ...Array.from({ length: 5 }, () => ({ body: { coupon_code: cash, amount: '2.00' }, expect: { status: 200, payable: '0.00' } })),
+      { body: { coupon_code: cash, amount: '20.00' }, expect: { status: 200, payable: '17.00' } },
+      { body: { coupon_code: 'ZZZZ-ZZZZ', amount: '5.00' }, expect: { status: 404, payable: undefined } },
+    ];
+    const answers = await inParallel(calls.map((c) => () => validate(c.body)), calls.length);
+    calls.forEach((c, i) => {
+      expect(answers[i]!.status, answers[i]!.text).toBe(c.expect.status);
+      if (c.expect.payable) expect((answers[i]!.json.data as { payable: string }).payable).toBe(c.expect.payable);
+    });
+    expect((answers[0]!.json.data as { lines: { balance_after: string }[] }).lines[0]!.balance_after).toBe('2.00');
+    for (const code of [card, cash]) {
+      const view = await api(`/api/v1/coupon/${code}`, { headers: bearer(operator) });
+      expect(view.json.data).toMatchObject({ status: 'ACTIVATED', history: [{ action: 'claim' }] });
+    }
+  });
+
   it('a frozen coupon cannot be spent until it is unfrozen; only staff may freeze', async () => {
     const owner = await tokenFor();
     const code = await claim(await template({ name: '立减5元', type: 'CASH', amount: '5.00' }), owner.token);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { GroupCommit, type Outcome, type Receipt } from '../../platform/db/group-commit.js';
 import type { GroupCommitMetrics } from '../../platform/metrics/metrics.js';
 import type { Database } from '../../platform/db/schema.js';
@@ -38,6 +38,13 @@ export interface RedemptionLine {
   readonly status: string;
 }
 
+/** A dry run's answer: what a consume would take off and leave to pay, line by line. */
+export interface Quote {
+  readonly discount: string;
+  readonly payable: string;
+  readonly lines: readonly { coupon_code: string; type: string; amount: string; balance_after: string | null }[];
+}
+
 export interface RedemptionResult {
   readonly transaction_id: string;
   readonly discount: string;
@@ -66,6 +73,8 @@ const SERIALIZATION_FAILURE = '40001';
  */
 export class Redemptions {
   readonly committer: GroupCommit<RedemptionCommand, RedemptionResult>;
+  /** Dry runs queue like consumes, so the ones arriving together are priced from one read of their coupons. */
+  private readonly quotes: GroupCommit<RedemptionCommand, Quote>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -79,6 +88,12 @@ export class Redemptions {
       name: 'coupon.consume',
       maxBatch: MAX_BATCH,
       runAtomic: (db, commands, receipts) => this.redeemBatch(db, commands, receipts),
+      metrics,
+    });
+    this.quotes = new GroupCommit(db, {
+      name: 'coupon.validate',
+      maxBatch: MAX_BATCH,
+      runAtomic: async (executor, commands) => this.quoteEach(commands, await this.load(executor, codesOf(commands), false)),
       metrics,
     });
   }
@@ -97,22 +112,35 @@ export class Redemptions {
     return { codes, merchantId: input.merchantId, amountFen, orderId: input.orderId, allowPartial: input.allowPartial, actor: `${actor.kind}:${actor.id}`, requestId };
   }
 
-  /** The dry run behind POST /coupon/validate (and the check before a lock): the same decision, no effects. */
-  async quote(input: ConsumeInput, actor: Actor, db: Kysely<Database> = this.db) {
+  /**
+   * The dry run behind POST /coupon/validate (and the check before a lock): the same decision, no effects. Inside
+   * a transaction (a lock) it reads there; otherwise concurrent dry runs share one read (`quotes`).
+   */
+  async quote(input: ConsumeInput, actor: Actor, trx?: Transaction<Database>): Promise<Quote> {
     const command = this.prepare(input, actor, '');
-    const coupons = await this.load(db, command.codes, false);
-    const plan = planRedemption(command, coupons);
-    if (!plan.ok) throw new AppError(plan.code as never, plan.couponCode ? { coupon_code: plan.couponCode } : {});
-    return {
-      discount: formatMoney(plan.pricing.discountFen),
-      payable: formatMoney(plan.pricing.payableFen),
-      lines: plan.pricing.lines.map((l) => ({
-        coupon_code: l.code,
-        type: l.type,
-        amount: formatMoney(l.amountFen),
-        balance_after: l.balanceAfterFen === undefined ? null : formatMoney(l.balanceAfterFen),
-      })),
-    };
+    if (!trx) return this.quotes.submit(command);
+    const [outcome] = this.quoteEach([command], await this.load(trx, command.codes, false));
+    if (!outcome!.ok) throw outcome!.error;
+    return outcome!.value;
+  }
+
+  /** Prices each dry run against the same rows, independently: none of them spends anything. */
+  private quoteEach(commands: readonly RedemptionCommand[], coupons: ReadonlyMap<string, SpendableCoupon>): Outcome<Quote>[] {
+    return commands.map((command) => {
+      const plan = planRedemption(command, coupons);
+      if (!plan.ok) return { ok: false, error: new AppError(plan.code as never, plan.couponCode ? { coupon_code: plan.couponCode } : {}) };
+      const value: Quote = {
+        discount: formatMoney(plan.pricing.discountFen),
+        payable: formatMoney(plan.pricing.payableFen),
+        lines: plan.pricing.lines.map((l) => ({
+          coupon_code: l.code,
+          type: l.type,
+          amount: formatMoney(l.amountFen),
+          balance_after: l.balanceAfterFen === undefined ? null : formatMoney(l.balanceAfterFen),
+        })),
+      };
+      return { ok: true, value };
+    });
   }
 
   /** The coupons behind `codes`, and the budgets of their templates, read (and with `lock`, locked) for a decision. */
