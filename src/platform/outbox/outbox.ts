@@ -97,25 +97,8 @@ export class Outbox {
   }
 
   async publish(trx: Transaction<Database>, input: PublishInput): Promise<string> {
-    const id = this.ids.next();
-    await trx
-      .insertInto('outbox_events')
-      .values({
-        id,
-        topic: input.topic,
-        aggregate_id: input.aggregateId ?? null,
-        payload: JSON.stringify(input.payload),
-        request_id: input.requestId ?? null,
-      })
-      .execute();
-    const targets = this.subscribersOf(input.topic);
-    if (targets.length > 0) {
-      await trx
-        .insertInto('outbox_deliveries')
-        .values(targets.map((s) => ({ event_id: id, subscriber: s.name, status: 'pending' as const, next_attempt_at: sql<Date>`now()` })))
-        .execute();
-    }
-    return id;
+    const [id] = await this.publishMany(trx, [input]);
+    return id!;
   }
 }
 
@@ -143,7 +126,7 @@ export async function handleOnce(
 }
 
 /** A call of `outbox_publish` with `events`, for use inside a statement. */
-export function publishCall(events: PreparedEvents) {
+function publishCall(events: PreparedEvents) {
   return sql`outbox_publish(${events.topic}, ${[...events.subscribers]}::text[], ${[...events.ids]}::bigint[], ${[...events.aggregateIds]}::text[],
                             ${[...events.payloads]}::jsonb[], ${[...events.requestIds]}::text[])`;
 }
