@@ -96,6 +96,10 @@ export class Claims {
       return { command, value };
     });
     const answers = claims.map((c, i) => receipts[i]?.record(c.value));
+    const published = this.outbox.prepare(
+      CLAIMED_TOPIC,
+      claims.map((c) => ({ payload: { coupon_id: c.value.coupon_id, template_id: templateId, user_id: c.command.userId } })),
+    );
     const result = await sql<{ outcomes: string[] }>`
       SELECT coupon_claim_batch(
         ${templateId}::bigint, ${now}::timestamptz, ${businessDate(now)}::date,
@@ -103,8 +107,7 @@ export class Claims {
         ${claims.map((c) => c.command.userId)}::bigint[], ${claims.map((c) => c.value.coupon_id)}::bigint[],
         ${claims.map((c) => c.value.coupon_code)}::text[], ${claims.map(() => this.ids.next())}::bigint[],
         ${claims.map((c) => c.command.requestId)}::text[],
-        ${CLAIMED_TOPIC}, ${this.outbox.subscriberNames(CLAIMED_TOPIC)}::text[], ${claims.map(() => this.ids.next())}::bigint[],
-        ${claims.map((c) => JSON.stringify({ coupon_id: c.value.coupon_id, template_id: templateId, user_id: c.command.userId }))}::jsonb[],
+        ${published.topic}, ${[...published.subscribers]}::text[], ${[...published.ids]}::bigint[], ${[...published.payloads]}::jsonb[],
         ${answers.map((a) => a?.scope ?? null)}::text[], ${answers.map((a) => a?.key ?? null)}::text[],
         ${answers.map((a) => a?.status ?? null)}::int[], ${answers.map((a) => a?.body ?? null)}::text[]
       ) AS outcomes

@@ -83,17 +83,12 @@ export class Outbox {
   prepare(topic: string, events: readonly Omit<PublishInput, 'topic'>[], ids: readonly string[] = events.map(() => this.ids.next())): PreparedEvents {
     return {
       topic,
-      subscribers: this.subscriberNames(topic),
+      subscribers: this.subscribersOf(topic).map((s) => s.name),
       ids,
       aggregateIds: events.map((e) => e.aggregateId ?? null),
       payloads: events.map((e) => JSON.stringify(e.payload)),
       requestIds: events.map((e) => e.requestId ?? null),
     };
-  }
-
-  /** The names of the subscribers an event of `topic` is delivered to (what `outbox_publish` is given). */
-  subscriberNames(topic: string): string[] {
-    return this.subscribersOf(topic).map((s) => s.name);
   }
 
   async publish(trx: Transaction<Database>, input: PublishInput): Promise<string> {
