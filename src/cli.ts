@@ -13,6 +13,7 @@ import { migrateToLatest } from './platform/db/migrate.js';
 import { generateEd25519NoteKey } from './modules/audit/domain/signed-note.js';
 import { verifyBeaconCommand } from './modules/lottery/beacon/drand-verify.js';
 import { verifyDrawCommand } from './modules/lottery/verify/verify-draw-command.js';
+import { settlementOf } from './modules/settlement/index.js';
 
 const USAGE = `Usage: quanyi <command> [options]
 
@@ -34,6 +35,10 @@ Commands:
                                             matches (ID: instant-<campaign id>); --key pins the log's key
   beacon verify --chain quicknet|mainnet --round N --signature HEX [--previous-signature HEX]
                                             check one drand beacon offline against the pinned chain key
+  settle --date YYYY-MM-DD                   run settlement for a date (what the daily job does): statements for
+                                            every party with lines due, payouts reserved; running a date again
+                                            changes nothing. Payouts are sent by a running worker, or here when
+                                            PAYOUT_URL is set
   help                                      show this text
 
 Configuration comes from the environment; see README.md.`;
@@ -117,6 +122,21 @@ const COMMANDS: Record<string, Command> = {
     } else {
       process.stdout.write(`FAIL ${result.reason}: ${result.message}\n`);
       process.exitCode = 1;
+    }
+  },
+
+  async settle(args) {
+    const { values } = parseArgs({ args: [...args], options: { date: { type: 'string' } } });
+    if (!values.date) throw new ConfigError('settle', 'needs --date YYYY-MM-DD');
+    const built = await buildPlatform(loadConfig(process.env), process.env);
+    try {
+      const summary = await settlementOf(built.platform).run.settle(values.date);
+      process.stdout.write(
+        `settlement ${summary.date}: ${summary.statements} statement(s), ${summary.held} party(ies) held, ` +
+          `${summary.paid} paid, ${summary.payoutsPending} payout(s) pending, ${summary.payoutsFailed} failed\n`,
+      );
+    } finally {
+      await built.close();
     }
   },
 

@@ -6,8 +6,9 @@ import { identityModule } from '../modules/identity/index.js';
 import { merchantsModule } from '../modules/merchants/index.js';
 import { notificationsModule } from '../modules/notifications/index.js';
 import { payoutsModule } from '../modules/payouts/index.js';
+import { settlementModule } from '../modules/settlement/index.js';
 import { platformMaintenance } from './platform-maintenance.js';
 import type { QuanyiModule } from './module.js';
 
 /** Every module in the deployable, in start order. */
-export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, notificationsModule];
+export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, settlementModule, notificationsModule];

@@ -114,16 +114,23 @@ export class CouponLocks {
     }
     if (!spent) throw new AppError('COUPON_CONFLICT');
     const txId = transactionId(businessDate(this.clock.now()), this.ids.next());
-    const code = (await trx.selectFrom('coupon_info').select('code').where('coupon_id', '=', couponId).executeTakeFirstOrThrow()).code;
+    const { code, template_id: templateId } = await trx.selectFrom('coupon_info').select(['code', 'template_id']).where('coupon_id', '=', couponId).executeTakeFirstOrThrow();
     await this.repo.insertEvent(trx, { id: this.ids.next(), couponId, action: 'consume', fromStatus: 'ACTIVATED', toStatus: spent.status, amountFen, actor: `${actor.kind}:${actor.id}`, reason: `order ${lock.order_id} (lock ${lockId})`, requestId });
-    if (amountFen > 0n) {
-      await this.repo.insertRedemption(trx, { redemptionId: this.ids.next(), transactionId: txId, couponId, merchantId, orderId: lock.order_id, orderAmountFen, amountFen });
+    const redemptionId = amountFen > 0n ? this.ids.next() : null;
+    if (redemptionId) {
+      await this.repo.insertRedemption(trx, { redemptionId, transactionId: txId, couponId, merchantId, orderId: lock.order_id, orderAmountFen, amountFen });
     }
     const lines = [{ coupon_code: code, type: lock.gift_card ? 'GIFT_CARD' : 'SINGLE_USE', amount: formatMoney(amountFen), balance: formatMoney(spent.balanceFen), status: spent.status }];
     await this.outbox.publish(trx, {
       topic: 'coupon.consumed',
       aggregateId: txId,
-      payload: { transaction_id: txId, merchant_id: merchantId, order_id: lock.order_id, order_amount: formatMoney(orderAmountFen), lines },
+      payload: {
+        transaction_id: txId,
+        merchant_id: merchantId,
+        order_id: lock.order_id,
+        order_amount: formatMoney(orderAmountFen),
+        lines: [{ coupon_id: couponId, template_id: String(templateId), redemption_id: redemptionId, coupon_code: code, type: lines[0]!.type, amount: formatMoney(amountFen) }],
+      },
       requestId,
     });
     const payable = orderAmountFen > amountFen ? orderAmountFen - amountFen : 0n;

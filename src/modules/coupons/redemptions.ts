@@ -195,6 +195,7 @@ export class Redemptions {
       applySpends(plan.spends);
       const txId = transactionId(today, this.ids.next());
       const lines: RedemptionLine[] = [];
+      const redemptionIds = new Map<string, string>();
       for (const spend of plan.spends) {
         const { coupon } = spend;
         finalState.set(coupon.couponId, coupon);
@@ -210,7 +211,9 @@ export class Redemptions {
           requestId: command.requestId,
         });
         if (spend.amountFen > 0n) {
-          redemptions.push({ redemptionId: this.ids.next(), transactionId: txId, couponId: coupon.couponId, merchantId: command.merchantId, orderId: command.orderId, orderAmountFen: command.amountFen, amountFen: spend.amountFen });
+          const redemptionId = this.ids.next();
+          redemptionIds.set(coupon.couponId, redemptionId);
+          redemptions.push({ redemptionId, transactionId: txId, couponId: coupon.couponId, merchantId: command.merchantId, orderId: command.orderId, orderAmountFen: command.amountFen, amountFen: spend.amountFen });
         }
         lines.push({ coupon_code: coupon.code, type: coupon.typed.type, amount: formatMoney(spend.amountFen), balance: formatMoney(spend.balanceAfterFen), status: spend.statusAfter });
       }
@@ -221,7 +224,14 @@ export class Redemptions {
           merchant_id: command.merchantId,
           order_id: command.orderId,
           order_amount: formatMoney(command.amountFen),
-          lines: plan.spends.map((s) => ({ coupon_id: s.coupon.couponId, coupon_code: s.coupon.code, type: s.coupon.typed.type, amount: formatMoney(s.amountFen) })),
+          lines: plan.spends.map((s) => ({
+            coupon_id: s.coupon.couponId,
+            template_id: s.coupon.templateId,
+            redemption_id: redemptionIds.get(s.coupon.couponId) ?? null,
+            coupon_code: s.coupon.code,
+            type: s.coupon.typed.type,
+            amount: formatMoney(s.amountFen),
+          })),
         },
         requestId: command.requestId,
       });
@@ -263,6 +273,7 @@ function toSpendable(rows: readonly RedemptionRow[], remaining: ReadonlyMap<stri
       {
         couponId: row.coupon_id,
         code: row.code,
+        templateId: row.template_id,
         status: row.status as CouponStatus,
         balanceFen: BigInt(row.balance_fen) as Fen,
         heldFen: BigInt(row.held_fen) as Fen,

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ReceiptRow } from '../../platform/db/group-commit.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { PreparedEvents } from '../../platform/outbox/outbox.js';
+import type { Funding } from './domain/funding.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -20,6 +21,7 @@ export interface TemplateRow {
   readonly perUserLimit: number | null;
   readonly perUserDailyLimit: number | null;
   readonly status: 'active' | 'paused' | 'ended';
+  readonly funding: Funding;
 }
 
 export interface CouponRow {
@@ -110,6 +112,7 @@ export class CouponRepo {
         per_user_limit: t.perUserLimit,
         per_user_daily_limit: t.perUserDailyLimit,
         budget_fen: t.budgetFen,
+        funding: t.funding,
         created_by: t.createdBy,
       })
       .execute();
@@ -258,6 +261,17 @@ export class CouponRepo {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** Redemptions after `afterId` in id order, a page at a time (settlement's reconciliation walks them all). */
+  async redemptionPage(db: Db, afterId: string, limit: number) {
+    return db
+      .selectFrom('coupon_redemptions')
+      .select(['redemption_id', 'amount_fen', 'refunded_fen'])
+      .where('redemption_id', '>', afterId)
+      .orderBy('redemption_id')
+      .limit(limit)
+      .execute();
+  }
+
   async redemptionsOf(db: Db, transactionId: string) {
     return db
       .selectFrom('coupon_redemptions as r')
@@ -380,6 +394,7 @@ function toTemplate(row: Record<string, unknown>): TemplateRow {
     perUserLimit: (row.per_user_limit as number | null) ?? null,
     perUserDailyLimit: (row.per_user_daily_limit as number | null) ?? null,
     status: row.status as TemplateRow['status'],
+    funding: row.funding as Funding,
   };
 }
 

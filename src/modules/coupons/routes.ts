@@ -47,7 +47,7 @@ function redemptionInput(b: RedemptionBody) {
 }
 const COMMON_TEMPLATE_FIELDS = new Set([
   'name', 'type', 'params', 'stackable', 'merchant_ids', 'valid_from', 'valid_until', 'valid_days',
-  'total_stock', 'per_user_limit', 'per_user_daily_limit', 'budget',
+  'total_stock', 'per_user_limit', 'per_user_daily_limit', 'budget', 'funding',
 ]);
 
 export async function couponRoutes(app: FastifyInstance, { service: coupons, batches, locks, redemptions, claims }: Coupons): Promise<void> {
@@ -75,6 +75,13 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
             per_user_limit: { type: 'integer', minimum: 1 },
             per_user_daily_limit: { type: 'integer', minimum: 1 },
             budget: moneySchema,
+            funding: {
+              type: 'object',
+              required: ['source'],
+              additionalProperties: false,
+              description: "Who pays for the value the coupons take off orders; default: the platform's marketing budget, or for gift cards their sale",
+              properties: { source: { type: 'string', enum: ['PLATFORM', 'BRAND', 'GIFT_CARD'] }, brand_merchant_id: { type: 'string', pattern: '^\\d{1,20}$' } },
+            },
           },
         },
       },

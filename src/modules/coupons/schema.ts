@@ -18,6 +18,7 @@ export interface CouponTables {
     per_user_daily_limit: number | null;
     budget_fen: Int8 | null;
     budget_used_fen: Generated<string>;
+    funding: Generated<string>;
     status: Generated<'active' | 'paused' | 'ended'>;
     created_by: string;
     created_at: CreatedAt;

@@ -8,6 +8,7 @@ import { parseAmountField } from '../../platform/money/amount-field.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { normalizeCouponCode } from './domain/coupon-code.js';
+import { fundingFor, type Funding, type FundingInput } from './domain/funding.js';
 import { couponType, CouponTypeError, deserializeParams, isCouponTypeCode, serializeParams, type TypedParams } from './domain/coupon-types.js';
 import { nextStatus, type CouponStatus } from './domain/state-machine.js';
 import type { CouponRepo, CouponRow } from './repo.js';
@@ -25,12 +26,15 @@ export interface TemplateInput {
   readonly per_user_limit?: number;
   readonly per_user_daily_limit?: number;
   readonly budget?: string | number;
+  readonly funding?: FundingInput;
 }
 
 const DAY_MS = 86_400_000;
 
 /** Coupon use cases. Each runs inside the caller's transaction so the idempotent answer commits with it. */
 export class CouponService {
+  private readonly fundings = new Map<string, Funding>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly repo: CouponRepo,
@@ -52,6 +56,8 @@ export class CouponService {
     const validUntil = input.valid_until ? parseInstant('valid_until', input.valid_until) : null;
     if (!validUntil && !input.valid_days) throw templateError('valid_until', 'give valid_until or valid_days');
     if (validFrom && validUntil && validUntil <= validFrom) throw templateError('valid_until', 'must be after valid_from');
+    const funding = fundingFor(input.type, input.funding);
+    if (!funding.ok) throw templateError('funding', funding.message);
     const templateId = this.ids.next();
     await this.repo.insertTemplate(trx, {
       templateId,
@@ -67,9 +73,35 @@ export class CouponService {
       perUserLimit: input.per_user_limit ?? null,
       perUserDailyLimit: input.per_user_daily_limit ?? null,
       budgetFen: input.budget === undefined ? null : parseAmountField('budget', input.budget, { allowZero: true }),
+      funding: funding.funding,
       createdBy,
     });
-    return { template_id: templateId, type: input.type, params: serializeParams(typed) };
+    return { template_id: templateId, type: input.type, params: serializeParams(typed), funding: funding.funding };
+  }
+
+  /** Who funds a template's coupons (settlement asks on each redemption; a template's funding never changes). */
+  async fundingOf(templateId: string): Promise<Funding | undefined> {
+    const cached = this.fundings.get(templateId);
+    if (cached) return cached;
+    const template = await this.repo.findTemplate(this.db, templateId);
+    if (template) this.fundings.set(templateId, template.funding);
+    return template?.funding;
+  }
+
+  /** A page of redemptions in id order, for settlement's reconciliation. */
+  async redemptionPage(afterId: string, limit: number): Promise<{ redemptionId: string; amountFen: bigint; refundedFen: bigint }[]> {
+    const rows = await this.repo.redemptionPage(this.db, afterId, limit);
+    return rows.map((r) => ({ redemptionId: String(r.redemption_id), amountFen: BigInt(r.amount_fen), refundedFen: BigInt(r.refunded_fen) }));
+  }
+
+  /** A coupon's id, template and type by its code (settlement records gift-card sales by code). */
+  async identify(code: string): Promise<{ couponId: string; templateId: string; type: string; initialBalanceFen: bigint } | undefined> {
+    const normalized = normalizeCouponCode(code);
+    if (!normalized) return undefined;
+    const coupon = await this.repo.findCouponByCode(this.db, normalized);
+    if (!coupon) return undefined;
+    const template = (await this.repo.findTemplate(this.db, coupon.templateId))!;
+    return { couponId: coupon.couponId, templateId: coupon.templateId, type: template.type, initialBalanceFen: coupon.initialBalanceFen };
   }
 
   /** A consumer binds an issued (UNACTIVATED) code to their account; per-user limits apply as for claims. */
@@ -134,7 +166,7 @@ export class CouponService {
         const restored = await this.repo.restoreBalance(trx, couponId, give);
         if (!restored) throw new AppError('COUPON_CONFLICT', { coupon_code: line.code });
         await this.repo.insertEvent(trx, { id: this.ids.next(), couponId, action: 'refund', fromStatus: restored.fromStatus, toStatus: restored.status, amountFen: give, actor: actorName, reason: `refund ${txId}`, requestId });
-        refunded.push({ coupon_code: line.code, amount: formatMoney(give), balance: formatMoney(restored.balanceFen), status: restored.status });
+        refunded.push({ redemption_id: String(line.redemption_id), coupon_code: line.code, amount: formatMoney(give), balance: formatMoney(restored.balanceFen), status: restored.status });
         if (wanted !== null) wanted -= give;
       } else if (wanted === null) {
         const next = nextStatus(line.status as CouponStatus, 'refund', { giftCard: false });
@@ -143,13 +175,18 @@ export class CouponService {
         if (!(await this.repo.transition(trx, couponId, line.status, next.to))) throw new AppError('COUPON_CONFLICT', { coupon_code: line.code });
         await this.repo.releaseBudget(trx, couponId, refundable);
         await this.repo.insertEvent(trx, { id: this.ids.next(), couponId, action: 'refund', fromStatus: line.status, toStatus: next.to, amountFen: refundable, actor: actorName, reason: `refund ${txId}`, requestId });
-        refunded.push({ coupon_code: line.code, amount: formatMoney(refundable), balance: '0.00', status: next.to });
+        refunded.push({ redemption_id: String(line.redemption_id), coupon_code: line.code, amount: formatMoney(refundable), balance: '0.00', status: next.to });
       }
     }
     if (wanted !== null && wanted > 0n) throw new AppError('REFUND_EXCEEDS_REDEEMED');
     if (refunded.length === 0) throw new AppError('REFUND_EXCEEDS_REDEEMED');
-    await this.outbox.publish(trx, { topic: 'coupon.refunded', aggregateId: txId, payload: { transaction_id: txId, lines: refunded }, requestId });
-    return { transaction_id: txId, lines: refunded };
+    await this.outbox.publish(trx, {
+      topic: 'coupon.refunded',
+      aggregateId: txId,
+      payload: { transaction_id: txId, merchant_id: lines[0]!.merchant_id, lines: refunded.map(({ redemption_id, ...line }) => ({ ...line, redemption_id })) },
+      requestId,
+    });
+    return { transaction_id: txId, lines: refunded.map(({ redemption_id: _, ...line }) => line) };
   }
 
   private async requireCoupon(db: Kysely<Database>, code: string): Promise<CouponRow> {

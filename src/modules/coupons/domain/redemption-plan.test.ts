@@ -24,6 +24,7 @@ interface CouponOptions {
 function spendable(code: string, type: string, params: unknown, options: CouponOptions = {}): SpendableCoupon {
   return {
     couponId: `c${++lastId}`,
+    templateId: 't1',
     code,
     status: options.status ?? 'ACTIVATED',
     balanceFen: options.balance === undefined ? 0n : parseMoney(options.balance),

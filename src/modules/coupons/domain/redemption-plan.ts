@@ -13,6 +13,7 @@ export interface TemplateBudget {
 export interface SpendableCoupon {
   readonly couponId: string;
   readonly code: string;
+  readonly templateId: string;
   status: CouponStatus;
   balanceFen: Fen;
   readonly heldFen: Fen;

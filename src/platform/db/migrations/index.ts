@@ -21,6 +21,9 @@ import * as kernelFunctions0019 from './2026_11_29_0019_kernel_functions.js';
 import * as claimBatch0020 from '../../../modules/coupons/migrations/2026_11_29_0020_coupon_claim_batch.js';
 import * as redeemBatch0021 from '../../../modules/coupons/migrations/2026_11_29_0021_coupon_redeem_batch.js';
 import * as revokedSessions0022 from '../../../modules/identity/migrations/2026_11_29_0022_revoked_sessions.js';
+import * as ledger0023 from '../../../modules/settlement/migrations/2026_11_29_0023_ledger.js';
+import * as settlement0024 from '../../../modules/settlement/migrations/2026_11_29_0024_settlement.js';
+import * as templateFunding0025 from '../../../modules/coupons/migrations/2026_11_29_0025_template_funding.js';
 
 /**
  * Every migration of every module, in the order they apply. Names sort by date so the order is also the
@@ -49,4 +52,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0020_coupon_claim_batch': claimBatch0020,
   '2026_11_29_0021_coupon_redeem_batch': redeemBatch0021,
   '2026_11_29_0022_revoked_sessions': revokedSessions0022,
+  '2026_11_29_0023_ledger': ledger0023,
+  '2026_11_29_0024_settlement': settlement0024,
+  '2026_11_29_0025_template_funding': templateFunding0025,
 };
