@@ -121,7 +121,7 @@ export class SettlementRun {
         RETURNING item_id, amount_fen
       `.execute(trx);
       const legs = await sql<{ pending_transfer_id: string; redemption_id: string }>`
-        UPDATE settlement_legs SET status = 'settled', statement_id = ${statementId}, pending_transfer_id = NULL
+        UPDATE settlement_legs SET status = 'settled', statement_id = ${statementId}
         WHERE party_kind = ${partyKind} AND party_id = ${partyId} AND status = 'pending' AND available_on <= ${date}::date
         RETURNING pending_transfer_id, redemption_id
       `.execute(trx);
