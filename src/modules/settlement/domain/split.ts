@@ -17,7 +17,8 @@ export type SplitParts = Readonly<Record<Party, bigint>>;
 
 /** Why a rule is unusable, or undefined when it is fine. */
 export function splitRuleProblem(rule: SplitRule): string | undefined {
-  for (const [name, bps] of Object.entries(rule)) {
+  const rates = { platform_bps: rule.platformBps, merchant_bps: rule.merchantBps, channel_bps: rule.channelBps };
+  for (const [name, bps] of Object.entries(rates)) {
     if (!Number.isInteger(bps) || bps < 0 || bps > 10_000) return `${name} must be a whole number of basis points from 0 to 10000`;
   }
   if (rule.platformBps + rule.merchantBps + rule.channelBps !== 10_000) return 'the rates must add up to 10000 basis points (100%)';
