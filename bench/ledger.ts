@@ -136,10 +136,12 @@ try {
   for (const scenario of [3, 4]) for (let i = 0; i < transfers; i++) codes.push(account(scenario, i));
   for (let start = 0; start < codes.length; start += 10_000) {
     const definitions = codes.slice(start, start + 10_000).map((code) => accountDefinition(code)!);
-    await db
-      .insertInto('ledger_accounts')
-      .values(definitions.map((d) => ({ account_id: platform.ids.next(), code: d.code, kind: d.kind, owner_kind: d.ownerKind, owner_id: d.ownerId, normal_side: d.normalSide, may_go_negative: d.mayGoNegative })))
-      .execute();
+    await sql`
+      INSERT INTO ledger_accounts (account_id, code, kind, owner_kind, owner_id, normal_side, may_go_negative)
+      SELECT * FROM unnest(${definitions.map(() => platform.ids.next())}::bigint[], ${definitions.map((d) => d.code)}::text[], ${definitions.map((d) => d.kind)}::text[],
+                           ${definitions.map((d) => d.ownerKind)}::text[], ${definitions.map((d) => d.ownerId)}::text[], ${definitions.map((d) => d.normalSide)}::text[],
+                           ${definitions.map((d) => d.mayGoNegative)}::boolean[])
+    `.execute(db);
   }
   console.log(`  ${codes.length} accounts opened before timing`);
 
