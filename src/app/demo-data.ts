@@ -4,6 +4,7 @@ import { couponsOf } from '../modules/coupons/index.js';
 import { identityOf } from '../modules/identity/index.js';
 import { lotteryOf } from '../modules/lottery/index.js';
 import { merchantsOf } from '../modules/merchants/index.js';
+import { settlementOf } from '../modules/settlement/index.js';
 import type { Platform } from './platform.js';
 
 const DEMO_CREATOR = 'demo-data';
@@ -11,8 +12,8 @@ export const DEMO_PHONES = { operator: '13800000000', cashier: '13800000001', co
 
 /**
  * What `npm start` shows on a fresh machine: an operator, a channel with a merchant (cashier credentials and a cashier), four
- * coupon templates (one of each type), a consumer holding one coupon of each, and a lottery campaign (instant pool
- * and weekly tiers). Loaded once; the merchant's
+ * coupon templates (one of each type), a consumer holding one coupon of each, a lottery campaign (instant pool
+ * and weekly tiers), and settlement's money in: a funded marketing budget, the gift card's sale, payees. Loaded once; the merchant's
  * credentials (its secret is shown only at creation) are written to DATA_DIR/demo.json. Never in production.
  */
 export async function loadDemoData(platform: Platform): Promise<void> {
@@ -59,6 +60,14 @@ export async function loadDemoData(platform: Platform): Promise<void> {
       },
       null,
     );
+    // Settlement: the marketing budget funds the demo coupons, the demo gift card was sold, and the merchant and
+    // its channel are paid to sandbox bank cards.
+    const settlement = settlementOf(platform);
+    await settlement.funding.topUp(trx, { source: 'PLATFORM' }, 50_000_00n, 'demo marketing budget');
+    const card = held[3]!;
+    await settlement.funding.giftCardSold(trx, { couponId: card.coupon_id, code: card.coupon_code, type: 'GIFT_CARD' }, 500_00n);
+    await settlement.settings.setPayee(trx, 'merchant', merchant.merchant_id, { name: '演示便利店', bankCard: '6222600260001072444' }, DEMO_CREATOR);
+    await settlement.settings.setPayee(trx, 'channel', channel.channel_id, { name: '演示渠道', bankCard: '6222600260001072444' }, DEMO_CREATOR);
     return { merchant, templates, held, campaign };
   });
   await identity.grantRole(DEMO_PHONES.cashier, 'merchant_staff', demo.merchant.merchant_id, DEMO_CREATOR);

@@ -6,7 +6,7 @@ import type { OutboxEvent, Subscriber } from '../../platform/outbox/outbox.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { businessDate } from '../../platform/time/clock.js';
 import { REDEMPTION_CLEARING } from './domain/accounts.js';
-import { refundShares, type Party, type SplitParts } from './domain/split.js';
+import { refundShares, type Party } from './domain/split.js';
 import { reserve, type Leg, type TransferSpec } from './domain/transfers.js';
 import type { Ledger } from './ledger.js';
 import { legTransferId } from './splits.js';
@@ -67,8 +67,8 @@ export class Refunds {
     const today = businessDate(this.clock.now());
     return this.db.transaction().execute(async (trx) => {
       const split = (
-        await sql<{ funding_account: string; transaction_id: string; amount_fen: string; refunded_fen: string; platform_fen: string; merchant_fen: string; channel_fen: string }>`
-          SELECT funding_account, transaction_id, amount_fen, refunded_fen, platform_fen, merchant_fen, channel_fen
+        await sql<{ funding_account: string; transaction_id: string }>`
+          SELECT funding_account, transaction_id
           FROM settlement_splits WHERE redemption_id = ${command.redemptionId} FOR UPDATE
         `.execute(trx)
       ).rows[0];
@@ -80,15 +80,21 @@ export class Refunds {
         .executeTakeFirst();
       if (Number(recorded.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
 
-      const parts: SplitParts = { platform: BigInt(split.platform_fen), merchant: BigInt(split.merchant_fen), channel: BigInt(split.channel_fen) };
-      // A merchant without a channel has its channel share in the platform's leg, as split() made it.
-      const shares = refundShares(parts, BigInt(split.refunded_fen), command.amountFen);
       const legs = (
         await sql<{ party_kind: Party; party_id: string; account_code: string; amount_fen: string; refunded_fen: string; available_on: string; pending_transfer_id: string | null; revision: number; status: string }>`
           SELECT party_kind, party_id, account_code, amount_fen, refunded_fen, available_on::text AS available_on, pending_transfer_id, revision, status
           FROM settlement_legs WHERE redemption_id = ${command.redemptionId} ORDER BY party_kind FOR UPDATE
         `.execute(trx)
       ).rows;
+      // A merchant without a channel has its channel share in the platform's leg, as split() made it; a part of
+      // zero has no leg.
+      const parts: Record<Party, bigint> = { platform: 0n, merchant: 0n, channel: 0n };
+      const given: Record<Party, bigint> = { platform: 0n, merchant: 0n, channel: 0n };
+      for (const leg of legs) {
+        parts[leg.party_kind] = BigInt(leg.amount_fen);
+        given[leg.party_kind] = BigInt(leg.refunded_fen);
+      }
+      const shares = refundShares(parts, given, command.amountFen);
 
       const transfers: TransferSpec[] = [];
       const debits: Leg[] = [];

@@ -38,25 +38,47 @@ export function split(amountFen: bigint, rule: SplitRule, hasChannel: boolean): 
   return { platform, channel: channelPart, merchant: amountFen - platform - channelPart };
 }
 
-/**
- * How much of each part a refund takes back. Shares are computed on the running total refunded — each part's
- * cumulative refund is its part scaled by (refunded so far / whole), rounded down, with the merchant taking the
- * remainder — and this refund takes the difference from before. Partial refunds therefore never drift: once the
- * whole amount is refunded, every part is refunded exactly, and the last refund takes the rounding remainder.
- */
-export function refundShares(parts: SplitParts, refundedBeforeFen: bigint, refundFen: bigint): SplitParts {
-  const whole = parts.platform + parts.merchant + parts.channel;
-  if (refundFen <= 0n || refundedBeforeFen < 0n || refundedBeforeFen + refundFen > whole) {
-    throw new RangeError(`cannot refund ${refundFen} fen after ${refundedBeforeFen} of ${whole}`);
-  }
-  const before = cumulative(parts, whole, refundedBeforeFen);
-  const after = cumulative(parts, whole, refundedBeforeFen + refundFen);
-  return { platform: after.platform - before.platform, merchant: after.merchant - before.merchant, channel: after.channel - before.channel };
-}
+const PARTIES: readonly Party[] = ['merchant', 'platform', 'channel'];
 
-function cumulative(parts: SplitParts, whole: bigint, refundedFen: bigint): SplitParts {
-  if (whole === 0n) return { platform: 0n, merchant: 0n, channel: 0n };
-  const platform = (parts.platform * refundedFen) / whole;
-  const channel = (parts.channel * refundedFen) / whole;
-  return { platform, channel, merchant: refundedFen - platform - channel };
+/**
+ * How much of each part a refund takes back, given what each part has already given back. Shares follow the
+ * running total refunded, not each refund on its own, so many small refunds do not drift:
+ *
+ * 1. each part is brought up to its pro-rata amount of the new total, rounded down (⌊part·refunded/whole⌋), but
+ *    never takes back less than before — a part's refund only grows;
+ * 2. the rounding remainder (at most a fen or two) goes, a fen at a time, to the part furthest behind its exact
+ *    pro-rata amount that still has something to give (ties: merchant, platform, channel).
+ *
+ * No part ever gives back more than it holds or a negative amount, the shares sum to the refund, and once the
+ * whole is refunded every part has given back exactly itself — the last refund takes the remainder.
+ */
+export function refundShares(parts: SplitParts, refunded: SplitParts, refundFen: bigint): SplitParts {
+  const whole = parts.platform + parts.merchant + parts.channel;
+  const before = refunded.platform + refunded.merchant + refunded.channel;
+  if (refundFen <= 0n || before + refundFen > whole || PARTIES.some((p) => refunded[p] < 0n || refunded[p] > parts[p])) {
+    throw new RangeError(`cannot refund ${refundFen} fen after ${before} of ${whole}`);
+  }
+  const after = before + refundFen;
+  const share: Record<Party, bigint> = { platform: 0n, merchant: 0n, channel: 0n };
+  let left = refundFen;
+  for (const party of PARTIES) {
+    const deficit = (parts[party] * after) / whole - refunded[party];
+    const take = deficit <= 0n ? 0n : deficit < left ? deficit : left;
+    share[party] += take;
+    left -= take;
+  }
+  while (left > 0n) {
+    // Furthest behind: the largest part·after/whole − given, compared as part·after − given·whole.
+    let best: Party | undefined;
+    let bestBehind = 0n;
+    for (const party of PARTIES) {
+      const given = refunded[party] + share[party];
+      if (given >= parts[party]) continue;
+      const behind = parts[party] * after - given * whole;
+      if (best === undefined || behind > bestBehind) [best, bestBehind] = [party, behind];
+    }
+    share[best!] += 1n;
+    left -= 1n;
+  }
+  return share;
 }

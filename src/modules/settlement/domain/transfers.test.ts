@@ -11,6 +11,8 @@ const post = (id: string, pendingId: string, amountFen?: bigint) =>
 const voided = (id: string, pendingId: string) => ({ id, code: 'TEST', kind: 'void', pendingId }) as const;
 const expired = (id: string, pendingId: string) => ({ id, code: 'TEST', kind: 'expire', pendingId }) as const;
 
+const legsOf = (spec: TransferSpec): Leg[] => ('legs' in spec ? [...spec.legs] : []);
+
 const delta = (d: Partial<AccountDelta>): AccountDelta => ({ debitsPending: 0n, creditsPending: 0n, debitsPosted: 0n, creditsPosted: 0n, ...d });
 
 /** The TransferError a call throws (fails the test when it throws nothing or something else). */
@@ -133,7 +135,7 @@ describe('resolutionLegs', () => {
 describe('accountDeltas', () => {
   it('adds a posted transfer to the posted totals', () => {
     const spec = move('t1', 'X', 'a', 'b', 100n);
-    const deltas = accountDeltas([{ spec, legs: (spec as { legs: Leg[] }).legs, released: [] }]);
+    const deltas = accountDeltas([{ spec, legs: legsOf(spec), released: [] }]);
     expect(deltas).toEqual(
       new Map([
         ['a', delta({ debitsPosted: 100n })],
@@ -144,7 +146,7 @@ describe('accountDeltas', () => {
 
   it('adds a pending transfer to the pending totals', () => {
     const spec = reserve('r1', 'X', 'a', 'b', 100n);
-    const deltas = accountDeltas([{ spec, legs: (spec as { legs: Leg[] }).legs, released: [] }]);
+    const deltas = accountDeltas([{ spec, legs: legsOf(spec), released: [] }]);
     expect(deltas).toEqual(
       new Map([
         ['a', delta({ debitsPending: 100n })],
@@ -186,7 +188,7 @@ describe('accountDeltas', () => {
 
   it('nets a reservation and its post in the same batch', () => {
     const spec = reserve('r1', 'X', 'a', 'b', 100n);
-    const reserved = (spec as { legs: Leg[] }).legs;
+    const reserved = legsOf(spec);
     const resolve = post('p1', 'r1', 40n);
     expect(
       accountDeltas([
@@ -241,7 +243,6 @@ describe('accountDeltas', () => {
 });
 
 describe('fingerprintOf', () => {
-  const legsOf = (spec: TransferSpec): Leg[] => ('legs' in spec ? [...spec.legs] : []);
   const fp = (spec: TransferSpec, legs: Leg[] = legsOf(spec)) => fingerprintOf(spec, legs);
 
   it('is the same for the same content whatever the id', () => {
