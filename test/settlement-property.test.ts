@@ -9,6 +9,7 @@ import { addDays } from '../src/modules/settlement/domain/calendar.js';
 import { businessDate, startOfBusinessDay } from '../src/platform/time/clock.js';
 import { backendPairs } from './support/backends.js';
 import { useTestServer } from './support/test-platform.js';
+import { mulberry32 } from './support/seeded-random.js';
 
 const STEPS = Number(process.env.SETTLEMENT_PROPERTY_STEPS ?? 1_200);
 const GOOD_CARD = '6222600260001072444';
@@ -213,15 +214,3 @@ describe.each(backendPairs())('settlement property on $label', ({ db, cache }) =
     }
   });
 });
-
-/** A small seeded PRNG (SETTLEMENT_PROPERTY_SEED replays a run). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

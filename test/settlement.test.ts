@@ -15,6 +15,7 @@ import { http } from './support/http.js';
 import { bearer, newPhone } from './support/identity.js';
 import { signedCall, type MerchantCredentialsForTest } from './support/merchant.js';
 import { useTestServer } from './support/test-platform.js';
+import { mulberry32 } from './support/seeded-random.js';
 
 interface Statement {
   statement_id: string;
@@ -413,16 +414,4 @@ function toFen(amount: string): bigint {
   const [whole, cents] = amount.replace('-', '').split('.') as [string, string];
   const fen = BigInt(whole) * 100n + BigInt(cents);
   return negative ? -fen : fen;
-}
-
-/** A small seeded PRNG, so a failing case can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

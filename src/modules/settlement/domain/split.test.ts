@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPLIT, refundShares, split, splitRuleProblem } from './split.js';
 import type { SplitParts, SplitRule } from './split.js';
-
-/** mulberry32: a small seeded PRNG, so every run draws the same "random" cases. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from '../../../../test/support/seeded-random.js';
 
 /** A whole number from `min` to `max`, both included. */
 function intBetween(next: () => number, min: number, max: number): number {
