@@ -15,8 +15,20 @@
 // sending the next, and stops after BENCH_TRANSFERS transfers (default 20,000; scenario 5: BENCH_REDEMPTIONS,
 // default 5,000) or BENCH_SECONDS (default 30), whichever comes first. The accounts of scenarios 1–4 are opened
 // before the clock starts (their first lookup by the Ledger is still timed). The platform's pool has
-// DATABASE_POOL_SIZE connections (default 8). Prints figures; asserts nothing.
+// DATABASE_POOL_SIZE connections (default 8). BENCH_ONLY=2,4 runs only the scenarios listed. Prints figures;
+// asserts nothing.
+//
+// Hot rows and dead versions: thousands of one-row transactions on revenue:platform (scenario 3) leave dead
+// versions of that row. Once its page is full, every later lookup of it — the UPDATE and each ledger_entries
+// foreign-key check, 50 per batch of 50 — walks them (0.05 ms → 1.5 ms per lookup), which made scenario 4 run 5×
+// slower after scenario 3 than alone. ledger_accounts is therefore created with fillfactor 50 (migration 0023):
+// updates stay on the row's page (HOT) and no index entry points at a dead version. The bench measures that, as
+// production runs it; BENCH_VACUUM=1 vacuums ledger_accounts before each scenario (untimed) for comparison. The
+// "first → last quarter" column shows a scenario slowing as it runs. Only ledger_accounts is ever vacuumed: a
+// VACUUM of the still-empty ledger_transfers / ledger_entries records them as empty, and the plans the pooled
+// sessions then cache (triggers, foreign-key checks) are sequential scans that get slower as the tables grow.
 import { randomInt, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -39,6 +51,9 @@ const concurrency = positive('BENCH_CONCURRENCY', 50, 1000);
 const transfers = positive('BENCH_TRANSFERS', 20_000, 1_000_000);
 const redemptions = positive('BENCH_REDEMPTIONS', 5_000, 1_000_000);
 const capSeconds = positive('BENCH_SECONDS', 30, 600);
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map(Number)) : undefined;
+const wanted = (scenario: number) => !only || only.has(scenario);
+const vacuum = process.env.BENCH_VACUUM === '1';
 const MAX_BATCH = 500;
 
 const env = {
@@ -58,6 +73,9 @@ interface Run {
   readonly seconds: number;
   readonly capped: boolean;
   readonly latenciesMs: number[];
+  /** Operations per second over the first and the last quarter of the run. */
+  readonly firstQuarter: number;
+  readonly lastQuarter: number;
 }
 
 interface Row {
@@ -70,9 +88,46 @@ interface Row {
   readonly cpu: CpuShare;
 }
 
+/**
+ * CPU seconds of every postgres process now, by pid. Summed per pid and not per group (as measureCpu does), so a
+ * backend that exits during a scenario (the pool closes idle connections) does not take its past CPU time with
+ * it: the share is that of the processes alive at the end (a backend that exited mid-scenario is missed).
+ */
+function postgresCpuSeconds(): Map<number, number> {
+  const seconds = new Map<number, number>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return seconds;
+  }
+  for (const entry of entries) {
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      seconds.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, USER_HZ = 100
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return seconds;
+}
+
+/** measureCpu for the machine and this process, plus the postgres processes sampled per pid. */
+async function cpuOf<T>(work: () => Promise<T>): Promise<{ result: T; cpu: CpuShare }> {
+  const before = postgresCpuSeconds();
+  const started = process.hrtime.bigint();
+  const { result, cpu } = await measureCpu({ node: processes.self }, work);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  let used = 0;
+  for (const [pid, after] of postgresCpuSeconds()) used += after - (before.get(pid) ?? 0);
+  return { result, cpu: { ...cpu, postgres: Math.round((used / seconds) * 100) } };
+}
+
 /** `count` operations by `clients` closed-loop clients, stopped early at the time cap. */
 async function closedLoop(count: number, clients: number, op: (i: number) => Promise<unknown>): Promise<Run> {
   const latenciesMs: number[] = [];
+  const finishedS: number[] = [];
   let next = 0;
   let errors = 0;
   let firstError: string | undefined;
@@ -89,7 +144,9 @@ async function closedLoop(count: number, clients: number, op: (i: number) => Pro
       const t0 = process.hrtime.bigint();
       try {
         await op(i);
-        latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        const now = process.hrtime.bigint();
+        latenciesMs.push(Number(now - t0) / 1e6);
+        finishedS.push(Number(now - started) / 1e9);
       } catch (error) {
         errors++;
         firstError ??= describe(error);
@@ -97,7 +154,11 @@ async function closedLoop(count: number, clients: number, op: (i: number) => Pro
     }
   };
   await Promise.all(Array.from({ length: Math.min(clients, count) }, client));
-  return { done: latenciesMs.length, errors, firstError, seconds: Number(process.hrtime.bigint() - started) / 1e9, capped, latenciesMs };
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const quarter = seconds / 4;
+  const firstQuarter = finishedS.filter((t) => t < quarter).length / quarter;
+  const lastQuarter = finishedS.filter((t) => t >= seconds - quarter).length / quarter;
+  return { done: latenciesMs.length, errors, firstError, seconds, capped, latenciesMs, firstQuarter, lastQuarter };
 }
 
 function describe(error: unknown): string {
@@ -121,7 +182,6 @@ try {
   const { db } = platform.database;
   const settlement = settlementOf(platform);
   const { ledger } = settlement;
-  const cpuGroups = { node: processes.self, postgres: processes.named('postgres') };
   const server = await sql<{ version: string; sync: string }>`SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync`.execute(db);
 
   console.log('bench:ledger settings');
@@ -129,6 +189,7 @@ try {
   console.log(`  pool size ${platform.config.databasePoolSize} (DATABASE_POOL_SIZE), concurrency ${concurrency} closed-loop clients (BENCH_CONCURRENCY)`);
   console.log(`  transfers per scenario 1–4: ${transfers} (BENCH_TRANSFERS); redemptions in scenario 5: ${redemptions} (BENCH_REDEMPTIONS)`);
   console.log(`  time cap ${capSeconds} s per scenario (BENCH_SECONDS); GroupCommit maxBatch ${MAX_BATCH}; ${os.cpus().length} CPUs`);
+  console.log(`  ledger_accounts vacuumed before each scenario (untimed): ${vacuum ? 'yes (BENCH_VACUUM=1)' : 'no'}`);
 
   // Open scenarios 1–4's accounts before any clock starts, as the ledger would (definitions from the codes).
   const codes = [PLATFORM_REVENUE];
@@ -159,9 +220,11 @@ try {
     const { batches, commands } = queue.stats();
     return batches === 0 ? 0 : commands / batches;
   };
-  const scenario = async (name: string, unit: Row['unit'], transfersPerOp: number, count: number, op: (i: number) => Promise<unknown>, meanBatch?: () => number | Promise<number>) => {
+  const scenario = async (index: number, name: string, unit: Row['unit'], transfersPerOp: number, count: number, op: (i: number) => Promise<unknown>, meanBatch?: () => number | Promise<number>) => {
+    if (!wanted(index)) return undefined;
+    if (vacuum) await sql`VACUUM (ANALYZE) ledger_accounts`.execute(db);
     process.stdout.write(`  running: ${name} …`);
-    const { result: run, cpu } = await measureCpu(cpuGroups, () => closedLoop(count, concurrency, op));
+    const { result: run, cpu } = await cpuOf(() => closedLoop(count, concurrency, op));
     const row: Row = { name, run, transfersPerOp, unit, cpu, ...(meanBatch ? { meanBatch: await meanBatch() } : {}) };
     rows.push(row);
     process.stdout.write(` ${run.done} in ${run.seconds.toFixed(1)} s${run.errors > 0 ? `, ${run.errors} errors (first: ${run.firstError})` : ''}\n`);
@@ -169,18 +232,18 @@ try {
   };
 
   // 1 and 2: distinct accounts.
-  await scenario('1 distinct accounts, 1 per txn', 'transfer', 1, transfers, (i) =>
+  await scenario(1, '1 distinct accounts, 1 per txn', 'transfer', 1, transfers, (i) =>
     db.transaction().execute((trx) => ledger.write(trx, [move(`bench:1:${i}`, 'BENCH', account(1, 2 * i), account(1, 2 * i + 1), amount())])),
   );
   const distinct = batched('bench.distinct');
-  await scenario('2 distinct accounts, group commit', 'transfer', 1, transfers, (i) => distinct.submit(move(`bench:2:${i}`, 'BENCH', account(2, 2 * i), account(2, 2 * i + 1), amount())), () => meanBatchOf(distinct));
+  await scenario(2, '2 distinct accounts, group commit', 'transfer', 1, transfers, (i) => distinct.submit(move(`bench:2:${i}`, 'BENCH', account(2, 2 * i), account(2, 2 * i + 1), amount())), () => meanBatchOf(distinct));
 
   // 3 and 4: every transfer credits the one hot account.
-  await scenario('3 hot account, 1 per txn', 'transfer', 1, transfers, (i) =>
+  await scenario(3, '3 hot account, 1 per txn', 'transfer', 1, transfers, (i) =>
     db.transaction().execute((trx) => ledger.write(trx, [move(`bench:3:${i}`, 'BENCH', account(3, i), PLATFORM_REVENUE, amount())])),
   );
   const hot = batched('bench.hot');
-  await scenario('4 hot account, group commit', 'transfer', 1, transfers, (i) => hot.submit(move(`bench:4:${i}`, 'BENCH', account(4, i), PLATFORM_REVENUE, amount())), () => meanBatchOf(hot));
+  await scenario(4, '4 hot account, group commit', 'transfer', 1, transfers, (i) => hot.submit(move(`bench:4:${i}`, 'BENCH', account(4, i), PLATFORM_REVENUE, amount())), () => meanBatchOf(hot));
 
   // 5: redemption splits, the production path (one merchant with a channel, so three legs per split).
   const merchants = merchantsOf(platform);
@@ -194,7 +257,7 @@ try {
     return of('count') === 0 ? 0 : of('sum') / of('count');
   };
   const splitIds = Array.from({ length: redemptions }, () => platform.ids.next());
-  const splitRow = await scenario('5 redemption splits (Splits.record)', 'redemption', 0, redemptions, (i) =>
+  const splitRow = await scenario(5, '5 redemption splits (Splits.record)', 'redemption', 0, redemptions, (i) =>
     settlement.splits.record({
       redemptionId: splitIds[i]!,
       transactionId: `bench-tx-${i}`,
@@ -211,10 +274,10 @@ try {
            (SELECT count(*) FROM settlement_legs) AS legs
   `.execute(db);
   const w = written.rows[0]!;
-  rows[rows.length - 1] = { ...splitRow, transfersPerOp: Number(w.splits) === 0 ? 0 : Number(w.transfers) / Number(w.splits) };
+  if (splitRow) rows[rows.indexOf(splitRow)] = { ...splitRow, transfersPerOp: Number(w.splits) === 0 ? 0 : Number(w.transfers) / Number(w.splits) };
 
   printRows(rows);
-  console.log(`  scenario 5 wrote ${w.splits} splits, ${w.legs} settlement legs, ${w.transfers} ledger transfers (merchant ${merchant.merchant_id}, channel ${merchant.channel_id})`);
+  if (splitRow) console.log(`  scenario 5 wrote ${w.splits} splits, ${w.legs} settlement legs, ${w.transfers} ledger transfers (merchant ${merchant.merchant_id}, channel ${merchant.channel_id})`);
 
   const balance = await sql<{ accounts: string; debits: string; credits: string; dp: string; cp: string }>`
     SELECT count(*) AS accounts, coalesce(sum(debits_posted), 0) AS debits, coalesce(sum(credits_posted), 0) AS credits,
@@ -232,19 +295,22 @@ try {
   const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: env.DATABASE_URL, max: 1 }) }) });
   await sql`DROP SCHEMA IF EXISTS ${sql.id(env.DATABASE_SCHEMA)} CASCADE`.execute(admin);
   await admin.destroy();
+  rmSync(env.DATA_DIR, { recursive: true, force: true });
 }
 
 function printRows(all: readonly Row[]): void {
-  const header = ['scenario', 'done', 'errors', 'seconds', 'redemptions/s', 'transfers/s', 'p50 ms', 'p99 ms', 'mean batch', 'machine CPU%', 'node CPU%', 'postgres CPU%'];
+  const header = ['scenario', 'done', 'errors', 'seconds', 'redemptions/s', 'transfers/s', 'first → last quarter', 'p50 ms', 'p99 ms', 'mean batch', 'machine CPU%', 'node CPU%', 'postgres CPU%'];
   const table = all.map((r) => {
     const perSecond = r.run.done / r.run.seconds;
+    const perOp = r.unit === 'redemption' ? r.transfersPerOp : 1;
     return [
       r.name,
       `${r.run.done}${r.run.capped ? ' (cap)' : ''}`,
       String(r.run.errors),
       r.run.seconds.toFixed(1),
       r.unit === 'redemption' ? Math.round(perSecond).toString() : '',
-      Math.round(perSecond * (r.unit === 'redemption' ? r.transfersPerOp : 1)).toString(),
+      Math.round(perSecond * perOp).toString(),
+      `${Math.round(r.run.firstQuarter * perOp)} → ${Math.round(r.run.lastQuarter * perOp)}`,
       percentile(r.run.latenciesMs, 50).toFixed(1),
       percentile(r.run.latenciesMs, 99).toFixed(1),
       r.meanBatch === undefined ? '' : r.meanBatch.toFixed(1),
@@ -259,5 +325,6 @@ function printRows(all: readonly Row[]): void {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of table) console.log(line(row));
-  console.log(`(CPU% is percent of one core: ${os.cpus().length * 100}% = every core of this machine busy. Scenario 5's transfers/s counts the ledger transfers it wrote.)`);
+  console.log(`(CPU% is percent of one core: ${os.cpus().length * 100}% = every core of this machine busy. Transfers/s of scenario 5 counts the ledger transfers it wrote;`);
+  console.log(' "first → last quarter" is transfers/s over the first and the last quarter of the scenario\'s time.)');
 }
