@@ -160,6 +160,14 @@ describe.each(backendPairs())('settlement on $label', ({ db, cache }) => {
     expect(statement).toMatchObject({ cycle_date: t3, total: '8.50', opening_balance: '0.00', closing_balance: '8.50', payout: '8.50', status: 'PAID', line_count: 1 });
     const transfer = await payoutsOf(server.platform).sandbox.find(`settlement-${statement!.statement_id}`);
     expect(transfer).toMatchObject({ status: 'PAID', amount: '8.50' });
+    const announced = await server.platform.database.db
+      .selectFrom('outbox_events')
+      .select(['topic', 'payload'])
+      .where('aggregate_id', '=', statement!.statement_id)
+      .orderBy('id')
+      .execute();
+    expect(announced.map((e) => e.topic)).toEqual(['settlement.statement_created', 'settlement.payout_paid']);
+    expect(announced[1]!.payload).toMatchObject({ amount: '8.50', party_kind: 'merchant', reference: transfer!.reference });
 
     // The same date again settles nothing and pays nothing.
     expect(await settlement().run.settle(t3)).toMatchObject({ statements: 0, paid: 0 });

@@ -45,7 +45,7 @@ export const settlementOf = perPlatform((platform): Settlement => {
     settings,
     splits: new Splits(db, ledger, settings, facts, ids, metrics.groupCommit),
     refunds: new Refunds(db, ledger, ids, clock),
-    run: new SettlementRun(db, ledger, settings, () => payoutsOf(platform).port, ids, logger),
+    run: new SettlementRun(db, ledger, settings, () => payoutsOf(platform).port, ids, platform.outbox, logger),
     funding: new FundingDesk(ledger, ids),
     reports: new SettlementReports(db, ledger),
     redemptions: coupons,

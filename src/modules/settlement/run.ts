@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors/app-error.js';
 import type { IdGenerator } from '../../platform/ids/snowflake.js';
 import type { Logger } from '../../platform/log/logger.js';
 import { formatMoney } from '../../platform/money/money.js';
+import type { Outbox } from '../../platform/outbox/outbox.js';
 import { startOfBusinessDay } from '../../platform/time/clock.js';
 import { PayoutUnavailableError, type PayoutPort, type PayoutResult } from '../payouts/port.js';
 import { BANK, channelPayable, merchantPayable, PLATFORM_REVENUE } from './domain/accounts.js';
@@ -49,6 +50,9 @@ export function partyAccount(kind: string, id: string): string {
  *    if positive and the party is paid out (merchants and channels; the platform keeps its revenue) and has a
  *    payee, that amount is reserved from its account to the bank.
  *
+ * The statement, and later the bank's answer, are announced on the outbox (`settlement.statement_created`,
+ * `settlement.payout_paid`, `settlement.payout_failed`) in the transactions that record them.
+ *
  * Then each reserved payout is sent through the Payout port with the statement's payout id (the bank answers a
  * repeat with its first outcome), and the reservation is posted when paid or voided when refused. A bank that
  * does not answer leaves the payout pending; `payPending` retries it.
@@ -60,6 +64,7 @@ export class SettlementRun {
     private readonly settings: SettlementSettings,
     private readonly bank: () => PayoutPort,
     private readonly ids: IdGenerator,
+    private readonly outbox: Outbox,
     private readonly logger: Logger,
   ) {}
 
@@ -158,6 +163,11 @@ export class SettlementRun {
         })
         .where('statement_id', '=', statementId)
         .execute();
+      await this.outbox.publish(trx, {
+        topic: 'settlement.statement_created',
+        aggregateId: statementId,
+        payload: { statement_id: statementId, party_kind: partyKind, party_id: partyId, cycle_date: date, total: formatMoney(total), closing_balance: formatMoney(closing), payout: formatMoney(payoutFen), status },
+      });
       return { payout: transferId ? { statementId, partyKind, partyId, payoutFen, transferId } : undefined };
     });
   }
@@ -221,6 +231,17 @@ export class SettlementRun {
         )
         .where('statement_id', '=', statement.statementId)
         .execute();
+      await this.outbox.publish(trx, {
+        topic: paid ? 'settlement.payout_paid' : 'settlement.payout_failed',
+        aggregateId: statement.statementId,
+        payload: {
+          statement_id: statement.statementId,
+          party_kind: statement.partyKind,
+          party_id: statement.partyId,
+          amount: formatMoney(statement.payoutFen),
+          ...(answer.status === 'PAID' ? { reference: answer.reference } : { reason: answer.reason }),
+        },
+      });
       if (!paid) this.logger.warn({ statement_id: statement.statementId, amount: formatMoney(statement.payoutFen), reason: answer.status === 'FAILED' ? answer.reason : '' }, 'settlement payout refused');
       return paid ? 'PAID' : 'PAYOUT_FAILED';
     });
