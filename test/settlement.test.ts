@@ -296,6 +296,28 @@ describe.each(backendPairs())('settlement on $label', ({ db, cache }) => {
     expect(again.json.error).toBe('SETTLEMENT_HOLD_NOT_FOUND');
   });
 
+  it('a payout the bank refuses is voided and the money stays owed; the next run pays it once the payee is fixed', async () => {
+    const { merchant } = await merchantWithChannel('6222600260001070000'); // the sandbox bank refuses cards ending 0000
+    const code = await couponFor({ name: '10元代金券', type: 'CASH', amount: '10.00' });
+    expect((await consume(merchant, code, '10.00')).status).toBe(200);
+    await drainOutbox();
+    const t3 = calendarDays(today(), 3);
+    const refused = await settlement().run.settle(t3);
+    expect(refused.payoutsFailed).toBeGreaterThanOrEqual(1);
+    const [failed] = await statementsOf('merchant', merchant.merchant_id);
+    expect(failed).toMatchObject({ status: 'PAYOUT_FAILED', payout: '8.50' });
+    const owed = (await accounts()).get(`payable:merchant:${merchant.merchant_id}`)!;
+    expect(owed).toMatchObject({ balance: '8.50', available: '8.50', debits_pending: '0.00' }); // the reservation was voided
+    expect((await asOperator(`/api/v1/settlement/payees/merchant/${merchant.merchant_id}`, { method: 'PUT', body: { name: '张三', bank_card: '6222600260001072444' } })).status).toBe(200);
+    await settlement().run.settle(calendarDays(t3, 1)); // nothing new is due, but the merchant is still owed
+    const [retried] = await statementsOf('merchant', merchant.merchant_id);
+    expect(retried).toMatchObject({ line_count: 0, total: '0.00', opening_balance: '8.50', payout: '8.50', status: 'PAID' });
+    expect((await accounts()).get(`payable:merchant:${merchant.merchant_id}`)!.balance).toBe('0.00');
+    await settlement().run.settle(calendarDays(t3, 2));
+    expect(await statementsOf('merchant', merchant.merchant_id)).toHaveLength(2); // paid: no more retries
+    await expectBalanced();
+  });
+
   it('two settlement runs for one date at once: one statement and one payout per party', async () => {
     const { merchant } = await merchantWithChannel();
     for (const amount of ['10.00', '20.00', '30.00']) {

@@ -43,6 +43,9 @@ export function partyAccount(kind: string, id: string): string {
  * The settlement run for a date (daily on the scheduler, or `quanyi settle --date`). For each party with lines
  * due by that date and no risk hold, in one transaction:
  *
+ * Parties whose last payout was refused or had no payee are included too, so what they are owed is paid in the
+ * next run even when nothing new is due (their statement then has no lines).
+ *
  * 1. the statement for (party, date) is inserted first — it is unique, so a re-run, or a second scheduler racing
  *    this one, finds it and does nothing (the loser waits on the unique index until the winner commits);
  * 2. the due lines are taken, and the reservations of their legs are posted: the money becomes available;
@@ -75,7 +78,13 @@ export class SettlementRun {
       throw new AppError('SETTLEMENT_DATE_INVALID', { date });
     }
     const due = await sql<{ party_kind: PartyKind; party_id: string }>`
-      SELECT DISTINCT party_kind, party_id FROM settlement_items WHERE status = 'pending' AND available_on <= ${date}::date ORDER BY party_kind, party_id
+      SELECT DISTINCT party_kind, party_id FROM settlement_items WHERE status = 'pending' AND available_on <= ${date}::date
+      UNION
+      SELECT party_kind, party_id FROM (
+        SELECT DISTINCT ON (party_kind, party_id) party_kind, party_id, status FROM settlement_statements
+        WHERE party_kind <> 'platform' AND cycle_date < ${date}::date ORDER BY party_kind, party_id, cycle_date DESC
+      ) latest WHERE status IN ('PAYOUT_FAILED', 'AWAITING_PAYEE')
+      ORDER BY party_kind, party_id
     `.execute(this.db);
     const held = await this.settings.heldParties(this.db);
     let statements = 0;
@@ -111,65 +120,71 @@ export class SettlementRun {
   private async settleParty(partyKind: PartyKind, partyId: string, date: string, hasPayee: boolean): Promise<{ payout?: DueStatement } | undefined> {
     const statementId = this.ids.next();
     const account = partyAccount(partyKind, partyId);
-    return this.db.transaction().execute(async (trx) => {
-      const created = await trx
-        .insertInto('settlement_statements')
-        .values({ statement_id: statementId, party_kind: partyKind, party_id: partyId, cycle_date: date, opening_fen: '0', total_fen: '0', closing_fen: '0', payout_fen: '0', line_count: 0, status: 'NO_PAYOUT' })
-        .onConflict((oc) => oc.columns(['party_kind', 'party_id', 'cycle_date']).doNothing())
-        .returning('statement_id')
-        .executeTakeFirst();
-      if (!created) return undefined;
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const created = await trx
+          .insertInto('settlement_statements')
+          .values({ statement_id: statementId, party_kind: partyKind, party_id: partyId, cycle_date: date, opening_fen: '0', total_fen: '0', closing_fen: '0', payout_fen: '0', line_count: 0, status: 'NO_PAYOUT' })
+          .onConflict((oc) => oc.columns(['party_kind', 'party_id', 'cycle_date']).doNothing())
+          .returning('statement_id')
+          .executeTakeFirst();
+        if (!created) return undefined;
 
-      const items = await sql<{ item_id: string; amount_fen: string }>`
-        UPDATE settlement_items SET status = 'settled', statement_id = ${statementId}
-        WHERE party_kind = ${partyKind} AND party_id = ${partyId} AND status = 'pending' AND available_on <= ${date}::date
-        RETURNING item_id, amount_fen
-      `.execute(trx);
-      const legs = await sql<{ pending_transfer_id: string; redemption_id: string }>`
-        UPDATE settlement_legs SET status = 'settled', statement_id = ${statementId}
-        WHERE party_kind = ${partyKind} AND party_id = ${partyId} AND status = 'pending' AND available_on <= ${date}::date
-        RETURNING pending_transfer_id, redemption_id
-      `.execute(trx);
-      const posts: TransferSpec[] = legs.rows.map((l) => ({ id: `settle:${l.pending_transfer_id}`, code: 'SETTLE', kind: 'post', pendingId: l.pending_transfer_id, ref: String(l.redemption_id) }));
-      await this.ledger.write(trx, posts);
+        const items = await sql<{ item_id: string; amount_fen: string }>`
+          UPDATE settlement_items SET status = 'settled', statement_id = ${statementId}
+          WHERE party_kind = ${partyKind} AND party_id = ${partyId} AND status = 'pending' AND available_on <= ${date}::date
+          RETURNING item_id, amount_fen
+        `.execute(trx);
+        const legs = await sql<{ pending_transfer_id: string; redemption_id: string }>`
+          UPDATE settlement_legs SET status = 'settled', statement_id = ${statementId}
+          WHERE party_kind = ${partyKind} AND party_id = ${partyId} AND status = 'pending' AND available_on <= ${date}::date
+          RETURNING pending_transfer_id, redemption_id
+        `.execute(trx);
+        const posts: TransferSpec[] = legs.rows.map((l) => ({ id: `settle:${l.pending_transfer_id}`, code: 'SETTLE', kind: 'post', pendingId: l.pending_transfer_id, ref: String(l.redemption_id) }));
+        await this.ledger.write(trx, posts);
 
-      const total = items.rows.reduce((sum, i) => sum + BigInt(i.amount_fen), 0n);
-      const closing = (await this.ledger.balances(trx, [account])).get(account)?.available ?? 0n;
-      const opening = closing - total;
-      let status: StatementStatus;
-      let payoutFen = 0n;
-      let transferId: string | null = null;
-      if (partyKind === 'platform') status = 'RETAINED';
-      else if (closing <= 0n) status = 'NO_PAYOUT';
-      else if (!hasPayee) status = 'AWAITING_PAYEE';
-      else if (!(await this.bankCanPay(trx, closing))) status = 'PAYOUT_FAILED';
-      else {
-        status = 'PAYOUT_PENDING';
-        payoutFen = closing;
-        transferId = `payout:${statementId}`;
-        await this.ledger.write(trx, [reserve(transferId, 'PAYOUT', account, BANK, closing, { ref: statementId, memo: `statement ${statementId}` })]);
-      }
-      await trx
-        .updateTable('settlement_statements')
-        .set({
-          opening_fen: opening.toString(),
-          total_fen: total.toString(),
-          closing_fen: closing.toString(),
-          payout_fen: payoutFen.toString(),
-          line_count: items.rows.length,
-          status,
-          payout_transfer_id: transferId,
-          payout_error: status === 'PAYOUT_FAILED' ? 'BANK_FUNDS_INSUFFICIENT' : null,
-        })
-        .where('statement_id', '=', statementId)
-        .execute();
-      await this.outbox.publish(trx, {
-        topic: 'settlement.statement_created',
-        aggregateId: statementId,
-        payload: { statement_id: statementId, party_kind: partyKind, party_id: partyId, cycle_date: date, total: formatMoney(total), closing_balance: formatMoney(closing), payout: formatMoney(payoutFen), status },
+        const total = items.rows.reduce((sum, i) => sum + BigInt(i.amount_fen), 0n);
+        const closing = (await this.ledger.balances(trx, [account])).get(account)?.available ?? 0n;
+        if (items.rows.length === 0 && closing <= 0n) throw new NothingToSettle(); // a retry with nothing owed
+        const opening = closing - total;
+        let status: StatementStatus;
+        let payoutFen = 0n;
+        let transferId: string | null = null;
+        if (partyKind === 'platform') status = 'RETAINED';
+        else if (closing <= 0n) status = 'NO_PAYOUT';
+        else if (!hasPayee) status = 'AWAITING_PAYEE';
+        else if (!(await this.bankCanPay(trx, closing))) status = 'PAYOUT_FAILED';
+        else {
+          status = 'PAYOUT_PENDING';
+          payoutFen = closing;
+          transferId = `payout:${statementId}`;
+          await this.ledger.write(trx, [reserve(transferId, 'PAYOUT', account, BANK, closing, { ref: statementId, memo: `statement ${statementId}` })]);
+        }
+        await trx
+          .updateTable('settlement_statements')
+          .set({
+            opening_fen: opening.toString(),
+            total_fen: total.toString(),
+            closing_fen: closing.toString(),
+            payout_fen: payoutFen.toString(),
+            line_count: items.rows.length,
+            status,
+            payout_transfer_id: transferId,
+            payout_error: status === 'PAYOUT_FAILED' ? 'BANK_FUNDS_INSUFFICIENT' : null,
+          })
+          .where('statement_id', '=', statementId)
+          .execute();
+        await this.outbox.publish(trx, {
+          topic: 'settlement.statement_created',
+          aggregateId: statementId,
+          payload: { statement_id: statementId, party_kind: partyKind, party_id: partyId, cycle_date: date, total: formatMoney(total), closing_balance: formatMoney(closing), payout: formatMoney(payoutFen), status },
+        });
+        return { payout: transferId ? { statementId, partyKind, partyId, payoutFen, transferId } : undefined };
       });
-      return { payout: transferId ? { statementId, partyKind, partyId, payoutFen, transferId } : undefined };
-    });
+    } catch (error) {
+      if (error instanceof NothingToSettle) return undefined;
+      throw error;
+    }
   }
 
   /** Whether the bank account holds `amountFen` beyond what earlier payouts reserved (read under its row lock). */
@@ -247,3 +262,6 @@ export class SettlementRun {
     });
   }
 }
+
+/** Rolls back a statement begun for a payout retry when the party turns out to be owed nothing. */
+class NothingToSettle extends Error {}
