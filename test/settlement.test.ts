@@ -318,6 +318,33 @@ describe.each(backendPairs())('settlement on $label', ({ db, cache }) => {
     await expectBalanced();
   });
 
+  it("counts a merchant's T+N in working days when its terms say so, skipping the holiday calendar's days off", async () => {
+    const { merchant } = await merchantWithChannel();
+    const terms = await asOperator(`/api/v1/settlement/rules/${merchant.merchant_id}`, {
+      method: 'PUT',
+      body: { platform_bps: 1000, merchant_bps: 8500, channel_bps: 500, platform_days: 1, merchant_days: 2, day_basis: 'working' },
+    });
+    expect(terms.status, terms.text).toBe(200);
+    // By hand: the next weekdays after today; the first is declared a holiday, so T+2 working days is the third.
+    const weekdays: string[] = [];
+    for (let d = today(); weekdays.length < 3; ) {
+      d = calendarDays(d, 1);
+      const day = new Date(`${d}T12:00:00Z`).getUTCDay();
+      if (day !== 0 && day !== 6) weekdays.push(d);
+    }
+    const holiday = await asOperator(`/api/v1/settlement/holidays/${weekdays[0]}`, { method: 'PUT', body: { working: false, name: '测试假日' } });
+    expect(holiday.status, holiday.text).toBe(200);
+    const code = await couponFor({ name: '10元代金券', type: 'CASH', amount: '10.00' });
+    expect((await consume(merchant, code, '10.00')).status).toBe(200);
+    await drainOutbox();
+    const legs = await sql<{ party_kind: string; available_on: string }>`
+      SELECT party_kind, available_on::text AS available_on FROM settlement_legs l JOIN settlement_splits s USING (redemption_id)
+      WHERE s.merchant_id = ${merchant.merchant_id} ORDER BY party_kind
+    `.execute(server.platform.database.db);
+    expect(Object.fromEntries(legs.rows.map((l) => [l.party_kind, l.available_on]))).toMatchObject({ merchant: weekdays[2], platform: weekdays[1] });
+    expect((await asOperator(`/api/v1/settlement/holidays/${weekdays[0]}`, { method: 'PUT', body: { working: true, name: '' } })).status).toBe(200);
+  });
+
   it('two settlement runs for one date at once: one statement and one payout per party', async () => {
     const { merchant } = await merchantWithChannel();
     for (const amount of ['10.00', '20.00', '30.00']) {
@@ -429,6 +456,14 @@ describe.each(backendPairs())('settlement on $label', ({ db, cache }) => {
     const template = await asOperator('/api/v1/coupon/templates', { body: { name: 'x', type: 'CASH', amount: '5.00', valid_days: 3, funding: { source: 'GIFT_CARD' } } });
     expect(template.status).toBe(422);
     expect(template.json.error).toBe('COUPON_TEMPLATE_INVALID');
+    const badDay = await asOperator('/api/v1/settlement/holidays/2026-02-30', { method: 'PUT', body: { working: false, name: '无' } });
+    expect(badDay.status).toBe(400);
+    expect(badDay.json.error).toBe('SETTLEMENT_DATE_INVALID');
+    const badCycle = await asOperator('/api/v1/settlement/statements?cycle_date=2026-13-01');
+    expect(badCycle.json.error).toBe('SETTLEMENT_DATE_INVALID');
+    const badMerchant = await asOperator('/api/v1/settlement/rules/abc');
+    expect(badMerchant.status).toBe(400);
+    expect(badMerchant.json.error).toBe('VALIDATION_FAILED');
     const missing = await asOperator('/api/v1/settlement/statements/123');
     expect(missing.status).toBe(404);
     expect(missing.json.error).toBe('STATEMENT_NOT_FOUND');

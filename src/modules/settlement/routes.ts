@@ -4,6 +4,7 @@ import type { RoleName } from '../../platform/http/access.js';
 import { ok } from '../../platform/http/envelope.js';
 import { parseAmountField } from '../../platform/money/amount-field.js';
 import { moneySchema } from '../../platform/money/money.js';
+import { startOfBusinessDay } from '../../platform/time/clock.js';
 import { statementCsv } from './reports.js';
 import type { MerchantTerms, PartyKind } from './settings.js';
 import type { Settlement } from './index.js';
@@ -117,6 +118,7 @@ export async function settlementRoutes(app: FastifyInstance, settlement: Settlem
     },
     async (request) => {
       const q = request.query;
+      if (q.cycle_date) calendarDate(q.cycle_date);
       return ok(await reports.statements({ partyKind: q.party_kind, partyIds: q.party_id ? [q.party_id] : undefined, cycleDate: q.cycle_date, status: q.status, before: q.cursor, limit: q.limit ?? 50 }));
     },
   );
@@ -164,7 +166,15 @@ export async function settlementRoutes(app: FastifyInstance, settlement: Settlem
 
   app.get<{ Params: { merchant_id: string } }>(
     '/api/v1/settlement/rules/:merchant_id',
-    { config: { access: { roles: STAFF } }, schema: { tags: ['settlement'], summary: "A merchant's split and T+N terms (the defaults when none were set)", security: bearer } },
+    {
+      config: { access: { roles: STAFF } },
+      schema: {
+        tags: ['settlement'],
+        summary: "A merchant's split and T+N terms (the defaults when none were set)",
+        security: bearer,
+        params: { type: 'object', properties: { merchant_id: { type: 'string', pattern: idPattern } } },
+      },
+    },
     async (request) => ok(presentTerms(request.params.merchant_id, (await settings.termsOf(db, [request.params.merchant_id])).get(request.params.merchant_id)!)),
   );
 
@@ -229,6 +239,7 @@ export async function settlementRoutes(app: FastifyInstance, settlement: Settlem
     },
     async (request, reply) =>
       reply.transact(async (trx) => {
+        calendarDate(request.params.day);
         await settings.setHoliday(trx, request.params.day, request.body.working, request.body.name ?? '');
         return ok({ day: request.params.day, working: request.body.working, name: request.body.name ?? '' });
       }),
@@ -310,4 +321,14 @@ function sendStatement(reply: FastifyReply, statement: Awaited<ReturnType<Settle
 
 function presentTerms(merchantId: string, t: MerchantTerms) {
   return { merchant_id: merchantId, platform_bps: t.platformBps, merchant_bps: t.merchantBps, channel_bps: t.channelBps, platform_days: t.platformDays, merchant_days: t.merchantDays, day_basis: t.dayBasis };
+}
+
+/** A YYYY-MM-DD that the pattern let through but the calendar does not have (2026-02-30) gets a clear 400. */
+function calendarDate(date: string): string {
+  try {
+    startOfBusinessDay(date);
+  } catch {
+    throw new AppError('SETTLEMENT_DATE_INVALID', { date });
+  }
+  return date;
 }
