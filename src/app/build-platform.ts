@@ -13,6 +13,7 @@ import { Outbox } from '../platform/outbox/outbox.js';
 import { PiiVault } from '../platform/privacy/vault.js';
 import { systemClock } from '../platform/time/clock.js';
 import type { Platform } from './platform.js';
+import { ALLOW_ALL } from '../platform/risk/risk-gate.js';
 
 export interface BuiltPlatform {
   readonly platform: Platform;
@@ -59,6 +60,7 @@ export async function buildPlatform(config: Config, env: Readonly<Record<string,
       metrics: createMetrics(database.db, database.pool),
       clock: systemClock,
       self: { url: undefined },
+      hooks: { riskGate: ALLOW_ALL },
     };
     return { platform, instance, closers, close };
   } catch (error) {

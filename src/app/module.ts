@@ -10,6 +10,8 @@ import type { Platform } from './platform.js';
  */
 export interface QuanyiModule {
   readonly name: string;
+  /** Runs first, in every role: install into the platform's hooks (the risk module installs the risk gate). */
+  init?(platform: Platform): void;
   routes?(app: FastifyInstance, platform: Platform): Promise<void>;
   /** Ways this module recognises callers (bearer tokens, signed cashier calls); tried in module order. */
   authenticators?(platform: Platform): readonly Authenticator[];

@@ -7,8 +7,9 @@ import { merchantsModule } from '../modules/merchants/index.js';
 import { notificationsModule } from '../modules/notifications/index.js';
 import { payoutsModule } from '../modules/payouts/index.js';
 import { settlementModule } from '../modules/settlement/index.js';
+import { riskModule } from '../modules/risk/index.js';
 import { platformMaintenance } from './platform-maintenance.js';
 import type { QuanyiModule } from './module.js';
 
 /** Every module in the deployable, in start order. */
-export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, settlementModule, notificationsModule];
+export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, settlementModule, riskModule, notificationsModule];

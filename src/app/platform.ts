@@ -7,6 +7,7 @@ import type { Logger } from '../platform/log/logger.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
 import type { Outbox } from '../platform/outbox/outbox.js';
 import type { PiiVault } from '../platform/privacy/vault.js';
+import type { PlatformHooks } from '../platform/risk/risk-gate.js';
 import type { Clock } from '../platform/time/clock.js';
 
 /** The shared kernel handed to every module: what a module may use besides its own tables. */
@@ -27,4 +28,6 @@ export interface Platform {
    * through it over real HTTP, exactly as their real counterparts would be.
    */
   readonly self: { url: string | undefined };
+  /** Ports other modules install into at start (the risk gate). */
+  readonly hooks: PlatformHooks;
 }

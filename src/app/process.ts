@@ -53,6 +53,7 @@ async function launch(built: BuiltPlatform, modules: readonly QuanyiModule[], ha
   const { config, logger } = platform;
   const runsWorker = config.role === 'worker' || config.role === 'all';
   const runsScheduler = config.role === 'scheduler' || config.role === 'all';
+  for (const module of modules) module.init?.(platform);
   // Subscribers register in every role: publishing needs to know who will receive each topic.
   for (const module of modules) for (const subscriber of module.subscribers?.(platform) ?? []) platform.outbox.subscribe(subscriber);
 

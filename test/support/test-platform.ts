@@ -21,6 +21,7 @@ import { systemClock, type Clock } from '../../src/platform/time/clock.js';
 import { createTestCache, createTestDatabase, type TestDatabase } from './backends.js';
 import { listenForTest } from './http.js';
 import { createProbeTable } from './probe-module.js';
+import { ALLOW_ALL } from '../../src/platform/risk/risk-gate.js';
 
 export interface TestPlatform extends Platform {
   readonly database: TestDatabase;
@@ -66,6 +67,7 @@ export async function createTestPlatform(options: TestPlatformOptions): Promise<
     metrics: createMetrics(database.db, database.pool),
     clock: options.clock ?? systemClock,
     self: { url: undefined },
+    hooks: { riskGate: ALLOW_ALL },
     close: async () => {
       await lease.release().catch(() => undefined);
       await cache.close();
@@ -75,6 +77,7 @@ export async function createTestPlatform(options: TestPlatformOptions): Promise<
 }
 
 export async function buildTestApp(platform: Platform, modules: readonly QuanyiModule[] = []): Promise<FastifyInstance> {
+  for (const module of modules) module.init?.(platform);
   for (const module of modules) for (const subscriber of module.subscribers?.(platform) ?? []) platform.outbox.subscribe(subscriber);
   return buildServer(platform, { serveApi: true, modules });
 }

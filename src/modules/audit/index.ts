@@ -1,5 +1,7 @@
 import type { QuanyiModule } from '../../app/module.js';
 import { perPlatform } from '../../app/per-platform.js';
+import { AuditTrail } from './audit-trail.js';
+import { auditTrailRoutes } from './audit-routes.js';
 import { TransparencyLogRepo } from './repo.js';
 import { transparencyRoutes } from './routes.js';
 import { loadLogKeys } from './signing-key.js';
@@ -7,16 +9,23 @@ import { TransparencyLog } from './transparency-log.js';
 
 export interface Audit {
   readonly log: TransparencyLog;
+  readonly trail: AuditTrail;
 }
 
 export const auditOf = perPlatform((platform): Audit => {
   const { database, config } = platform;
-  return { log: new TransparencyLog(database.db, new TransparencyLogRepo(), config.transparencyLog.origin, loadLogKeys(config)) };
+  return {
+    log: new TransparencyLog(database.db, new TransparencyLogRepo(), config.transparencyLog.origin, loadLogKeys(config)),
+    trail: new AuditTrail(database.db, platform.ids),
+  };
 });
 
 export const auditModule: QuanyiModule = {
   name: 'audit',
-  routes: (app, platform) => transparencyRoutes(app, auditOf(platform).log),
+  routes: async (app, platform) => {
+    await transparencyRoutes(app, auditOf(platform).log);
+    await auditTrailRoutes(app, auditOf(platform).trail);
+  },
   jobs: (platform) => [
     {
       name: 'audit.sign-checkpoint',

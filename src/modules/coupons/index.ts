@@ -33,7 +33,7 @@ export const couponsOf = perPlatform((platform): Coupons => {
 
 export const couponsModule: QuanyiModule = {
   name: 'coupons',
-  routes: (app, platform) => couponRoutes(app, couponsOf(platform)),
+  routes: (app, platform) => couponRoutes(app, couponsOf(platform), () => platform.hooks.riskGate),
   subscribers: (platform) => [couponsOf(platform).batches.subscriber() as Subscriber],
   jobs: (platform) => [
     {

@@ -261,6 +261,32 @@ export class CouponRepo {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** Moves every coupon of a user in status `from` to `to` at once; answers the ids and codes moved. */
+  async transitionAllOfUser(db: Db, userId: string, from: string, to: string, onlyCouponIds?: readonly string[]): Promise<{ couponId: string; code: string }[]> {
+    if (onlyCouponIds && onlyCouponIds.length === 0) return [];
+    let query = db
+      .updateTable('coupon_info')
+      .set({ status: to, updated_at: sql<Date>`now()` })
+      .where('user_id', '=', userId)
+      .where('status', '=', from);
+    if (onlyCouponIds) query = query.where('coupon_id', 'in', [...onlyCouponIds]);
+    const rows = await query.returning(['coupon_id', 'code']).execute();
+    return rows.map((r) => ({ couponId: String(r.coupon_id), code: r.code }));
+  }
+
+  /** Coupons whose latest freeze carried `reason` (a risk case's freeze, say). */
+  async couponsFrozenWith(db: Db, userId: string, reason: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('coupon_events as e')
+      .innerJoin('coupon_info as c', 'c.coupon_id', 'e.coupon_id')
+      .select('c.coupon_id')
+      .where('c.user_id', '=', userId)
+      .where('e.action', '=', 'freeze')
+      .where('e.reason', '=', reason)
+      .execute();
+    return [...new Set(rows.map((r) => String(r.coupon_id)))];
+  }
+
   /** Redemptions after `afterId` in id order, a page at a time (settlement's reconciliation walks them all). */
   async redemptionPage(db: Db, afterId: string, limit: number) {
     return db

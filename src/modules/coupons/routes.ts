@@ -7,6 +7,8 @@ import type { Coupons } from './index.js';
 import type { TemplateInput } from './service.js';
 import type { ClaimResult } from './claims.js';
 import type { RedemptionResult } from './redemptions.js';
+import { deviceIdOf } from '../../platform/http/device-id.js';
+import type { RiskGate } from '../../platform/risk/risk-gate.js';
 
 const bearer = [{ bearer: [] }];
 
@@ -50,7 +52,7 @@ const COMMON_TEMPLATE_FIELDS = new Set([
   'total_stock', 'per_user_limit', 'per_user_daily_limit', 'budget', 'funding',
 ]);
 
-export async function couponRoutes(app: FastifyInstance, { service: coupons, batches, locks, redemptions, claims }: Coupons): Promise<void> {
+export async function couponRoutes(app: FastifyInstance, { service: coupons, batches, locks, redemptions, claims }: Coupons, riskGate: () => RiskGate): Promise<void> {
   app.post<{ Body: Omit<TemplateInput, 'params'> & { params?: Record<string, unknown> } & Record<string, unknown> }>(
     '/api/v1/coupon/templates',
     {
@@ -147,7 +149,10 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
         body: { type: 'object', required: ['coupon_code'], additionalProperties: false, properties: { coupon_code: { type: 'string', maxLength: 20 } } },
       },
     },
-    async (request, reply) => reply.transact(async (trx) => ok(await coupons.activate(trx, request.body.coupon_code, request.actor!.id, request.id))),
+    async (request, reply) => {
+      await riskGate().check('coupon.activate', { userId: request.actor!.id, ip: request.ip, deviceId: deviceIdOf(request), requestId: request.id });
+      return reply.transact(async (trx) => ok(await coupons.activate(trx, request.body.coupon_code, request.actor!.id, request.id)));
+    },
   );
 
   app.post<{ Body: { template_id: string } }>(
@@ -161,8 +166,11 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
         body: { type: 'object', required: ['template_id'], additionalProperties: false, properties: { template_id: { type: 'string', pattern: '^\\d{1,20}$' } } },
       },
     },
-    async (request, reply) =>
-      reply.transactIn(claims.committer, { templateId: request.body.template_id, userId: request.actor!.id, requestId: request.id }, (result: ClaimResult) => ok(result)),
+    async (request, reply) => {
+      // Risk control first (farming velocity by IP, blacklists, a frozen account): a refused claim takes nothing.
+      await riskGate().check('coupon.claim', { userId: request.actor!.id, ip: request.ip, deviceId: deviceIdOf(request), requestId: request.id });
+      return reply.transactIn(claims.committer, { templateId: request.body.template_id, userId: request.actor!.id, requestId: request.id }, (result: ClaimResult) => ok(result));
+    },
   );
 
   app.post<{ Body: RedemptionBody }>(

@@ -145,6 +145,30 @@ export class CouponService {
   }
 
   /**
+   * Freezes every ACTIVATED coupon a user holds (risk control froze the account), in the caller's transaction,
+   * each with its event; `reason` names the cause (the risk case) so `unfreezeAllOfUser` restores exactly these.
+   */
+  async freezeAllOfUser(trx: Transaction<Database>, userId: string, reason: string, actor: string, requestId?: string) {
+    const frozen = await this.repo.transitionAllOfUser(trx, userId, 'ACTIVATED', 'FROZEN');
+    await this.repo.insertEvents(trx, frozen.map((c) => ({ id: this.ids.next(), couponId: c.couponId, action: 'freeze', fromStatus: 'ACTIVATED', toStatus: 'FROZEN', actor, reason, requestId })));
+    if (frozen.length > 0) {
+      await this.outbox.publishMany(trx, frozen.map((c) => ({ topic: 'coupon.frozen', aggregateId: c.couponId, payload: { coupon_id: c.couponId, reason }, requestId })));
+    }
+    return frozen.map((c) => c.code);
+  }
+
+  /** Unfreezes the coupons of a user that were frozen with `reason` and are still FROZEN. */
+  async unfreezeAllOfUser(trx: Transaction<Database>, userId: string, reason: string, actor: string, requestId?: string) {
+    const ids = await this.repo.couponsFrozenWith(trx, userId, reason);
+    const thawed = await this.repo.transitionAllOfUser(trx, userId, 'FROZEN', 'ACTIVATED', ids);
+    await this.repo.insertEvents(trx, thawed.map((c) => ({ id: this.ids.next(), couponId: c.couponId, action: 'unfreeze', fromStatus: 'FROZEN', toStatus: 'ACTIVATED', actor, reason, requestId })));
+    if (thawed.length > 0) {
+      await this.outbox.publishMany(trx, thawed.map((c) => ({ topic: 'coupon.unfrozen', aggregateId: c.couponId, payload: { coupon_id: c.couponId, reason }, requestId })));
+    }
+    return thawed.map((c) => c.code);
+  }
+
+  /**
    * Refund of a till transaction. Without `amount`, everything: gift cards get back what they paid and single-use
    * coupons go USED → REFUNDED. With `amount`, a partial refund paid back to the transaction's gift cards, never
    * more than they gave.

@@ -49,7 +49,7 @@ export const identityModule: QuanyiModule = {
   authenticators: (platform) => [identityOf(platform).service.sessions.authenticate],
   routes: async (app, platform) => {
     const { service, privacy, signer, sms, oidc } = identityOf(platform);
-    await identityRoutes(app, { service, signer, devSms: sms.kind === 'dev' });
+    await identityRoutes(app, { service, signer, devSms: sms.kind === 'dev', riskGate: () => platform.hooks.riskGate });
     await privacyRoutes(app, privacy);
     await identityAdminRoutes(app, service);
     if (oidc.providerNames.length > 0) await oidcRoutes(app, oidc);

@@ -4,6 +4,8 @@ import { envelopeSchema, ok } from '../../platform/http/envelope.js';
 import type { IdentityService } from './service.js';
 import { CODE_PURPOSES, type CodePurpose } from './sms/one-time-codes.js';
 import type { TokenSigner } from './tokens/token-signer.js';
+import { deviceIdOf } from '../../platform/http/device-id.js';
+import type { RiskGate } from '../../platform/risk/risk-gate.js';
 
 const phoneField = { type: 'string', minLength: 11, maxLength: 20, examples: ['13800001234'] } as const;
 
@@ -22,9 +24,11 @@ export interface IdentityRouteDeps {
   readonly service: IdentityService;
   readonly signer: TokenSigner;
   readonly devSms: boolean;
+  /** Risk control's gate (blacklists) before a code is sent and before a login. */
+  readonly riskGate: () => RiskGate;
 }
 
-export async function identityRoutes(app: FastifyInstance, { service, signer, devSms }: IdentityRouteDeps): Promise<void> {
+export async function identityRoutes(app: FastifyInstance, { service, signer, devSms, riskGate }: IdentityRouteDeps): Promise<void> {
   app.post<{ Body: { phone: string; purpose?: CodePurpose } }>(
     '/api/v1/auth/sms/send',
     {
@@ -43,7 +47,10 @@ export async function identityRoutes(app: FastifyInstance, { service, signer, de
         },
       },
     },
-    async (request) => ok(await service.sendCode(request.body.phone, request.body.purpose ?? 'login', request.ip)),
+    async (request) => {
+      await riskGate().check('sms.send', { phoneHash: service.phoneHash(request.body.phone), ip: request.ip, deviceId: deviceIdOf(request), requestId: request.id });
+      return ok(await service.sendCode(request.body.phone, request.body.purpose ?? 'login', request.ip));
+    },
   );
 
   app.post<{ Body: { phone: string; code: string } }>(
@@ -62,7 +69,10 @@ export async function identityRoutes(app: FastifyInstance, { service, signer, de
         response: { 200: envelopeSchema(tokenResponse) },
       },
     },
-    async (request) => ok(await service.loginWithSms(request.body.phone, request.body.code)),
+    async (request) => {
+      await riskGate().check('auth.login', { phoneHash: service.phoneHash(request.body.phone), ip: request.ip, deviceId: deviceIdOf(request), requestId: request.id });
+      return ok(await service.loginWithSms(request.body.phone, request.body.code));
+    },
   );
 
   app.post<{ Body: { grant_type: 'refresh_token'; refresh_token: string } }>(

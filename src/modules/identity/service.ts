@@ -61,6 +61,18 @@ export class IdentityService {
     });
   }
 
+  /** The blind index of a user's phone (risk control matches it against blacklists; the phone stays hidden). */
+  async phoneHashOf(userId: string, db: Kysely<Database> = this.db): Promise<string | undefined> {
+    const row = await db.selectFrom('user_auth').select('phone_hash').where('user_id', '=', userId).executeTakeFirst();
+    return row?.phone_hash ?? undefined;
+  }
+
+  /** The blind index of a phone number as typed (normalised the way accounts store it), or undefined if invalid. */
+  phoneHash(phoneInput: string): string | undefined {
+    const phone = normalizeMainlandMobile(phoneInput);
+    return phone ? this.vault.blindIndex('phone', phone) : undefined;
+  }
+
   /** Whether the user passed real-name verification (other modules ask this, never the identity tables). */
   async isRealNameVerified(userId: string, db: Kysely<Database> = this.db): Promise<boolean> {
     const user = await this.repo.findUser(db, userId);

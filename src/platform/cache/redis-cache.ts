@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describeUrl } from '../config/config.js';
 import { ConfigError } from '../config/config-error.js';
-import type { Cache, ChannelListener, CounterState } from './cache.js';
+import { checkWindowArguments, WINDOW_HITS_KEPT, type Cache, type ChannelListener, type CounterState, type WindowHitOptions } from './cache.js';
 
 // INCRBY and PEXPIRE in one atomic step, so a counter can never be left without its window.
 const INCREMENT_SCRIPT = `
@@ -12,8 +13,42 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); ttl = tonumber(ARGV[2])
 return {count, ttl}
 `;
 
-type RedisWithIncrement = Redis & {
+// A sliding window as a sorted set of hits scored by their time in ms, in one atomic step: drop the hits that left
+// the window, add this one, count, keep at most ARGV[4] (the oldest go), and let the key die a window after its
+// last hit. ARGV: the time ('' for Redis's own clock, shared by every process), the window, the member, the cap.
+const HIT_WINDOW_SCRIPT = `
+local now = tonumber(ARGV[1])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - window))
+redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[3])
+local count = redis.call('ZCARD', KEYS[1])
+local cap = tonumber(ARGV[4])
+if count > cap then
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, count - cap - 1)
+  count = cap
+end
+redis.call('PEXPIRE', KEYS[1], window)
+return count
+`;
+
+// The hits of the last ARGV[2] ms, recording nothing and pruning nothing (the window asked may be shorter).
+const COUNT_WINDOW_SCRIPT = `
+local now = tonumber(ARGV[1])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+return redis.call('ZCOUNT', KEYS[1], string.format('(%.0f', now - tonumber(ARGV[2])), '+inf')
+`;
+
+type RedisWithScripts = Redis & {
   quanyiIncrement(key: string, by: number, windowMs: number): Promise<[number, number]>;
+  quanyiHitWindow(key: string, nowMs: number | '', windowMs: number, member: string, cap: number): Promise<number>;
+  quanyiCountWindow(key: string, nowMs: number | '', windowMs: number): Promise<number>;
 };
 
 export class RedisCache implements Cache {
@@ -22,9 +57,12 @@ export class RedisCache implements Cache {
   /** The connection in subscriber mode, opened by the first subscribe. */
   private subscriber: Redis | undefined;
   private readonly listeners = new Map<string, Set<ChannelListener>>();
+  /** Members of unnamed window hits: this instance's random tag and a sequence, unique across processes. */
+  private readonly hitTag = randomBytes(8).toString('hex');
+  private hitSequence = 0;
 
   private constructor(
-    private readonly redis: RedisWithIncrement,
+    private readonly redis: RedisWithScripts,
     /** Channels share the key prefix, so deployments (and test runs) sharing a Redis stay apart. */
     private readonly channelPrefix: string,
   ) {}
@@ -38,8 +76,10 @@ export class RedisCache implements Cache {
       maxRetriesPerRequest: 2,
       connectTimeout: 5_000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    }) as RedisWithIncrement;
+    }) as RedisWithScripts;
     redis.defineCommand('quanyiIncrement', { numberOfKeys: 1, lua: INCREMENT_SCRIPT });
+    redis.defineCommand('quanyiHitWindow', { numberOfKeys: 1, lua: HIT_WINDOW_SCRIPT });
+    redis.defineCommand('quanyiCountWindow', { numberOfKeys: 1, lua: COUNT_WINDOW_SCRIPT });
     redis.on('error', () => undefined); // reported through failing commands and /readyz, not as a crash
     try {
       await redis.connect();
@@ -71,6 +111,18 @@ export class RedisCache implements Cache {
   async increment(key: string, windowMs: number, by = 1): Promise<CounterState> {
     const [count, ttl] = await this.redis.quanyiIncrement(key, by, windowMs);
     return { count: Number(count), resetInMs: Number(ttl) };
+  }
+
+  async hitWindow(key: string, windowMs: number, options: WindowHitOptions = {}): Promise<number> {
+    checkWindowArguments(windowMs, options.nowMs);
+    // Named and generated members live apart ('m:' and 'h:'), so a caller's member never collides with ours.
+    const member = options.member === undefined ? `h:${this.hitTag}:${(this.hitSequence += 1)}` : `m:${options.member}`;
+    return Number(await this.redis.quanyiHitWindow(key, options.nowMs ?? '', windowMs, member, WINDOW_HITS_KEPT));
+  }
+
+  async countWindow(key: string, windowMs: number, nowMs?: number): Promise<number> {
+    checkWindowArguments(windowMs, nowMs);
+    return Number(await this.redis.quanyiCountWindow(key, nowMs ?? '', windowMs));
   }
 
   async publish(channel: string, message: string): Promise<void> {

@@ -24,6 +24,8 @@ import * as revokedSessions0022 from '../../../modules/identity/migrations/2026_
 import * as ledger0023 from '../../../modules/settlement/migrations/2026_11_29_0023_ledger.js';
 import * as settlement0024 from '../../../modules/settlement/migrations/2026_11_29_0024_settlement.js';
 import * as templateFunding0025 from '../../../modules/coupons/migrations/2026_11_29_0025_template_funding.js';
+import * as auditRecords0026 from '../../../modules/audit/migrations/2026_11_29_0026_audit_records.js';
+import * as risk0027 from '../../../modules/risk/migrations/2026_11_29_0027_risk.js';
 
 /**
  * Every migration of every module, in the order they apply. Names sort by date so the order is also the
@@ -55,4 +57,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0023_ledger': ledger0023,
   '2026_11_29_0024_settlement': settlement0024,
   '2026_11_29_0025_template_funding': templateFunding0025,
+  '2026_11_29_0026_audit_records': auditRecords0026,
+  '2026_11_29_0027_risk': risk0027,
 };

@@ -1,0 +1,65 @@
+import * as ohm from 'ohm-js';
+import { lexicalGrammar } from './lexical-grammar.js';
+
+/**
+ * CEL expression syntax (https://github.com/google/cel-spec/blob/master/doc/langdef.md#syntax), used to tell
+ * CEL input from the SQL-like dialect and to report CEL syntax errors at the right column (@bufbuild/cel's own
+ * parser reports where it last backtracked, often an operator before the real mistake). The text that matches is
+ * then parsed by @bufbuild/cel itself, and check.ts refuses what conditions do not support (arithmetic, `?:`,
+ * field selection, maps, macros, …) with a message naming it, which is why this grammar accepts them.
+ *
+ * Not accepted here: comments, triple-quoted strings, bytes literals, message construction `T{…}`.
+ */
+export const celGrammar: ohm.Grammar = ohm.grammar(
+  String.raw`
+  CelCondition <: ConditionLexical {
+    Condition = Expr
+    Expr = Chain "?" Chain ":" Expr  -- conditional
+         | Chain
+    Chain = Unary (binaryOp Unary)*
+    Unary = "!"+ Member  -- not
+          | "-"+ Member  -- negate
+          | Member
+    Member = Primary Suffix*
+    Suffix = "." identifier "(" ListOf<Expr, ","> ")"  -- call
+           | "." identifier  -- select
+           | "[" Expr "]"  -- index
+    Primary = literal
+            | "."? identifier "(" ListOf<Expr, ","> ")"  -- call
+            | "."? identifier  -- ident
+            | "(" Expr ")"  -- paren
+            | "[" ListOf<Expr, ","> ","? "]"  -- list
+            | "{" ListOf<MapEntry, ","> ","? "}"  -- map
+    MapEntry = Expr ":" Expr
+
+    binaryOp (an operator) = "||" | "&&" | "<=" | ">=" | "==" | "!=" | "<" | ">" | in | "+" | "-" | "*" | "/" | "%"
+    in = "in" ~identPart
+    reserved = ("true" | "false" | "null" | "in" | "as" | "break" | "const" | "continue" | "else" | "for"
+               | "function" | "if" | "import" | "let" | "loop" | "package" | "namespace" | "return" | "var"
+               | "void" | "while") ~identPart
+    identifier (a name) = ~reserved name
+
+    literal = number | string | boolean | null
+    boolean = ("true" | "false") ~identPart
+    null = "null" ~identPart
+    number (a number) = double | unsigned | integer
+    double = digits "." digits exponent?  -- fraction
+           | digits exponent  -- exponent
+           | "." digits exponent?  -- leading
+    exponent = ("e" | "E") ("+" | "-")? digits
+    unsigned = integer ("u" | "U")
+    integer = ("0x" | "0X") hexDigit+  -- hex
+            | digits  -- decimal
+    string (a string) = ("r" | "R") "\"" (~("\"" | "\n" | "\r") any)* "\""  -- rawDouble
+                      | ("r" | "R") "'" (~("'" | "\n" | "\r") any)* "'"  -- rawSingle
+                      | "\"" (~("\"" | "\\" | "\n" | "\r") any | escape)* "\""  -- double
+                      | "'" (~("'" | "\\" | "\n" | "\r") any | escape)* "'"  -- single
+    escape (an escape sequence) = "\\" ("x" | "X") hexDigit hexDigit  -- hex
+                                | "\\" "u" hexDigit hexDigit hexDigit hexDigit  -- unicode
+                                | "\\" "U" hexDigit hexDigit hexDigit hexDigit hexDigit hexDigit hexDigit hexDigit  -- longUnicode
+                                | "\\" "0".."3" "0".."7" "0".."7"  -- octal
+                                | "\\" ("a" | "b" | "f" | "n" | "r" | "t" | "v" | "\\" | "?" | "\"" | "'" | "${'`'}")  -- simple
+  }
+`,
+  { ConditionLexical: lexicalGrammar },
+);
