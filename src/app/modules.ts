@@ -8,8 +8,9 @@ import { notificationsModule } from '../modules/notifications/index.js';
 import { payoutsModule } from '../modules/payouts/index.js';
 import { settlementModule } from '../modules/settlement/index.js';
 import { riskModule } from '../modules/risk/index.js';
+import { activitiesModule } from '../modules/activities/index.js';
 import { platformMaintenance } from './platform-maintenance.js';
 import type { QuanyiModule } from './module.js';
 
 /** Every module in the deployable, in start order. */
-export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, settlementModule, riskModule, notificationsModule];
+export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, settlementModule, riskModule, activitiesModule, notificationsModule];

@@ -41,7 +41,7 @@ export const identityOf = perPlatform((platform): Identity => {
   const verifier = config.realNameUrl ? new HttpRealNameVerifier(config.realNameUrl) : new SandboxRealNameVerifier();
   const privacy = new PrivacyService(database.db, vault, verifier, sessions, platform.outbox, ids, platform.clock);
   const oidc = new OidcLogin(config.oidcProviders, database.db, sessions, ids, config.nodeEnv !== 'production');
-  return { service: new IdentityService(database.db, repo, vault, codes, sessions, ids), oidc, privacy, signer, sms };
+  return { service: new IdentityService(database.db, repo, vault, codes, sessions, ids, platform.outbox), oidc, privacy, signer, sms };
 });
 
 export const identityModule: QuanyiModule = {

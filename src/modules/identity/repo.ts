@@ -27,14 +27,16 @@ export interface RoleGrant {
 export class IdentityRepo {
   // ---- users ----
 
-  async insertUserIfAbsent(db: Db, userId: string, phoneHash: string, phoneEnc: string): Promise<string> {
-    await db
+  async insertUserIfAbsent(db: Db, userId: string, phoneHash: string, phoneEnc: string): Promise<{ userId: string; created: boolean }> {
+    const inserted = await db
       .insertInto('user_auth')
       .values({ user_id: userId, phone_hash: phoneHash, phone_enc: phoneEnc, updated_at: sql<Date>`now()` })
       .onConflict((oc) => oc.column('phone_hash').doNothing())
-      .execute();
+      .returning('user_id')
+      .executeTakeFirst();
+    if (inserted) return { userId: String(inserted.user_id), created: true };
     const row = await db.selectFrom('user_auth').select('user_id').where('phone_hash', '=', phoneHash).executeTakeFirstOrThrow();
-    return String(row.user_id);
+    return { userId: String(row.user_id), created: false };
   }
 
   async findUser(db: Db, userId: string): Promise<UserRow | undefined> {

@@ -53,7 +53,7 @@ export async function identityRoutes(app: FastifyInstance, { service, signer, de
     },
   );
 
-  app.post<{ Body: { phone: string; code: string } }>(
+  app.post<{ Body: { phone: string; code: string; invite_code?: string } }>(
     '/api/v1/auth/sms/login',
     {
       config: { access: 'public' },
@@ -64,14 +64,14 @@ export async function identityRoutes(app: FastifyInstance, { service, signer, de
           type: 'object',
           required: ['phone', 'code'],
           additionalProperties: false,
-          properties: { phone: phoneField, code: { type: 'string', pattern: '^\\d{6}$' } },
+          properties: { phone: phoneField, code: { type: 'string', pattern: '^\\d{6}$' }, invite_code: { type: 'string', pattern: '^[A-Za-z0-9]{4,32}$' } },
         },
         response: { 200: envelopeSchema(tokenResponse) },
       },
     },
     async (request) => {
       await riskGate().check('auth.login', { phoneHash: service.phoneHash(request.body.phone), ip: request.ip, deviceId: deviceIdOf(request), requestId: request.id });
-      return ok(await service.loginWithSms(request.body.phone, request.body.code));
+      return ok(await service.loginWithSms(request.body.phone, request.body.code, { ip: request.ip, deviceId: deviceIdOf(request), inviteCode: request.body.invite_code, requestId: request.id }));
     },
   );
 

@@ -8,7 +8,16 @@ import type { PiiVault } from '../../platform/privacy/vault.js';
 import { normalizeMainlandMobile } from './domain/phone.js';
 import type { IdentityRepo } from './repo.js';
 import type { CodePurpose, OneTimeCodes } from './sms/one-time-codes.js';
+import type { Outbox } from '../../platform/outbox/outbox.js';
 import type { Sessions, TokenResponse } from './tokens/sessions.js';
+
+/** What a sign-up is judged by (marketing activities, referral). */
+export interface SignUpContext {
+  readonly ip?: string;
+  readonly deviceId?: string;
+  readonly inviteCode?: string;
+  readonly requestId?: string;
+}
 
 export interface LoginResult extends TokenResponse {
   readonly user_id: string;
@@ -23,6 +32,7 @@ export class IdentityService {
     private readonly codes: OneTimeCodes,
     readonly sessions: Sessions,
     private readonly ids: IdGenerator,
+    private readonly outbox: Outbox,
   ) {}
 
   async sendCode(phoneInput: string, purpose: CodePurpose, ip: string) {
@@ -30,11 +40,23 @@ export class IdentityService {
   }
 
   /** SMS login; the first login with a phone creates the user. */
-  async loginWithSms(phoneInput: string, code: string): Promise<LoginResult> {
+  /**
+   * Logs in with an SMS code, signing up a new phone. A sign-up announces `user.registered` in the same
+   * transaction, with what marketing activities judge it by (IP, device, the invite code it came with).
+   */
+  async loginWithSms(phoneInput: string, code: string, context: SignUpContext = {}): Promise<LoginResult> {
     const phone = requirePhone(phoneInput);
     await this.codes.consume(phone, 'login', code);
     return this.db.transaction().execute(async (trx) => {
-      const userId = await this.ensureUser(trx, phone);
+      const { userId, created } = await this.repo.insertUserIfAbsent(trx, this.ids.next(), this.vault.blindIndex('phone', phone), this.vault.encrypt(phone, 'phone'));
+      if (created) {
+        await this.outbox.publish(trx, {
+          topic: 'user.registered',
+          aggregateId: userId,
+          payload: { user_id: userId, ip: context.ip ?? null, device_id: context.deviceId ?? null, invite_code: context.inviteCode ?? null, registered_at: new Date().toISOString() },
+          requestId: context.requestId,
+        });
+      }
       const tokens = await this.sessions.open(trx, userId);
       return { ...tokens, user_id: userId };
     });
@@ -42,7 +64,7 @@ export class IdentityService {
 
   /** Finds or creates the user holding a phone number (also used by `quanyi users grant-role`). */
   async ensureUser(db: Kysely<Database>, phone: string): Promise<string> {
-    return this.repo.insertUserIfAbsent(db, this.ids.next(), this.vault.blindIndex('phone', phone), this.vault.encrypt(phone, 'phone'));
+    return (await this.repo.insertUserIfAbsent(db, this.ids.next(), this.vault.blindIndex('phone', phone), this.vault.encrypt(phone, 'phone'))).userId;
   }
 
   /** `quanyi users grant-role`: works with no server running; creates the user if the phone is new. */

@@ -15,7 +15,7 @@ const RELOAD_MS = 5_000;
  * against an in-memory index (domain/blacklist.ts) reloaded every few seconds, and at once after its own changes.
  */
 export class Blacklists implements BlacklistLookup {
-  private loaded: { at: number; index: BlacklistIndex; phones: boolean } | undefined;
+  private loaded: { at: number; index: BlacklistIndex; phones: boolean; values: Map<string, string[]> } | undefined;
   private loading: Promise<BlacklistIndex> | undefined;
 
   constructor(
@@ -27,6 +27,12 @@ export class Blacklists implements BlacklistLookup {
 
   async matches(query: BlacklistQuery): Promise<BlacklistEntry[]> {
     return (await this.index()).matches(query);
+  }
+
+  /** Every value of one kind (activities offer blacklisted devices and IPs as named lists). */
+  async valuesOf(kind: BlacklistEntry['kind']): Promise<readonly string[]> {
+    await this.index();
+    return this.loaded!.values.get(kind) ?? [];
   }
 
   async hasPhoneEntries(): Promise<boolean> {
@@ -92,7 +98,9 @@ export class Blacklists implements BlacklistLookup {
       try {
         const rows = await this.db.selectFrom('risk_blacklist').select(['kind', 'value', 'reason']).execute();
         const index = new BlacklistIndex(rows.map((r) => ({ kind: r.kind, value: r.value, reason: r.reason })));
-        this.loaded = { at: this.now(), index, phones: rows.some((r) => r.kind === 'PHONE_HASH') };
+        const values = new Map<string, string[]>();
+        for (const r of rows) (values.get(r.kind) ?? values.set(r.kind, []).get(r.kind)!).push(r.value);
+        this.loaded = { at: this.now(), index, phones: values.has('PHONE_HASH'), values };
         return index;
       } finally {
         this.loading = undefined;

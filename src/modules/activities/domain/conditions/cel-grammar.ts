@@ -8,6 +8,10 @@ import { lexicalGrammar } from './lexical-grammar.js';
  * then parsed by @bufbuild/cel itself, and check.ts refuses what conditions do not support (arithmetic, `?:`,
  * field selection, maps, macros, …) with a message naming it, which is why this grammar accepts them.
  *
+ * Binary operators form one flat chain: which one binds tighter changes the tree, not which texts are CEL, and
+ * @bufbuild/cel builds the tree. Syntactic rules carry no description ("a value"), because ohm then reports a
+ * failure anywhere inside them at their start, e.g. a missing `)` at the `(`.
+ *
  * Not accepted here: comments, triple-quoted strings, bytes literals, message construction `T{…}`.
  */
 export const celGrammar: ohm.Grammar = ohm.grammar(
@@ -55,10 +59,14 @@ export const celGrammar: ohm.Grammar = ohm.grammar(
                       | "\"" (~("\"" | "\\" | "\n" | "\r") any | escape)* "\""  -- double
                       | "'" (~("'" | "\\" | "\n" | "\r") any | escape)* "'"  -- single
     escape (an escape sequence) = "\\" ("x" | "X") hexDigit hexDigit  -- hex
-                                | "\\" "u" hexDigit hexDigit hexDigit hexDigit  -- unicode
-                                | "\\" "U" hexDigit hexDigit hexDigit hexDigit hexDigit hexDigit hexDigit hexDigit  -- longUnicode
+                                | "\\" "u" ~surrogate hexDigit hexDigit hexDigit hexDigit  -- unicode
+                                | "\\" "U" "00" longCodePoint  -- longUnicode
                                 | "\\" "0".."3" "0".."7" "0".."7"  -- octal
                                 | "\\" ("a" | "b" | "f" | "n" | "r" | "t" | "v" | "\\" | "?" | "\"" | "'" | "${'`'}")  -- simple
+    longCodePoint = "00" ~surrogate hexDigit hexDigit hexDigit hexDigit  -- basic
+                  | "0" ("1".."9" | "a".."f" | "A".."F") hexDigit hexDigit hexDigit hexDigit  -- supplementary
+                  | "10" hexDigit hexDigit hexDigit hexDigit  -- last
+    surrogate = ("d" | "D") ("8".."9" | "a".."f" | "A".."F")
   }
 `,
   { ConditionLexical: lexicalGrammar },

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../../../test/support/seeded-random.js';
+import { compileCondition } from './compile.js';
+import type { ConditionContext, NamedLists } from './context.js';
+import { ConditionEvaluationError, evaluate } from './evaluate.js';
+import { MAX_CONDITION_LENGTH } from './limits.js';
+
+/**
+ * Acceptance for issue #8: 100,000 random and mutated inputs, each compiled and, when it compiles, evaluated.
+ * Every input must come back as the documented result (ok, or an error with a message and a column inside the
+ * text) and never as a thrown exception; a compiled condition must evaluate against a complete context without
+ * error (the checker admits nothing that fails at run time); and each input must take under 10 ms. A time over
+ * the bound is measured three more times and the median counts, so a GC pause on a busy machine is not a hang.
+ */
+const SEED = 0x8_ac71;
+const INPUTS = 100_000;
+const BOUND_MS = 10;
+
+const LIST_NAMES = ['blacklist', 'vip_merchants', 'cities'];
+const LISTS: NamedLists = { blacklist: ['dev-bad', ''], vip_merchants: ['m-1', '上海市'], cities: ['上海市', '北京', '广东省'] };
+const CONTEXT: ConditionContext = {
+  user_id: 'u-1',
+  is_new_user: true,
+  registered_days: 3,
+  real_name_verified: false,
+  device_id: 'dev-1',
+  ip: '203.0.113.7',
+  ip_city: '上海市',
+  ip_province: '广东省',
+  channel: 'wechat',
+  amount: 100,
+  invoice_amount: 58.5,
+  now: new Date('2025-06-02T01:30:00Z'),
+};
+
+const VALID = [
+  'device_id NOT IN (blacklist)',
+  "ip_city = '上海'",
+  "ip_city = '上海' AND device_id NOT IN (blacklist)",
+  "is_new_user AND (channel IN ('wechat', 'alipay') OR amount >= 99.5) AND NOT real_name_verified",
+  "registered_days <= 7 or invoice_amount > 100 and ip_province <> '广东省'",
+  "now >= '2025-01-01T00:00:00+08:00' AND hour >= 9 AND weekday IN (1, 2, 3, 4, 5)",
+  "channel = 'it''s' OR channel = \"say \\\"hi\\\"\" OR channel != '抖音'",
+  'ip_city == "上海" && !(device_id in blacklist)',
+  "registered_days >= 7 || is_new_user && channel in ['wechat', 'alipay']",
+  'size(device_id) > 3 && device_id.startsWith("dev") && !(ip_city in cities)',
+  "now < timestamp('2030-01-01T00:00:00Z') && amount > -1.5e2 && registered_days != 0x10",
+  String.raw`user_id == '\u4e0a\x41\101' || ip == r'\d' || device_id in vip_merchants`,
+];
+
+const TOKENS = [
+  ...['AND', 'and', 'Or', 'OR', 'NOT', 'not', 'IN', 'in', 'TRUE', 'false', 'true', 'null', 'ANDROID', 'inx'],
+  ...['(', ')', '[', ']', '{', '}', ',', '.', '?', ':', '=', '==', '!=', '<>', '<', '<=', '>', '>=', '&&', '||', '!', '-'],
+  ...['+', '*', '/', '%', "'", '"', '\\', '`', '\n', '\t', ' ', '  ', '😀', '上海', '市'],
+  ...["'上海'", '"上海市"', "'it''s'", '"a\\"b"', "'\\q'", '"\\u4e0a"', '"\\uD800"', "r'\\d'", "''", '""', "'(('", '"\\U0010FFFF"'],
+  ...['0', '7', '007', '-1.5', '1e3', '.5', '0x1F', '1u', '99999999999999999999', '9223372036854775808', '1e999'],
+  ...['ip_city', 'ip_province', 'device_id', 'amount', 'registered_days', 'is_new_user', 'hour', 'weekday', 'now'],
+  ...['channel', 'user_id', 'ip', 'invoice_amount', 'real_name_verified', 'blacklist', 'cities', 'vip_merchants'],
+  ...['unknown_name', 'constructor', '__proto__', 'toString', 'size', 'startsWith', 'matches', 'timestamp', 'has', 'all'],
+  ...["timestamp('2025-01-01T00:00:00Z')", "'2025-01-01T00:00:00+08:00'", 'size(', '.startsWith(', '.all(x, ', 'x'],
+];
+const CHARACTERS = [..."abcdefgINORTUnotru_xyz0123456789 ()[]{},.?:=!<>&|+-*/%'\"\\`\n\t上海市省区😀", '\u0000', '\ud800', '\u00a0'];
+
+type Random = () => number;
+
+function pick<T>(random: Random, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)]!;
+}
+
+function randomTokens(random: Random): string {
+  const count = 1 + Math.floor(random() * 24);
+  const parts: string[] = [];
+  for (let i = 0; i < count; i++) parts.push(pick(random, TOKENS), random() < 0.6 ? ' ' : '');
+  return parts.join('');
+}
+
+function randomCharacters(random: Random): string {
+  const length = Math.floor(random() * 60);
+  let text = '';
+  for (let i = 0; i < length; i++) text += pick(random, CHARACTERS);
+  return text;
+}
+
+function mutate(random: Random, text: string): string {
+  const edits = 1 + Math.floor(random() * 4);
+  let result = text;
+  for (let i = 0; i < edits; i++) {
+    const at = Math.floor(random() * (result.length + 1));
+    const until = Math.min(result.length, at + 1 + Math.floor(random() * 6));
+    switch (Math.floor(random() * 6)) {
+      case 0:
+        result = result.slice(0, at) + pick(random, CHARACTERS) + result.slice(at);
+        break;
+      case 1:
+        result = result.slice(0, at) + result.slice(at + 1);
+        break;
+      case 2:
+        result = result.slice(0, at) + pick(random, CHARACTERS) + result.slice(at + 1);
+        break;
+      case 3:
+        result = `${result.slice(0, at)} ${pick(random, TOKENS)} ${result.slice(at)}`;
+        break;
+      case 4:
+        result = result.slice(0, at) + result.slice(until);
+        break;
+      default:
+        result = result.slice(0, at) + result.slice(at, until) + result.slice(at);
+    }
+  }
+  return result;
+}
+
+/** Near or over the length bound, or deeply nested: the inputs most likely to be slow or to overflow a stack. */
+function large(random: Random): string {
+  if (random() < 0.3) {
+    const depth = 20 + Math.floor(random() * 30);
+    const [open, close] = random() < 0.5 ? ['(', ')'] : ['[', ']'];
+    return mutate(random, `${open.repeat(depth)}is_new_user${close.repeat(depth)}`);
+  }
+  const sql = random() < 0.5;
+  let text = pick(random, VALID.slice(sql ? 0 : 7, sql ? 7 : VALID.length));
+  while (text.length < MAX_CONDITION_LENGTH - 60 + random() * 120) text += `${sql ? ' OR ' : ' || '}${pick(random, VALID.slice(sql ? 0 : 7, sql ? 7 : VALID.length))}`;
+  return random() < 0.5 ? mutate(random, text) : text;
+}
+
+function generate(random: Random): string {
+  const kind = random();
+  if (kind < 0.3) return randomTokens(random);
+  if (kind < 0.45) return randomCharacters(random);
+  if (kind < 0.95) return mutate(random, pick(random, VALID));
+  return large(random);
+}
+
+/** Compiles and evaluates one input; returns what broke the contract, if anything. */
+function attempt(source: string): { violation?: string; compiled: boolean } {
+  let result: ReturnType<typeof compileCondition>;
+  try {
+    result = compileCondition(source, LIST_NAMES);
+  } catch (error) {
+    return { violation: `compile threw ${String(error)}`, compiled: false };
+  }
+  if (!result.ok) {
+    const { message, column } = result.error;
+    const columns = [...source].length + 1;
+    if (typeof message !== 'string' || message.length < 10 || message.startsWith('internal error')) return { violation: `unclear error: ${message}`, compiled: false };
+    if (!Number.isInteger(column) || column < 1 || column > Math.min(columns, MAX_CONDITION_LENGTH + 1)) {
+      return { violation: `column ${column} outside 1..${columns}: ${message}`, compiled: false };
+    }
+    return { compiled: false };
+  }
+  try {
+    const value = evaluate(result.condition, CONTEXT, LISTS);
+    if (typeof value !== 'boolean') return { violation: `evaluated to ${String(value)}`, compiled: true };
+  } catch (error) {
+    const kind = error instanceof ConditionEvaluationError ? 'failed on a complete context' : 'threw';
+    return { violation: `evaluation ${kind}: ${String(error)} (CEL: ${result.condition.cel})`, compiled: true };
+  }
+  return { compiled: true };
+}
+
+function timed(source: string): { ms: number; outcome: ReturnType<typeof attempt> } {
+  const start = performance.now();
+  const outcome = attempt(source);
+  return { ms: performance.now() - start, outcome };
+}
+
+describe('condition fuzzing', () => {
+  it(`survives ${INPUTS.toLocaleString('en')} random and mutated inputs, each under ${BOUND_MS} ms`, { timeout: 180_000 }, () => {
+    const random = mulberry32(SEED);
+    const violations: string[] = [];
+    let compiledCount = 0;
+    let maxFirst = 0;
+    let slowest = '';
+    let retried = 0;
+    let maxMedian = 0;
+    const started = performance.now();
+
+    for (let i = 0; i < INPUTS; i++) {
+      const source = generate(random);
+      const first = timed(source);
+      if (first.outcome.violation !== undefined && violations.length < 50) violations.push(`${JSON.stringify(source)}: ${first.outcome.violation}`);
+      if (first.outcome.compiled) compiledCount++;
+      if (first.ms > maxFirst) [maxFirst, slowest] = [first.ms, source];
+      if (first.ms > BOUND_MS) {
+        retried++;
+        const again = [timed(source).ms, timed(source).ms, timed(source).ms].sort((a, b) => a - b);
+        maxMedian = Math.max(maxMedian, again[1]!);
+        if (again[1]! > BOUND_MS && violations.length < 50) violations.push(`${JSON.stringify(source)}: median of 3 took ${again[1]!.toFixed(2)} ms`);
+      }
+    }
+
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      [
+        `condition fuzz: ${INPUTS} inputs (seed ${SEED}) in ${seconds.toFixed(1)} s; ${compiledCount} compiled and evaluated, ${INPUTS - compiledCount} refused`,
+        `slowest first attempt ${maxFirst.toFixed(2)} ms (${JSON.stringify(slowest.slice(0, 80))}${slowest.length > 80 ? '…' : ''}, ${slowest.length} chars)`,
+        `${retried} over ${BOUND_MS} ms on the first attempt; slowest median of 3 retries ${maxMedian.toFixed(2)} ms`,
+      ].join('\n'),
+    );
+    expect(violations).toEqual([]);
+    // The generators must reach the interesting part: conditions that compile and run, not only syntax errors.
+    expect(compiledCount).toBeGreaterThan(INPUTS / 20);
+  });
+});

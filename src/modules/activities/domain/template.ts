@@ -1,0 +1,92 @@
+import { MoneyFormatError, parseMoney } from '../../../platform/money/money.js';
+
+/**
+ * An activity template as operators write it (seed 001 §4.3.1), checked and normalised:
+ * `{"activity_type": "NEW_USER_REGISTER", "reward": [{"coupon_id": "<template id>", "quantity": 2}, {"points": 100}],
+ *   "rules": [{"condition": "device_id NOT IN (blacklist)"}, {"condition": "ip_city = '上海'"}]}`
+ * plus optional `name`, `max_grants` (budget: how many grants in all), `per_user_cap`, `min_amount` (yuan;
+ * SPEND_THRESHOLD and INVOICE_ACCEPTED), `starts_at`, `ends_at`. `reward` may also be spelled `rewards`.
+ */
+export const ACTIVITY_TYPES = ['NEW_USER_REGISTER', 'INVOICE_ACCEPTED', 'REFERRAL', 'SPEND_THRESHOLD'] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+export type Reward = { readonly kind: 'COUPON'; readonly templateId: string; readonly quantity: number } | { readonly kind: 'POINTS'; readonly points: number };
+
+export interface ActivityDefinition {
+  readonly name: string;
+  readonly type: ActivityType;
+  readonly rewards: readonly Reward[];
+  readonly conditions: readonly string[];
+  readonly maxGrants: number | null;
+  readonly perUserCap: number;
+  readonly minAmountFen: bigint | null;
+  readonly startsAt: Date | null;
+  readonly endsAt: Date | null;
+}
+
+export type TemplateProblem = { readonly kind: 'field'; readonly field: string; readonly message: string };
+
+const MAX_REWARDS = 10;
+const MAX_RULES = 20;
+
+export function parseTemplate(input: Readonly<Record<string, unknown>>): { ok: true; definition: ActivityDefinition } | { ok: false; problem: TemplateProblem } {
+  const fail = (field: string, message: string) => ({ ok: false as const, problem: { kind: 'field' as const, field, message } });
+  const type = input.activity_type;
+  if (typeof type !== 'string' || !(ACTIVITY_TYPES as readonly string[]).includes(type)) return fail('activity_type', `one of ${ACTIVITY_TYPES.join(', ')}`);
+  const rawRewards = input.reward ?? input.rewards;
+  if (!Array.isArray(rawRewards) || rawRewards.length === 0 || rawRewards.length > MAX_REWARDS) return fail('reward', `a list of 1 to ${MAX_REWARDS} rewards`);
+  const rewards: Reward[] = [];
+  for (const [i, raw] of rawRewards.entries()) {
+    const r = raw as Record<string, unknown>;
+    if (r && typeof r === 'object' && 'coupon_id' in r) {
+      const templateId = typeof r.coupon_id === 'number' ? String(r.coupon_id) : r.coupon_id;
+      if (typeof templateId !== 'string' || !/^\d{1,20}$/.test(templateId)) return fail(`reward[${i}].coupon_id`, 'the id of one of our coupon templates');
+      const quantity = r.quantity ?? 1;
+      if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > 10) return fail(`reward[${i}].quantity`, 'a whole number from 1 to 10');
+      rewards.push({ kind: 'COUPON', templateId, quantity });
+    } else if (r && typeof r === 'object' && 'points' in r) {
+      if (typeof r.points !== 'number' || !Number.isInteger(r.points) || r.points < 1 || r.points > 1_000_000) return fail(`reward[${i}].points`, 'a whole number from 1 to 1000000');
+      rewards.push({ kind: 'POINTS', points: r.points });
+    } else {
+      return fail(`reward[${i}]`, 'either {"coupon_id": …, "quantity": …} or {"points": …}');
+    }
+  }
+  const rawRules = input.rules ?? [];
+  if (!Array.isArray(rawRules) || rawRules.length > MAX_RULES) return fail('rules', `a list of at most ${MAX_RULES} rules`);
+  const conditions: string[] = [];
+  for (const [i, raw] of rawRules.entries()) {
+    const condition = (raw as Record<string, unknown> | null)?.condition;
+    if (typeof condition !== 'string') return fail(`rules[${i}].condition`, 'a condition, e.g. "ip_city = \'上海\'"');
+    conditions.push(condition);
+  }
+  const name = input.name ?? type;
+  if (typeof name !== 'string' || name.length === 0 || name.length > 100) return fail('name', '1 to 100 characters');
+  const maxGrants = input.max_grants ?? null;
+  if (maxGrants !== null && (typeof maxGrants !== 'number' || !Number.isInteger(maxGrants) || maxGrants < 1)) return fail('max_grants', 'a whole number of grants, at least 1');
+  // A sign-up happens once: its activity grants once per user whatever the template says.
+  const perUserCap = type === 'NEW_USER_REGISTER' || type === 'SPEND_THRESHOLD' ? 1 : (input.per_user_cap ?? 1);
+  if (typeof perUserCap !== 'number' || !Number.isInteger(perUserCap) || perUserCap < 1 || perUserCap > 1_000) return fail('per_user_cap', 'a whole number from 1 to 1000');
+  let minAmountFen: bigint | null = null;
+  if (input.min_amount !== undefined) {
+    try {
+      minAmountFen = parseMoney(input.min_amount, { allowZero: false });
+    } catch (error) {
+      if (error instanceof MoneyFormatError) return fail('min_amount', 'an amount in yuan, e.g. "100.00"');
+      throw error;
+    }
+  }
+  if (type === 'SPEND_THRESHOLD' && minAmountFen === null) return fail('min_amount', 'SPEND_THRESHOLD needs the amount to reach');
+  const startsAt = instant(input.starts_at);
+  const endsAt = instant(input.ends_at);
+  if (startsAt === 'bad') return fail('starts_at', 'an ISO 8601 date-time');
+  if (endsAt === 'bad') return fail('ends_at', 'an ISO 8601 date-time');
+  if (startsAt && endsAt && endsAt <= startsAt) return fail('ends_at', 'after starts_at');
+  return { ok: true, definition: { name, type: type as ActivityType, rewards, conditions, maxGrants, perUserCap, minAmountFen, startsAt, endsAt } };
+}
+
+function instant(value: unknown): Date | null | 'bad' {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') return 'bad';
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? 'bad' : at;
+}
