@@ -46,6 +46,9 @@ export class RiskCases {
     private readonly ids: IdGenerator,
   ) {}
 
+  /** Called after a decision commits (the screen rereads frozen accounts). */
+  onDecided: (() => void) | undefined;
+
   /** Opens a case, or adds the evidence to the open one; `created` says which. */
   async open(trx: Transaction<Database>, input: OpenCase): Promise<{ caseId: string; created: boolean }> {
     const caseId = this.ids.next();
@@ -71,7 +74,7 @@ export class RiskCases {
 
   async decide(caseId: string, outcome: 'approve' | 'reject', note: string, actor: string, requestId?: string) {
     if (!/^\d{1,20}$/.test(caseId)) throw new AppError('RISK_CASE_NOT_FOUND');
-    return this.db.transaction().execute(async (trx) => {
+    const decided = await this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('risk_cases').selectAll().where('case_id', '=', caseId).forUpdate().executeTakeFirst();
       if (!row) throw new AppError('RISK_CASE_NOT_FOUND');
       if (row.status !== 'OPEN') throw new AppError('RISK_CASE_DECIDED', { status: row.status });
@@ -96,6 +99,8 @@ export class RiskCases {
       });
       return { case_id: caseId, status, ...undone };
     });
+    this.onDecided?.();
+    return decided;
   }
 
   async list(status: string | undefined, before: string | undefined, limit: number) {

@@ -41,6 +41,7 @@ export const riskOf = perPlatform((platform): Risk => {
   const cases = new RiskCases(db, actions, audit, outbox, ids);
   const identity = identityOf(platform).service;
   const screen = new RiskScreen(db, cache, config, blacklists, cases, actions, audit, outbox, ids, (userId) => identity.phoneHashOf(userId), logger);
+  cases.onDecided = () => screen.forgetFrozen();
   return { config, blacklists, cases, screen };
 });
 

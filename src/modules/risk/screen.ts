@@ -19,6 +19,8 @@ export interface BlacklistLookup {
   hasPhoneEntries(): Promise<boolean>;
 }
 
+const FROZEN_RELOAD_MS = 2_000;
+
 export interface ScreenFacts extends RuleFacts {
   readonly requestId?: string;
 }
@@ -33,6 +35,8 @@ export interface ScreenFacts extends RuleFacts {
  * and announced (`risk.decision`), in one transaction with what it does.
  */
 export class RiskScreen implements RiskGate {
+  private frozen: { at: number; users: Set<string> } | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cache: Cache,
@@ -68,9 +72,23 @@ export class RiskScreen implements RiskGate {
     return verdict;
   }
 
+  /**
+   * Whether a case froze the user's account. Frozen accounts are few, so each process keeps their ids and rereads
+   * them every FROZEN_RELOAD_MS (and at once after it freezes or thaws one itself): the claim path pays no round
+   * trip. Another process's freeze is enforced here within that time; its coupons are FROZEN at once regardless.
+   */
   async isFrozen(userId: string): Promise<boolean> {
-    if (!/^\d{1,20}$/.test(userId)) return false;
-    return Boolean(await this.db.selectFrom('risk_frozen_accounts').select('user_id').where('user_id', '=', userId).executeTakeFirst());
+    const now = Date.now();
+    if (!this.frozen || now - this.frozen.at > FROZEN_RELOAD_MS) {
+      const rows = await this.db.selectFrom('risk_frozen_accounts').select('user_id').execute();
+      this.frozen = { at: now, users: new Set(rows.map((r) => String(r.user_id))) };
+    }
+    return this.frozen.users.has(userId);
+  }
+
+  /** Forgets the frozen accounts read, so the next check rereads them (after a freeze or a thaw). */
+  forgetFrozen(): void {
+    this.frozen = undefined;
   }
 
   private async evaluate(hook: RuleHook, facts: ScreenFacts): Promise<Verdict> {
@@ -122,6 +140,7 @@ export class RiskScreen implements RiskGate {
         requestId: facts.requestId,
       });
     });
+    if (verdict.decision === 'FREEZE_ACCOUNT') this.forgetFrozen();
     this.logger.info({ hook, decision: verdict.decision, reasons: reasons.map((r) => r.reason) }, 'risk decision');
   }
 

@@ -123,10 +123,64 @@ function large(random: Random): string {
   return random() < 0.5 ? mutate(random, text) : text;
 }
 
+type Kind = 'string' | 'int' | 'double' | 'bool' | 'timestamp';
+const VARIABLES: readonly (readonly [string, Kind])[] = [
+  ['ip_city', 'string'], ['ip_province', 'string'], ['device_id', 'string'], ['channel', 'string'], ['user_id', 'string'],
+  ['ip', 'string'], ['amount', 'double'], ['invoice_amount', 'double'], ['registered_days', 'int'], ['hour', 'int'],
+  ['weekday', 'int'], ['is_new_user', 'bool'], ['real_name_verified', 'bool'], ['now', 'timestamp'],
+];
+const TEXTS = ['上海', '上海市', '广东省', '广西壮族自治区', "it's", 'say "hi"', 'back\\slash', '', 'dev-1', 'dev-bad', 'wechat', 'tab\t'];
+const KINDS: readonly Kind[] = ['string', 'int', 'double', 'bool', 'timestamp'];
+
+function literal(random: Random, kind: Kind, sql: boolean): string {
+  switch (kind) {
+    case 'string': {
+      const text = pick(random, TEXTS);
+      if (!sql) return random() < 0.5 ? JSON.stringify(text) : `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+      return random() < 0.5 ? `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : JSON.stringify(text);
+    }
+    case 'int':
+      return String(Math.floor(random() * 200) - 50);
+    case 'double':
+      return (random() * 400 - 100).toFixed(2);
+    case 'bool':
+      return sql ? pick(random, ['TRUE', 'false']) : pick(random, ['true', 'false']);
+    case 'timestamp': {
+      const text = `2025-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 10)}T0${Math.floor(random() * 10)}:00:00+08:00`;
+      return sql ? `'${text}'` : `timestamp("${text}")`;
+    }
+  }
+}
+
+/** A random, grammatical condition in either dialect; one comparison in five mixes kinds, to reach the checker. */
+function grammatical(random: Random, sql: boolean, depth = 0): string {
+  const roll = random();
+  if (depth < 4 && roll < 0.35) {
+    const operator = sql ? pick(random, [' AND ', ' OR ', ' and ', ' or ']) : pick(random, [' && ', ' || ']);
+    return `${grammatical(random, sql, depth + 1)}${operator}${grammatical(random, sql, depth + 1)}`;
+  }
+  if (depth < 4 && roll < 0.45) return `${sql ? 'NOT ' : '!'}(${grammatical(random, sql, depth + 1)})`;
+  const [name, kind] = pick(random, VARIABLES);
+  const other = random() < 0.2 ? pick(random, KINDS) : kind;
+  if (roll < 0.6 && kind !== 'timestamp') {
+    const list = random() < 0.4 ? pick(random, ['blacklist', 'cities', 'vip_merchants']) : undefined;
+    const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => literal(random, other, sql)).join(', ');
+    if (sql) return `${name}${random() < 0.5 ? ' NOT' : ''} IN (${list ?? items})`;
+    return `${random() < 0.5 ? '!' : ''}(${name} in ${list ?? `[${items}]`})`;
+  }
+  if (kind === 'bool' && roll < 0.7) return name;
+  const operators = sql ? ['=', '!=', '<>', '<', '<=', '>', '>='] : ['==', '!=', '<', '<=', '>', '>='];
+  return `${name} ${pick(random, operators)} ${literal(random, other, sql)}`;
+}
+
 function generate(random: Random): string {
   const kind = random();
-  if (kind < 0.3) return randomTokens(random);
-  if (kind < 0.45) return randomCharacters(random);
+  if (kind < 0.25) return randomTokens(random);
+  if (kind < 0.35) return randomCharacters(random);
+  if (kind < 0.6) {
+    const condition = grammatical(random, random() < 0.5);
+    return random() < 0.3 ? mutate(random, condition) : condition;
+  }
   if (kind < 0.95) return mutate(random, pick(random, VALID));
   return large(random);
 }
@@ -199,6 +253,6 @@ describe('condition fuzzing', () => {
     );
     expect(violations).toEqual([]);
     // The generators must reach the interesting part: conditions that compile and run, not only syntax errors.
-    expect(compiledCount).toBeGreaterThan(INPUTS / 20);
+    expect(compiledCount).toBeGreaterThan(INPUTS / 10);
   });
 });
