@@ -16,6 +16,7 @@ import { http } from './support/http.js';
 import { bearer, newPhone } from './support/identity.js';
 import { signedCall, type MerchantCredentialsForTest } from './support/merchant.js';
 import { useTestServer } from './support/test-platform.js';
+import { lotteryModule } from '../src/modules/lottery/index.js';
 
 interface MyCoupon {
   coupon_code: string;
@@ -39,7 +40,7 @@ let ipSerial = 0;
 const freshIp = () => `203.0.113.${(ipSerial = (ipSerial % 250) + 1)}`;
 
 describe.each(backendPairs())('risk control on $label', ({ db, cache }) => {
-  const server = useTestServer({ db, cache, modules: [identityModule, merchantsModule, couponsModule, auditModule, payoutsModule, settlementModule, riskModule] });
+  const server = useTestServer({ db, cache, modules: [identityModule, merchantsModule, couponsModule, auditModule, payoutsModule, settlementModule, riskModule, lotteryModule] });
   const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${path}`, init);
 
   async function session(role?: 'operator' | 'risk_reviewer' | 'auditor'): Promise<{ token: string; userId: string; phone: string }> {
@@ -209,18 +210,32 @@ describe.each(backendPairs())('risk control on $label', ({ db, cache }) => {
     expect((trail.json.data as { records: unknown[] }).records.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('an accepted invoice with fraud signals opens a review case for it', async () => {
-    const invoiceId = server.platform.ids.next();
-    await server.platform.database.db.transaction().execute((trx) =>
-      server.platform.outbox.publish(trx, {
-        topic: 'invoice.accepted',
-        aggregateId: invoiceId,
-        payload: { invoice_id: invoiceId, user_id: '1', fraud_signals: [{ code: 'SELF_ISSUED', details: {} }] },
-      }),
-    );
-    await drainOutbox();
-    const opened = await openCaseFor('invoice', invoiceId);
-    expect(opened).toMatchObject({ kind: 'INVOICE_FRAUD_SIGNALS', action: 'REVIEW', status: 'OPEN' });
-    expect(await riskOf(server.platform).screen.isFrozen('1')).toBe(false);
+  it('an invoice with fraud signals opens a review case and waits out of the lottery until a reviewer decides', async () => {
+    const screen = riskOf(server.platform).screen;
+    expect(await screen.assessInvoice({ userId: '1', invoiceSignals: ['SELF_ISSUED'] })).toBe('REVIEW');
+    expect(await screen.assessInvoice({ userId: '1', invoiceSignals: [] })).toBe('ALLOW');
+    const heldStatus = async (invoiceId: string) =>
+      (await server.platform.database.db.selectFrom('lottery_held_invoices').select('status').where('invoice_id', '=', invoiceId).executeTakeFirst())?.status;
+    const decided: Record<string, string | undefined> = {};
+    for (const decision of ['approve', 'reject'] as const) {
+      const invoiceId = server.platform.ids.next();
+      await server.platform.database.db.transaction().execute((trx) =>
+        server.platform.outbox.publish(trx, {
+          topic: 'invoice.accepted',
+          aggregateId: invoiceId,
+          payload: { invoice_id: invoiceId, user_id: '1', kind: 'DIGITAL', invoice_number: '1', issue_date: '2026-11-29', total_amount: '10.00', fraud_signals: [{ code: 'SELF_ISSUED', details: {} }], risk_review: true },
+        }),
+      );
+      await drainOutbox();
+      const opened = await openCaseFor('invoice', invoiceId);
+      expect(opened).toMatchObject({ kind: 'INVOICE_FRAUD_SIGNALS', action: 'REVIEW', status: 'OPEN' });
+      expect(await heldStatus(invoiceId)).toBe('HELD');
+      const res = await api(`/api/v1/risk/cases/${opened!.case_id}/decide`, { body: { decision, note: decision === 'approve' ? '正常经营' : '自开票' }, headers: bearer(await reviewer()) });
+      expect(res.status, res.text).toBe(200);
+      await drainOutbox();
+      decided[decision] = await heldStatus(invoiceId);
+    }
+    expect(decided).toEqual({ approve: 'RELEASED', reject: 'DROPPED' });
+    expect(await screen.isFrozen('1')).toBe(false);
   });
 });

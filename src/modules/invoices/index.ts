@@ -32,7 +32,7 @@ export const invoicesOf = perPlatform((platform): Invoices => {
   const buyers = { isRealNameVerified: (userId: string) => identity.isRealNameVerified(userId) };
   // The floor and age limit are the lottery campaigns' terms (the loosest of those running).
   const policies = { current: (now: Date) => lotteryOf(platform).service.intakePolicy(now) };
-  const service = new InvoiceService(database.db, new InvoiceRepo(), authority, buyers, platform.outbox, platform.ids, clock, policies);
+  const service = new InvoiceService(database.db, new InvoiceRepo(), authority, buyers, platform.outbox, platform.ids, clock, policies, () => platform.hooks.riskGate);
   const files = new LocalFileStore(path.join(config.dataDir, 'files'));
   return { service, authority, sandbox: new TaxSandbox(database.db, clock), clock, files };
 });
@@ -41,7 +41,7 @@ export const invoicesModule: QuanyiModule = {
   name: 'invoices',
   routes: async (app, platform) => {
     const invoices = invoicesOf(platform);
-    await invoiceRoutes(app, invoices);
+    await invoiceRoutes(app, invoices, () => platform.hooks.riskGate);
     if (platform.config.nodeEnv !== 'production') await taxSandboxRoutes(app, invoices.sandbox);
   },
 };

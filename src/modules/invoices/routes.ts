@@ -6,6 +6,8 @@ import { businessDate } from '../../platform/time/clock.js';
 import { fromTypedEntry, type TypedInvoice } from './extraction.js';
 import { fromUploadedFile } from './file-extraction.js';
 import type { Invoices } from './index.js';
+import { deviceIdOf } from '../../platform/http/device-id.js';
+import type { RiskGate } from '../../platform/risk/risk-gate.js';
 
 const bearer = [{ bearer: [] }];
 /** Invoice files are small (a 数电 XML is a few kB, a PDF or a phone photo a few MB): larger bodies are refused before they are read. */
@@ -25,7 +27,7 @@ const typedInvoice = {
   },
 } as const;
 
-export async function invoiceRoutes(app: FastifyInstance, { service, clock, files }: Invoices): Promise<void> {
+export async function invoiceRoutes(app: FastifyInstance, { service, clock, files }: Invoices, riskGate: () => RiskGate): Promise<void> {
   // An invoice file posted as the body (the platform's other bodies are JSON). Its kind is read from its bytes.
   app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_request, body, done) => done(null, body));
 
@@ -47,6 +49,7 @@ export async function invoiceRoutes(app: FastifyInstance, { service, clock, file
       },
     },
     async (request) => {
+      await riskGate().check('invoice.submit', { userId: request.actor!.id, ip: request.ip, deviceId: deviceIdOf(request), requestId: request.id });
       const today = businessDate(clock.now());
       const body = request.body;
       if (!Buffer.isBuffer(body)) {

@@ -14,6 +14,7 @@ import type { Extraction, InvoiceFields } from './extraction.js';
 import { InvoiceRepo } from './repo.js';
 import { TaxAuthorityUnavailableError, TaxQueryLimitError, type TaxAuthority, type TaxStatusAnswer } from './tax-authority/port.js';
 import { verifyEInvoiceSignature } from './xml/einvoice-xml.js';
+import { ALLOW_ALL, type RiskGate } from '../../platform/risk/risk-gate.js';
 
 /** What the invoices module needs to know about a user, asked of the identity module. */
 export interface BuyerCheck {
@@ -50,6 +51,7 @@ export class InvoiceService {
     private readonly clock: Clock,
     /** The campaigns' terms in force: an invoice is accepted if at least one running campaign could count it. */
     private readonly policies: IntakePolicySource = { current: async () => DEFAULT_POLICY },
+    private readonly riskGate: () => RiskGate = () => ALLOW_ALL,
   ) {}
 
   async submit({ userId, extraction, requestId, language, fileSha256 }: Submission) {
@@ -83,6 +85,8 @@ export class InvoiceService {
     }
     const invoiceId = this.ids.next();
     const signals = await this.signalsFor(userId, known, answer, policy);
+    // Flagged invoices that risk control will review wait for it before they count in the lottery.
+    const underReview = signals.length > 0 && (await this.riskGate().assessInvoice({ userId, invoiceSignals: signals.map((s) => s.code) })) === 'REVIEW';
     const accepted = await this.db.transaction().execute(async (trx) => {
       const won = await this.repo.insertAccepted(trx, { invoiceId, userId, fields: known, reasons: [], sources: extraction.sources, requestId, fileSha256 });
       if (!won) return false;
@@ -99,6 +103,7 @@ export class InvoiceService {
           total_amount: formatMoney(known.amountFen),
           seller_tax_id: known.sellerTaxId ?? null,
           fraud_signals: signals,
+          risk_review: underReview,
         },
         requestId,
       });

@@ -1,6 +1,6 @@
 import type { QuanyiModule } from '../../app/module.js';
 import { perPlatform } from '../../app/per-platform.js';
-import { handleOnce, type OutboxEvent } from '../../platform/outbox/outbox.js';
+import { handleOnce, type OutboxEvent, type Subscriber } from '../../platform/outbox/outbox.js';
 import { auditOf } from '../audit/index.js';
 import type { TransparencyLog } from '../audit/transparency-log.js';
 import { couponsOf } from '../coupons/index.js';
@@ -17,6 +17,7 @@ import { WeeklyDraws } from './weekly.js';
 import { WeeklyRepo } from './weekly-repo.js';
 import { lotteryRoutes } from './routes.js';
 import { LotteryService, type InvoiceAcceptedPayload } from './service.js';
+import { HeldInvoices } from './held-invoices.js';
 
 export interface Lottery {
   readonly service: LotteryService;
@@ -60,10 +61,13 @@ export const prizesOf = perPlatform((platform): Prizes => {
       outbox,
       clock,
       logger,
+      () => platform.hooks.riskGate,
     ),
     notices: new PrizeNotices(database.db, repo, new LotteryRepo(), notificationsOf(platform).notifier),
   };
 });
+
+const heldInvoices = new HeldInvoices();
 
 /** A full batch may mean more are due: keep paying until a batch comes back short. */
 const PAY_BATCH = 100;
@@ -78,11 +82,30 @@ export const lotteryModule: QuanyiModule = {
       handle: async (event: OutboxEvent<InvoiceAcceptedPayload>) => {
         const { service, weekly } = lotteryOf(platform);
         await handleOnce(platform.database.db, 'lottery.grant-chances', event.id, async (trx) => {
+          // An invoice risk control reviews (fraud signals) counts only once the review clears it (below).
+          if (event.payload.risk_review === true) return heldInvoices.hold(trx, event.payload, event.createdAt);
           const granted = await service.grantChances(trx, event.payload, event.createdAt);
           await weekly.addEntries(trx, granted.chances, granted.rulesOf, event.createdAt);
         });
       },
     },
+    {
+      name: 'lottery.invoice-review',
+      topics: ['risk.case_decided', 'risk.invoice_cleared'],
+      handle: async (event: OutboxEvent<{ subject_kind?: string; subject_id?: string; outcome?: string; invoice_id?: string }>) => {
+        const invoiceId = event.topic === 'risk.invoice_cleared' ? event.payload.invoice_id : event.payload.subject_kind === 'invoice' ? event.payload.subject_id : undefined;
+        if (!invoiceId) return;
+        const release = event.topic === 'risk.invoice_cleared' || event.payload.outcome === 'APPROVED';
+        const { service, weekly } = lotteryOf(platform);
+        await handleOnce(platform.database.db, 'lottery.invoice-review', event.id, async (trx) => {
+          const held = await heldInvoices.decide(trx, invoiceId, release);
+          if (!held) return;
+          // Eligibility as of acceptance; the entries join the weekly draw open now (the original one may be closed).
+          const granted = await service.grantChances(trx, held.payload, held.acceptedAt);
+          await weekly.addEntries(trx, granted.chances, granted.rulesOf, platform.clock.now());
+        });
+      },
+    } as Subscriber<{ subject_kind?: string; subject_id?: string; outcome?: string; invoice_id?: string }> as Subscriber,
     {
       // Inbox (and an SMS for the win) per prize event; the message's dedupe key makes redelivery harmless.
       name: 'lottery.prize-notices',

@@ -9,6 +9,7 @@ import { PayoutUnavailableError, type PayoutPort, type PayoutResult } from '../p
 import { afterUnansweredAttempt } from './prize-backoff.js';
 import type { PrizeRepo } from './prize-repo.js';
 import type { PrizeRow } from './repo.js';
+import { ALLOW_ALL, type RiskGate } from '../../platform/risk/risk-gate.js';
 
 /** How long one run holds a prize it took: far beyond the bank's timeout, so only a crashed run loses it. */
 const CLAIM_LEASE_MS = 5 * 60_000;
@@ -58,6 +59,8 @@ export class PrizePayouts {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Risk control, asked before money leaves: a frozen account waits for its review, a blacklisted one fails. */
+    private readonly riskGate: () => RiskGate = () => ALLOW_ALL,
   ) {}
 
   async payDue(limit = 100): Promise<PayDueResult> {
@@ -86,6 +89,13 @@ export class PrizePayouts {
   private async payCash(prize: PrizeRow): Promise<Outcome | null> {
     const amountFen = Number(prize.amount_fen);
     if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new Error(`cash prize ${prize.prize_id} has no amount`);
+    try {
+      await this.riskGate().check('prize.payout', { userId: prize.user_id });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'ACCOUNT_FROZEN') return this.retry(prize, 'ACCOUNT_FROZEN');
+      return this.fail(prize, error.code);
+    }
     const account = await this.accounts.payoutAccountOf(prize.user_id);
     if (!account) return this.fail(prize, 'NO_PAYOUT_ACCOUNT');
     let answer: PayoutResult;

@@ -24,6 +24,8 @@ export interface InvoiceAcceptedPayload {
   readonly invoice_number: string;
   readonly issue_date: string;
   readonly total_amount: string;
+  /** True when risk control reviews the invoice (fraud signals): it counts only once cleared. */
+  readonly risk_review?: boolean;
 }
 
 /**

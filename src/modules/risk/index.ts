@@ -81,7 +81,13 @@ export const riskModule: QuanyiModule = {
       handle: async (event: OutboxEvent<InvoiceAcceptedEvent>) => {
         const signals = (event.payload.fraud_signals ?? []).map((s) => (typeof s === 'string' ? s : (s.code ?? 'UNKNOWN')));
         if (signals.length === 0) return;
-        await riskOf(platform).screen.observe('invoice.accepted', { invoiceId: event.payload.invoice_id, userId: event.payload.user_id, invoiceSignals: signals, requestId: event.requestId ?? undefined });
+        const verdict = await riskOf(platform).screen.observe('invoice.accepted', { invoiceId: event.payload.invoice_id, userId: event.payload.user_id, invoiceSignals: signals, requestId: event.requestId ?? undefined });
+        // No rule asks for a review (INVOICE_FRAUD_SIGNALS switched off): the lottery may count the invoice now.
+        if (verdict.decision === 'ALLOW') {
+          await platform.database.db.transaction().execute((trx) =>
+            platform.outbox.publish(trx, { topic: 'risk.invoice_cleared', aggregateId: event.payload.invoice_id, payload: { invoice_id: event.payload.invoice_id }, requestId: event.requestId ?? undefined }),
+          );
+        }
       },
     } as Subscriber<InvoiceAcceptedEvent> as Subscriber,
   ],

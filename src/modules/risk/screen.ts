@@ -52,7 +52,7 @@ export class RiskScreen implements RiskGate {
   ) {}
 
   async check(hook: RiskHook, facts: RiskFacts): Promise<void> {
-    if ((hook === 'coupon.claim' || hook === 'coupon.activate') && facts.userId && (await this.isFrozen(facts.userId))) {
+    if ((hook === 'coupon.claim' || hook === 'coupon.activate' || hook === 'prize.payout') && facts.userId && (await this.isFrozen(facts.userId))) {
       throw new AppError('ACCOUNT_FROZEN');
     }
     const enriched = { ...facts, phoneHash: facts.phoneHash ?? (facts.userId && (await this.blacklists.hasPhoneEntries()) ? await this.phoneHashOf(facts.userId) : undefined) };
@@ -63,6 +63,10 @@ export class RiskScreen implements RiskGate {
     throw new AppError(verdict.decision === 'FREEZE_ACCOUNT' ? 'ACCOUNT_FROZEN' : 'RISK_DENIED', {
       reasons: verdict.findings.map((f) => ({ rule: f.rule, reason: f.reason })),
     });
+  }
+
+  async assessInvoice(facts: RiskFacts & { readonly invoiceSignals: readonly string[] }): Promise<Verdict['decision']> {
+    return (await this.evaluate('invoice.accepted', facts)).decision;
   }
 
   /** Runs the rules of an event that already happened; answers the verdict it acted on. */

@@ -15,12 +15,20 @@ export interface RiskFacts {
   readonly requestId?: string;
 }
 
+export type RiskDecision = 'ALLOW' | 'REVIEW' | 'DELAY_SETTLEMENT' | 'DENY' | 'FREEZE_ACCOUNT';
+
 export interface RiskGate {
   /** Resolves when the action may go ahead; throws an AppError (RISK_DENIED, ACCOUNT_FROZEN …) when refused. */
   check(hook: RiskHook, facts: RiskFacts): Promise<void>;
+  /**
+   * What the rules would decide about an accepted invoice with these fraud signals, without acting on it (the
+   * risk module opens the review case itself when the `invoice.accepted` event reaches it). The invoices module
+   * flags the event with it, so the lottery holds the invoice back until the review.
+   */
+  assessInvoice(facts: RiskFacts & { readonly invoiceSignals: readonly string[] }): Promise<RiskDecision>;
 }
 
-export const ALLOW_ALL: RiskGate = { check: async () => undefined };
+export const ALLOW_ALL: RiskGate = { check: async () => undefined, assessInvoice: async () => 'ALLOW' };
 
 /** Where the platform keeps the installed gate. */
 export interface PlatformHooks {

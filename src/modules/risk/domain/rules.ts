@@ -114,7 +114,7 @@ export const cashOut: RiskRule = {
 export const blacklisted: RiskRule = {
   code: 'BLACKLIST',
   name: { zh: '黑产:手机号、设备或IP在黑名单', en: 'Black market: phone, device or IP on a blacklist' },
-  hooks: ['sms.send', 'auth.login', 'coupon.claim', 'coupon.activate'],
+  hooks: ['sms.send', 'auth.login', 'coupon.claim', 'coupon.activate', 'invoice.submit', 'prize.payout'],
   params: {},
   usesBlacklist: true,
   decide: ({ listed }) => {

@@ -27,6 +27,7 @@ import * as templateFunding0025 from '../../../modules/coupons/migrations/2026_1
 import * as auditRecords0026 from '../../../modules/audit/migrations/2026_11_29_0026_audit_records.js';
 import * as risk0027 from '../../../modules/risk/migrations/2026_11_29_0027_risk.js';
 import * as activities0028 from '../../../modules/activities/migrations/2026_11_29_0028_activities.js';
+import * as lotteryHeld0029 from '../../../modules/lottery/migrations/2026_11_29_0029_lottery_held_invoices.js';
 
 /**
  * Every migration of every module, in the order they apply. Names sort by date so the order is also the
@@ -61,4 +62,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0026_audit_records': auditRecords0026,
   '2026_11_29_0027_risk': risk0027,
   '2026_11_29_0028_activities': activities0028,
+  '2026_11_29_0029_lottery_held_invoices': lotteryHeld0029,
 };

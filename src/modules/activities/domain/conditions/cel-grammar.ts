@@ -2,17 +2,18 @@ import * as ohm from 'ohm-js';
 import { lexicalGrammar } from './lexical-grammar.js';
 
 /**
- * CEL expression syntax (https://github.com/google/cel-spec/blob/master/doc/langdef.md#syntax), used to tell
- * CEL input from the SQL-like dialect and to report CEL syntax errors at the right column (@bufbuild/cel's own
- * parser reports where it last backtracked, often an operator before the real mistake). The text that matches is
- * then parsed by @bufbuild/cel itself, and check.ts refuses what conditions do not support (arithmetic, `?:`,
- * field selection, maps, macros, …) with a message naming it, which is why this grammar accepts them.
+ * CEL expression syntax (https://github.com/google/cel-spec/blob/master/doc/langdef.md#syntax), used only to
+ * report CEL syntax errors at the right column: valid CEL is parsed by @bufbuild/cel directly (compile.ts), but
+ * when that fails its parser reports where it last backtracked, often an operator before the real mistake
+ * (`ip_city == ` at the `==`), while ohm reports the rightmost failure (the end), and compile.ts compares that
+ * position with the SQL-like grammar's to pick which dialect's error to show.
  *
  * Binary operators form one flat chain: which one binds tighter changes the tree, not which texts are CEL, and
  * @bufbuild/cel builds the tree. Syntactic rules carry no description ("a value"), because ohm then reports a
- * failure anywhere inside them at their start, e.g. a missing `)` at the `(`.
- *
- * Not accepted here: comments, triple-quoted strings, bytes literals, message construction `T{…}`.
+ * failure anywhere inside them at their start, e.g. a missing `)` at the `(`. It matches what check.ts later
+ * refuses (arithmetic, ?:, indexing, field selection, maps), so that those get a message naming them rather
+ * than a syntax error. Comments, triple-quoted strings, bytes and message literals, which @bufbuild/cel parses,
+ * are left out: they only matter when the text is not CEL anyway.
  */
 export const celGrammar: ohm.Grammar = ohm.grammar(
   String.raw`

@@ -101,8 +101,10 @@ class Checker {
         throw new CheckError(`unsigned integers are not supported in conditions: write ${constant.value}, not ${constant.value}u`, this.offsetOf(expr));
       case 'nullValue':
         throw new CheckError('null is not supported in conditions', this.offsetOf(expr));
+      case 'bytesValue':
+        throw new CheckError('bytes literals (b"…") are not supported in conditions', this.offsetOf(expr));
       default:
-        throw new CheckError(`${constant.case ?? 'this'} literals are not supported in conditions`, this.offsetOf(expr));
+        throw new CheckError('this kind of literal is not supported in conditions', this.offsetOf(expr));
     }
   }
 

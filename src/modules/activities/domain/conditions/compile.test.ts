@@ -126,6 +126,7 @@ describe('compileCondition: names and types', () => {
     expect(refusal("ip_city = '上海' AND city = 'x'")).toMatchObject({ column: 20, message: expect.stringContaining("unknown name 'city'") });
     expect(refusal('ip_city == "上海" && constructor')).toMatchObject({ column: 20, message: expect.stringContaining("unknown name 'constructor'") });
     expect(refusal('device_id in __proto__')).toMatchObject({ column: 14, message: "unknown list '__proto__' (lists: blacklist, vip_merchants, cities)" });
+    expect(refusal("device_id = 'x' AND var IN (blacklist)")).toEqual({ column: 21, message: "'var' is a reserved word, not a context variable or list" });
     // Names are case-sensitive; keywords are not.
     expect(refusal('IP_CITY = 1').message).toContain("unknown name 'IP_CITY'");
   });
@@ -180,6 +181,8 @@ describe('compileCondition: syntax errors', () => {
     expect(compiled(deep(MAX_NESTING_DEPTH)).dialect).toBe('sql');
     expect(refusal(deep(MAX_NESTING_DEPTH + 1))).toEqual({ column: MAX_NESTING_DEPTH + 1, message: `condition is nested too deeply: at most ${MAX_NESTING_DEPTH} levels of brackets are allowed` });
     expect(refusal(`${'['.repeat(40)}`).column).toBe(MAX_NESTING_DEPTH + 1);
+    // Brackets in a CEL comment do not count either, and a quote there opens no string.
+    expect(refusal(`is_new_user // '\n && ${deep(40)}`).message).toMatch(/^condition is nested too deeply/);
     // Brackets inside strings do not count.
     expect(compiled(`channel = '${'('.repeat(60)}'`).dialect).toBe('sql');
     expect(refusal('is_new_user\u0000')).toEqual({ column: 12, message: 'condition contains a control character (U+0000), which is not allowed' });

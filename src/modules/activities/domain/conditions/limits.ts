@@ -39,10 +39,11 @@ export function checkSourceLimits(source: string): SourceProblem | undefined {
 }
 
 /**
- * Deepest run of unclosed ( and [ outside string literals. A quote opens a string that a backslash-escaped or
- * doubled quote does not close, as in both dialects; CEL raw strings (r"…", where a backslash escapes nothing) are
- * scanned the same way, which can only make a string look longer and the count lower, and a real nesting beyond
- * the bound then still fails safely: compile.ts turns a stack overflow into the same error.
+ * Deepest run of unclosed ( [ { outside string literals and CEL `//` comments. A quote opens a string that a
+ * backslash-escaped or doubled quote does not close, as in both dialects. CEL raw and triple-quoted strings are
+ * scanned the same way, which can hide brackets from the count; a nesting beyond the bound then still fails
+ * safely, as @bufbuild/cel's parser handles a few hundred levels and compile.ts turns a stack overflow into an
+ * error.
  */
 function checkNesting(source: string): SourceProblem | undefined {
   let depth = 0;
@@ -55,6 +56,7 @@ function checkNesting(source: string): SourceProblem | undefined {
       continue;
     }
     if (c === "'" || c === '"') quote = c;
+    else if (c === '/' && source[i + 1] === '/') i = lineEnd(source, i);
     else if (c === '(' || c === '[' || c === '{') {
       depth++;
       if (depth > MAX_NESTING_DEPTH) {
@@ -63,4 +65,9 @@ function checkNesting(source: string): SourceProblem | undefined {
     } else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
   }
   return undefined;
+}
+
+function lineEnd(source: string, from: number): number {
+  const end = source.indexOf('\n', from);
+  return end === -1 ? source.length : end;
 }

@@ -50,6 +50,8 @@ class CelWriter {
 }
 
 const COMPARISON_OPERATORS: Readonly<Record<string, string>> = { '=': '==', '<>': '!=', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+// Words CEL reserves that are names in the SQL-like grammar (null stays: CEL reads it as null, which check.ts refuses).
+const CEL_RESERVED = new Set(['as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -122,6 +124,9 @@ const semantics = sqlGrammar.createSemantics().addOperation<void>('emit(out)', {
     emitList(literals, open, close, out);
   },
   identifier(name) {
+    if (CEL_RESERVED.has(name.sourceString)) {
+      throw new TranslationError(`'${name.sourceString}' is a reserved word, not a context variable or list`, start(this));
+    }
     writerOf(this).write(name.sourceString, start(this));
   },
   number(_minus, _integer, _dot, _fraction) {
