@@ -20,6 +20,8 @@ export interface BlacklistLookup {
 }
 
 const FROZEN_RELOAD_MS = 2_000;
+/** How long after delaying a merchant's settlement further over-threshold redemptions are only counted. */
+const RECENT_HOLD_MS = 60_000;
 
 export interface ScreenFacts extends RuleFacts {
   readonly requestId?: string;
@@ -36,6 +38,7 @@ export interface ScreenFacts extends RuleFacts {
  */
 export class RiskScreen implements RiskGate {
   private frozen: { at: number; users: Set<string> } | undefined;
+  private readonly recentlyHeld = new Map<string, number>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -69,10 +72,22 @@ export class RiskScreen implements RiskGate {
     return (await this.evaluate('invoice.accepted', facts)).decision;
   }
 
-  /** Runs the rules of an event that already happened; answers the verdict it acted on. */
+  /**
+   * Runs the rules of an event that already happened; answers the verdict it acted on. A merchant whose
+   * settlement this process delayed moments ago is not delayed again for every further redemption: the hold and
+   * its case are in place, and writing a decision per redemption would make a busy merchant's events queue up.
+   */
   async observe(hook: RuleHook, facts: ScreenFacts): Promise<Verdict> {
     const verdict = await this.evaluate(hook, facts);
-    if (verdict.decision !== 'ALLOW') await this.act(hook, facts, verdict);
+    if (verdict.decision === 'ALLOW') return verdict;
+    const heldKey = verdict.decision === 'DELAY_SETTLEMENT' && facts.merchantId ? facts.merchantId : undefined;
+    const now = Date.now();
+    if (heldKey && (this.recentlyHeld.get(heldKey) ?? 0) > now - RECENT_HOLD_MS) return verdict;
+    await this.act(hook, facts, verdict);
+    if (heldKey) {
+      this.recentlyHeld.set(heldKey, now);
+      if (this.recentlyHeld.size > 10_000) for (const [k, at] of this.recentlyHeld) if (at <= now - RECENT_HOLD_MS) this.recentlyHeld.delete(k);
+    }
     return verdict;
   }
 
