@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditModule } from '../src/modules/audit/index.js';
 import { couponsModule } from '../src/modules/coupons/index.js';
 import { idNumberCheckChar } from '../src/modules/identity/domain/id-number.js';
@@ -15,6 +15,8 @@ import { backendPairs } from './support/backends.js';
 import { http } from './support/http.js';
 import { bearer, newPhone } from './support/identity.js';
 import { useTestServer } from './support/test-platform.js';
+import { riskOf, riskModule } from '../src/modules/risk/index.js';
+import { settlementModule } from '../src/modules/settlement/index.js';
 
 interface Prize {
   prize_id: string;
@@ -52,10 +54,17 @@ describe.each(backendPairs())('lottery prizes on $label', ({ db, cache }) => {
   const server = useTestServer({
     db,
     cache,
-    modules: [identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, notificationsModule],
+    modules: [identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, notificationsModule, settlementModule, riskModule],
   });
   const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${path}`, init);
   const payDue = () => prizesOf(server.platform).payouts.payDue();
+  // Every winner here submits a 10.00 invoice from the sandbox's one seller on the same day, which is the
+  // seller-wide "just over the floor" fraud signal; reviewing it would hold those invoices out of the draws.
+  beforeAll(async () => {
+    await server.platform.database.db.transaction().execute((trx) =>
+      riskOf(server.platform).config.change(trx, 'INVOICE_FRAUD_SIGNALS', { params: { review_just_over_floor: 0 } }, 'test', 'one sandbox seller'),
+    );
+  });
 
   async function sessionFor(role?: 'operator'): Promise<{ token: string; userId: string; phone: string }> {
     const identity = identityOf(server.platform);
@@ -287,6 +296,30 @@ describe.each(backendPairs())('lottery prizes on $label', ({ db, cache }) => {
     expect(told).toMatchObject({ title: '奖品发放失败', body: expect.stringContaining('收款银行卡账户已冻结') });
     const erasedMessages = await sql<{ n: string }>`SELECT count(*) AS n FROM notifications WHERE user_id = ${erased.userId}`.execute(server.platform.database.db);
     expect(Number(erasedMessages.rows[0]!.n)).toBe(0); // the inbox went with the account
+  });
+
+  it('asks risk control before paying: a blacklisted winner fails, a frozen account waits', async () => {
+    const campaignId = await campaign([{ name: '现金', kind: 'CASH', amount: '3.00', count: 2 }]);
+    const listed = await winner();
+    const frozen = await winner();
+    await deliverEvents();
+    await drawAll(listed, campaignId, 1);
+    await drawAll(frozen, campaignId, 1);
+    const risk = riskOf(server.platform);
+    await server.platform.database.db.transaction().execute((trx) =>
+      risk.blacklists.add(trx, 'PHONE_HASH', identityOf(server.platform).service.phoneHash(listed.phone)!, '黑产手机号', 'test'),
+    );
+    // Eleven claims' worth of checks from one address freeze the second winner's account (the farming rule).
+    const ip = '203.0.113.201';
+    for (let i = 0; i < 10; i++) await risk.screen.check('coupon.claim', { userId: frozen.userId, ip });
+    await expect(risk.screen.check('coupon.claim', { userId: frozen.userId, ip })).rejects.toMatchObject({ code: 'ACCOUNT_FROZEN' });
+
+    await payDue();
+    const [refused] = await prizesIn(listed.token, campaignId);
+    expect(refused).toMatchObject({ status: 'FAILED', last_error: 'RISK_DENIED' });
+    const [waiting] = await prizesIn(frozen.token, campaignId);
+    expect(waiting).toMatchObject({ status: 'PENDING', last_error: 'RISK_ACCOUNT_FROZEN' });
+    expect(await transfersOf([`prize-${refused!.prize_id}`, `prize-${waiting!.prize_id}`])).toEqual([]);
   });
 
   it('two payout runs racing pay every prize exactly once', async () => {

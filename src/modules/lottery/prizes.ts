@@ -93,7 +93,8 @@ export class PrizePayouts {
       await this.riskGate().check('prize.payout', { userId: prize.user_id });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      if (error.code === 'ACCOUNT_FROZEN') return this.retry(prize, 'ACCOUNT_FROZEN');
+      // A frozen account (risk review pending) is not the bank's ACCOUNT_FROZEN: the prize waits and is retried.
+      if (error.code === 'ACCOUNT_FROZEN') return this.retry(prize, 'RISK_ACCOUNT_FROZEN');
       return this.fail(prize, error.code);
     }
     const account = await this.accounts.payoutAccountOf(prize.user_id);

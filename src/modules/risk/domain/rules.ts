@@ -130,14 +130,32 @@ export const blacklisted: RiskRule = {
   },
 };
 
-/** Invoices with fraud signals (self-issued, split, bulk tiny, re-issued after void) go to review. */
+/** Which invoice signal each switch of INVOICE_FRAUD_SIGNALS governs. */
+const SIGNAL_SWITCHES: Readonly<Record<string, string>> = {
+  SELF_ISSUED: 'review_self_issued',
+  SMALL_INVOICES_SAME_PAIR: 'review_small_same_pair',
+  JUST_OVER_FLOOR_SAME_DAY: 'review_just_over_floor',
+  REISSUED_AFTER_VOID: 'review_reissued_after_void',
+};
+const signalSwitch = (description: string): ParamSpec => ({ type: 'integer', min: 0, max: 1, default: 1, description });
+
+/**
+ * Invoices with fraud signals (self-issued, split, bulk tiny, re-issued after void) go to review before they count.
+ * Each signal has a switch (1: review, 0: let it count): a seller-wide pattern such as many invoices just over the
+ * floor in one day can flag honest customers of a busy shop, and a deployment may want only some reviewed.
+ */
 export const invoiceSignals: RiskRule = {
   code: 'INVOICE_FRAUD_SIGNALS',
   name: { zh: '发票欺诈信号', en: 'Invoice fraud signals' },
   hooks: ['invoice.accepted'],
-  params: {},
-  decide: ({ facts }) => {
-    const signals = facts.invoiceSignals ?? [];
+  params: {
+    review_self_issued: signalSwitch('review self-issued invoices (seller = buyer)'),
+    review_small_same_pair: signalSwitch('review many small invoices between one buyer and one seller (split purchases)'),
+    review_just_over_floor: signalSwitch('review many invoices just over the floor from one seller in one day'),
+    review_reissued_after_void: signalSwitch('review an invoice re-issued after a void'),
+  },
+  decide: ({ facts, params }) => {
+    const signals = (facts.invoiceSignals ?? []).filter((s) => params[SIGNAL_SWITCHES[s] ?? ''] !== 0);
     if (signals.length === 0) return undefined;
     return {
       rule: 'INVOICE_FRAUD_SIGNALS',

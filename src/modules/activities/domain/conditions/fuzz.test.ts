@@ -10,12 +10,16 @@ import { MAX_CONDITION_LENGTH } from './limits.js';
  * Every input must come back as the documented result (ok, or an error with a message and a column inside the
  * text) and never as a thrown exception; a compiled condition must evaluate against a complete context without
  * error (the checker admits nothing that fails at run time); and each input must take under 10 ms. A time over
- * the bound is measured three more times and the median counts (RETRY_AFTER), so that a GC pause or a busy
- * machine is not taken for a hang.
+ * the bound is measured three more times (RETRY_AFTER) and the medians count: the input fails if its median CPU
+ * time is over the bound — the work a hang would be — or its median wall time is over HANG_MS. Wall time alone is
+ * not the measure: in CI this test shares two cores with other test files, and an input that used 4.5 ms of CPU
+ * was seen to take 12 ms of wall time, waiting for a core.
  */
 const SEED = 0x8_ac71;
 const INPUTS = 100_000;
 const BOUND_MS = 10;
+/** Wall time no input may take even on a busy machine: well past scheduling noise, well short of a hang. */
+const HANG_MS = 100;
 
 const LIST_NAMES = ['blacklist', 'vip_merchants', 'cities'];
 const LISTS: NamedLists = { blacklist: ['dev-bad', ''], vip_merchants: ['m-1', '上海市'], cities: ['上海市', '北京', '广东省'] };
@@ -272,9 +276,9 @@ describe('condition fuzzing', () => {
     let maxMedian = 0;
     for (const { source, runs } of retries) {
       const wall = median(runs.map((run) => run.ms));
-      maxMedian = Math.max(maxMedian, wall);
-      if (wall > BOUND_MS && violations.length < 50) {
-        const cpu = median(runs.map((run) => run.cpuMs));
+      const cpu = median(runs.map((run) => run.cpuMs));
+      maxMedian = Math.max(maxMedian, cpu);
+      if ((cpu > BOUND_MS || wall > HANG_MS) && violations.length < 50) {
         violations.push(`${JSON.stringify(source)}: median of 3 took ${wall.toFixed(2)} ms (${cpu.toFixed(2)} ms of CPU)`);
       }
     }
@@ -284,7 +288,7 @@ describe('condition fuzzing', () => {
       [
         `condition fuzz: ${INPUTS} inputs (seed ${SEED}) in ${seconds.toFixed(1)} s; ${compiledCount} compiled and evaluated, ${INPUTS - compiledCount} refused`,
         `slowest first attempt ${maxFirst.toFixed(2)} ms (${JSON.stringify(slowest.slice(0, 80))}${slowest.length > 80 ? '…' : ''}, ${slowest.length} chars)`,
-        `${retries.length} over ${BOUND_MS} ms on the first attempt; slowest median of 3 retries ${maxMedian.toFixed(2)} ms`,
+        `${retries.length} over ${BOUND_MS} ms on the first attempt; slowest median CPU time of 3 retries ${maxMedian.toFixed(2)} ms`,
       ].join('\n'),
     );
     expect(violations).toEqual([]);
