@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { activitiesModule, activitiesOf } from '../src/modules/activities/index.js';
 import { auditModule } from '../src/modules/audit/index.js';
@@ -8,12 +7,11 @@ import { merchantsModule } from '../src/modules/merchants/index.js';
 import { payoutsModule } from '../src/modules/payouts/index.js';
 import { riskModule } from '../src/modules/risk/index.js';
 import { settlementModule } from '../src/modules/settlement/index.js';
-import { createLogger } from '../src/platform/log/logger.js';
-import { OutboxRelay } from '../src/platform/outbox/relay.js';
 import { backendPairs } from './support/backends.js';
 import { http } from './support/http.js';
-import { bearer, newPhone, type Tokens } from './support/identity.js';
+import { bearer, newPhone, sessionFor, type Tokens } from './support/identity.js';
 import { useTestServer } from './support/test-platform.js';
+import { drainOutbox as drainOutboxOf } from './support/outbox.js';
 
 // Shanghai Telecom's and Beijing Unicom's public DNS servers: the offline IP database places them in 上海市 and 北京市.
 const SHANGHAI_IP = '202.96.209.5';
@@ -28,21 +26,11 @@ describe.each(backendPairs())('activities on $label', ({ db, cache }) => {
   const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${path}`, init);
 
   let operatorToken: string | undefined;
-  async function operator(): Promise<string> {
-    if (operatorToken) return operatorToken;
-    const identity = identityOf(server.platform);
-    const phone = newPhone();
-    await identity.service.grantRole(phone, 'operator', undefined, 'test');
-    const userId = await identity.service.ensureUser(server.platform.database.db, phone);
-    operatorToken = (await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId))).access_token;
-    return operatorToken;
-  }
+  const operator = async () => (operatorToken ??= (await sessionFor(server.platform, 'operator')).access_token);
 
-  async function drainOutbox(): Promise<void> {
-    const relay = new OutboxRelay(server.platform.database.db, server.platform.outbox, createLogger('silent'), `test-${randomUUID()}`, { baseBackoffMs: 1 });
-    for (let pass = 0; pass < 50; pass++) if ((await relay.deliverDue()) === 0) return;
-    throw new Error('the outbox did not drain');
-  }
+
+  const drainOutbox = () => drainOutboxOf(server.platform);
+
 
   /** Signs a new phone up from `ip` (and `deviceId`), as the app would. */
   async function signUp(ip: string, deviceId?: string, inviteCode?: string): Promise<Tokens> {

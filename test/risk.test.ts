@@ -8,15 +8,14 @@ import { payoutsModule } from '../src/modules/payouts/index.js';
 import { riskModule, riskOf } from '../src/modules/risk/index.js';
 import { settlementModule, settlementOf } from '../src/modules/settlement/index.js';
 import { addDays } from '../src/modules/settlement/domain/calendar.js';
-import { createLogger } from '../src/platform/log/logger.js';
-import { OutboxRelay } from '../src/platform/outbox/relay.js';
 import { businessDate } from '../src/platform/time/clock.js';
 import { backendPairs } from './support/backends.js';
 import { http } from './support/http.js';
-import { bearer, newPhone } from './support/identity.js';
+import { bearer, sessionFor } from './support/identity.js';
 import { signedCall, type MerchantCredentialsForTest } from './support/merchant.js';
 import { useTestServer } from './support/test-platform.js';
 import { lotteryModule } from '../src/modules/lottery/index.js';
+import { drainOutbox as drainOutboxOf } from './support/outbox.js';
 
 interface MyCoupon {
   coupon_code: string;
@@ -44,13 +43,10 @@ describe.each(backendPairs())('risk control on $label', ({ db, cache }) => {
   const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${path}`, init);
 
   async function session(role?: 'operator' | 'risk_reviewer' | 'auditor'): Promise<{ token: string; userId: string; phone: string }> {
-    const identity = identityOf(server.platform);
-    const phone = newPhone();
-    if (role) await identity.service.grantRole(phone, role, undefined, 'test');
-    const userId = await identity.service.ensureUser(server.platform.database.db, phone);
-    const { access_token } = await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId));
-    return { token: access_token, userId, phone };
+    const tokens = await sessionFor(server.platform, role);
+    return { token: tokens.access_token, userId: tokens.user_id, phone: tokens.phone };
   }
+
 
   let operatorToken: string | undefined;
   let reviewerToken: string | undefined;
@@ -77,11 +73,8 @@ describe.each(backendPairs())('risk control on $label', ({ db, cache }) => {
     return (res.json.data as { cases: Case[] }).cases.find((c) => c.subject_kind === subjectKind && c.subject_id === subjectId);
   }
 
-  async function drainOutbox(): Promise<void> {
-    const relay = new OutboxRelay(server.platform.database.db, server.platform.outbox, createLogger('silent'), `test-${randomUUID()}`, { baseBackoffMs: 1 });
-    for (let pass = 0; pass < 50; pass++) if ((await relay.deliverDue()) === 0) return;
-    throw new Error('the outbox did not drain');
-  }
+  const drainOutbox = () => drainOutboxOf(server.platform);
+
 
   it('11 claims from one IP within 5 minutes: the 11th is refused and the account frozen; approval restores it; all audited', async () => {
     const user = await session();

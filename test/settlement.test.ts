@@ -7,8 +7,6 @@ import { merchantsModule } from '../src/modules/merchants/index.js';
 import { payoutsModule, payoutsOf } from '../src/modules/payouts/index.js';
 import { settlementModule, settlementOf } from '../src/modules/settlement/index.js';
 import { addDays, firstOfNextMonth } from '../src/modules/settlement/domain/calendar.js';
-import { createLogger } from '../src/platform/log/logger.js';
-import { OutboxRelay } from '../src/platform/outbox/relay.js';
 import { businessDate } from '../src/platform/time/clock.js';
 import { backendPairs } from './support/backends.js';
 import { http } from './support/http.js';
@@ -16,6 +14,7 @@ import { bearer, newPhone } from './support/identity.js';
 import { signedCall, type MerchantCredentialsForTest } from './support/merchant.js';
 import { useTestServer } from './support/test-platform.js';
 import { mulberry32 } from './support/seeded-random.js';
+import { drainOutbox as drainOutboxOf } from './support/outbox.js';
 
 interface Statement {
   statement_id: string;
@@ -62,16 +61,8 @@ describe.each(backendPairs())('settlement on $label', ({ db, cache }) => {
   const asOperator = async (path: string, init: Parameters<typeof http>[1] = {}) => api(path, { ...init, headers: { ...bearer(await operator()), ...init.headers } });
 
   /** Delivers every outbox event due, as the worker would. */
-  async function drainOutbox(): Promise<void> {
-    const relay = new OutboxRelay(server.platform.database.db, server.platform.outbox, createLogger('silent'), `test-${randomUUID()}`, { baseBackoffMs: 1 });
-    for (let pass = 0; pass < 50; pass++) {
-      if ((await relay.deliverDue()) === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        if ((await relay.deliverDue()) === 0) return;
-      }
-    }
-    throw new Error('the outbox did not drain');
-  }
+  const drainOutbox = () => drainOutboxOf(server.platform);
+
 
   let fundedOnce = false;
   async function fundPlatform(): Promise<void> {
