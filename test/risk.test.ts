@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auditModule } from '../src/modules/audit/index.js';
+import { auditModule, auditOf } from '../src/modules/audit/index.js';
 import { couponsModule } from '../src/modules/coupons/index.js';
 import { identityModule, identityOf } from '../src/modules/identity/index.js';
 import { merchantsModule } from '../src/modules/merchants/index.js';
 import { payoutsModule } from '../src/modules/payouts/index.js';
 import { riskModule, riskOf } from '../src/modules/risk/index.js';
+import { RuleConfig } from '../src/modules/risk/rule-config.js';
 import { settlementModule, settlementOf } from '../src/modules/settlement/index.js';
 import { addDays } from '../src/modules/settlement/domain/calendar.js';
 import { businessDate } from '../src/platform/time/clock.js';
@@ -182,6 +183,17 @@ describe.each(backendPairs())('risk control on $label', ({ db, cache }) => {
     const invalid = await api('/api/v1/risk/blacklist', { body: { kind: 'CIDR', value: '10.0.0.0/33' }, headers });
     expect(invalid.status).toBe(422);
     expect(invalid.json.error).toBe('BLACKLIST_ENTRY_INVALID');
+  });
+
+  it('a deployment sets its own rule defaults (RISK_RULE_DEFAULTS); unknown rules and bad parameters stop the start', async () => {
+    const { database } = server.platform;
+    const trail = auditOf(server.platform).trail;
+    const deployed = new RuleConfig(database.db, trail, { BLACKLIST: { enabled: false }, INVOICE_FRAUD_SIGNALS: { params: { review_just_over_floor: 0 } } });
+    const settings = await deployed.current();
+    expect(settings.get('BLACKLIST')).toMatchObject({ enabled: false, version: 0 });
+    expect(settings.get('INVOICE_FRAUD_SIGNALS')!.params).toMatchObject({ review_just_over_floor: 0, review_self_issued: 1 });
+    expect(() => new RuleConfig(database.db, trail, { NO_SUCH_RULE: {} })).toThrow(/RISK_RULE_DEFAULTS.*NO_SUCH_RULE/);
+    expect(() => new RuleConfig(database.db, trail, { COUPON_FARMING: { params: { max_claims: 0 } } })).toThrow(/RISK_RULE_DEFAULTS.*max_claims/);
   });
 
   it('rule changes are versioned and audited; bad parameters are refused', async () => {

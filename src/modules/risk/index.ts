@@ -36,7 +36,7 @@ export const riskOf = perPlatform((platform): Risk => {
       }
     },
   };
-  const config = new RuleConfig(db, audit);
+  const config = new RuleConfig(db, audit, platform.config.riskRuleDefaults);
   const blacklists = new Blacklists(db, audit, ids);
   const cases = new RiskCases(db, actions, audit, outbox, ids);
   const identity = identityOf(platform).service;

@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
+import { ConfigError } from '../../platform/config/config-error.js';
+import type { RiskRuleDefault } from '../../platform/config/config.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { checkParams, defaultParams, RULES, type Params, type RiskRule } from './domain/rules.js';
@@ -9,7 +11,7 @@ export interface RuleSetting {
   readonly rule: RiskRule;
   readonly enabled: boolean;
   readonly params: Params;
-  /** 0: the deployment's defaults, never changed. */
+  /** 0: the deployment's defaults (the rule's own, or RISK_RULE_DEFAULTS), never changed at runtime. */
   readonly version: number;
 }
 
@@ -23,11 +25,28 @@ const CACHE_MS = 2_000;
 export class RuleConfig {
   private cached: { at: number; settings: Map<string, RuleSetting> } | undefined;
 
+  private readonly defaults: ReadonlyMap<string, { enabled: boolean; params: Params }>;
+
+  /**
+   * `deployment` overrides the rules' built-in defaults for this deployment (RISK_RULE_DEFAULTS); an operator's
+   * change at runtime overrides both. An unknown rule or a bad parameter stops the process at start.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly audit: AuditTrail,
+    deployment: Readonly<Record<string, RiskRuleDefault>> = {},
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    for (const code of Object.keys(deployment)) if (!RULES.has(code)) throw new ConfigError('RISK_RULE_DEFAULTS', `has no rule ${code} (rules: ${[...RULES.keys()].join(', ')})`);
+    this.defaults = new Map(
+      [...RULES.values()].map((rule) => {
+        const chosen = deployment[rule.code] ?? {};
+        const checked = checkParams(rule, chosen.params ?? {});
+        if (!checked.ok) throw new ConfigError('RISK_RULE_DEFAULTS', `${rule.code}.${checked.field} ${checked.message}`);
+        return [rule.code, { enabled: chosen.enabled ?? true, params: checked.params }];
+      }),
+    );
+  }
 
   async current(): Promise<Map<string, RuleSetting>> {
     if (this.cached && this.now() - this.cached.at < CACHE_MS) return this.cached.settings;
@@ -38,7 +57,8 @@ export class RuleConfig {
     const settings = new Map<string, RuleSetting>();
     for (const rule of RULES.values()) {
       const row = latest.get(rule.code);
-      settings.set(rule.code, row ? { rule, enabled: row.enabled, params: { ...defaultParams(rule), ...row.params }, version: row.version } : { rule, enabled: true, params: defaultParams(rule), version: 0 });
+      const base = this.defaults.get(rule.code)!;
+      settings.set(rule.code, row ? { rule, enabled: row.enabled, params: { ...defaultParams(rule), ...row.params }, version: row.version } : { rule, enabled: base.enabled, params: base.params, version: 0 });
     }
     this.cached = { at: this.now(), settings };
     return settings;
@@ -52,10 +72,11 @@ export class RuleConfig {
         SELECT version, enabled, params FROM risk_rule_versions WHERE rule_code = ${code} ORDER BY version DESC LIMIT 1 FOR UPDATE
       `.execute(trx)
     ).rows[0];
-    const checked = checkParams(rule, { ...(previous?.params ?? {}), ...(change.params ?? {}) });
+    const base = this.defaults.get(code)!;
+    const checked = checkParams(rule, { ...(previous?.params ?? base.params), ...(change.params ?? {}) });
     if (!checked.ok) throw new AppError('RISK_RULE_INVALID', { rule: code, field: checked.field, reason: checked.message });
     const version = (previous?.version ?? 0) + 1;
-    const enabled = change.enabled ?? previous?.enabled ?? true;
+    const enabled = change.enabled ?? previous?.enabled ?? base.enabled;
     // Two operators changing one rule at once: the second insert hits the primary key and gets a conflict.
     await trx
       .insertInto('risk_rule_versions')

@@ -122,6 +122,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUANYI_ROLE: 'worker' }, { role: 'all' }).role).toBe('all');
   });
 
+  it('reads RISK_RULE_DEFAULTS as per-rule switches and whole-number parameters, naming the variable when malformed', () => {
+    expect(loadConfig({ RISK_RULE_DEFAULTS: '{"COUPON_FARMING": {"params": {"max_claims": 20}}, "CASH_OUT": {"enabled": false}}' }).riskRuleDefaults).toEqual({
+      COUPON_FARMING: { enabled: undefined, params: { max_claims: 20 } },
+      CASH_OUT: { enabled: false, params: {} },
+    });
+    expect(loadConfig({}).riskRuleDefaults).toEqual({});
+    for (const bad of ['not json', '[1]', '{"X": 1}', '{"X": {"enabled": "yes"}}', '{"X": {"params": {"a": 1.5}}}']) {
+      expect(() => loadConfig({ RISK_RULE_DEFAULTS: bad }), bad).toThrow(/RISK_RULE_DEFAULTS/);
+    }
+  });
+
   it('rejects an unknown role', () => {
     expect(configError({ QUANYI_ROLE: 'cron' }).variable).toBe('QUANYI_ROLE');
   });

@@ -46,6 +46,8 @@ export interface Config {
   readonly oidcProviders: readonly OidcProviderConfig[];
   readonly transparencyLog: TransparencyLogConfig;
   readonly lotteryBeacon: LotteryBeaconConfig;
+  /** Per-deployment defaults of risk rules (RISK_RULE_DEFAULTS), checked against the rules by the risk module. */
+  readonly riskRuleDefaults: Readonly<Record<string, RiskRuleDefault>>;
 }
 
 /**
@@ -135,6 +137,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     demoData,
     transparencyLog: transparencyLogConfig(env, nodeEnv),
     lotteryBeacon: lotteryBeaconConfig(env),
+    riskRuleDefaults: riskRuleDefaults(env),
   };
 }
 
@@ -234,6 +237,36 @@ export function describeUrl(raw: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+export interface RiskRuleDefault {
+  readonly enabled?: boolean;
+  readonly params?: Readonly<Record<string, number>>;
+}
+
+/** RISK_RULE_DEFAULTS: `{"COUPON_FARMING": {"params": {"max_claims": 20}}, "CASH_OUT": {"enabled": false}}`. */
+function riskRuleDefaults(env: Env): Record<string, RiskRuleDefault> {
+  const raw = env.RISK_RULE_DEFAULTS?.trim();
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('RISK_RULE_DEFAULTS', 'must be a JSON object of {"RULE_CODE": {"enabled"?: boolean, "params"?: {name: integer}}}');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError('RISK_RULE_DEFAULTS', 'must be a JSON object keyed by rule code');
+  const result: Record<string, RiskRuleDefault> = {};
+  for (const [code, value] of Object.entries(parsed as Record<string, unknown>)) {
+    const entry = value as { enabled?: unknown; params?: unknown } | null;
+    if (!entry || typeof entry !== 'object') throw new ConfigError('RISK_RULE_DEFAULTS', `${code} must be an object`);
+    if (entry.enabled !== undefined && typeof entry.enabled !== 'boolean') throw new ConfigError('RISK_RULE_DEFAULTS', `${code}.enabled must be true or false`);
+    const params = entry.params ?? {};
+    if (typeof params !== 'object' || Array.isArray(params) || Object.values(params as object).some((v) => !Number.isInteger(v))) {
+      throw new ConfigError('RISK_RULE_DEFAULTS', `${code}.params must map names to whole numbers`);
+    }
+    result[code] = { enabled: entry.enabled as boolean | undefined, params: params as Record<string, number> };
+  }
+  return result;
 }
 
 function oidcProviders(env: Env): OidcProviderConfig[] {
