@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { couponsOf } from '../modules/coupons/index.js';
 import { identityOf } from '../modules/identity/index.js';
+import { activitiesOf } from '../modules/activities/index.js';
 import { lotteryOf } from '../modules/lottery/index.js';
 import { merchantsOf } from '../modules/merchants/index.js';
 import { settlementOf } from '../modules/settlement/index.js';
@@ -13,7 +14,8 @@ export const DEMO_PHONES = { operator: '13800000000', cashier: '13800000001', co
 /**
  * What `npm start` shows on a fresh machine: an operator, a channel with a merchant (cashier credentials and a cashier), four
  * coupon templates (one of each type), a consumer holding one coupon of each, a lottery campaign (instant pool
- * and weekly tiers), and settlement's money in: a funded marketing budget, the gift card's sale, payees. Loaded once; the merchant's
+ * and weekly tiers), settlement's money in (a funded marketing budget, the gift card's sale, payees), and the
+ * seed's sign-up activity. Loaded once; the merchant's
  * credentials (its secret is shown only at creation) are written to DATA_DIR/demo.json. Never in production.
  */
 export async function loadDemoData(platform: Platform): Promise<void> {
@@ -71,6 +73,15 @@ export async function loadDemoData(platform: Platform): Promise<void> {
     return { merchant, templates, held, campaign };
   });
   await identity.grantRole(DEMO_PHONES.cashier, 'merchant_staff', demo.merchant.merchant_id, DEMO_CREATOR);
+  // The seed's activity template (§4.3.1), with its coupon naming the demo's 立减5元 template.
+  const activities = activitiesOf(platform);
+  const prepared = await activities.prepare({
+    name: '新人注册礼 · 演示 Demo sign-up gift',
+    activity_type: 'NEW_USER_REGISTER',
+    reward: [{ coupon_id: demo.templates[2]!.template_id, quantity: 2 }, { points: 100 }],
+    rules: [{ condition: 'device_id NOT IN (blacklist)' }, { condition: "ip_city = '上海'" }],
+  });
+  const activity = await db.transaction().execute((trx) => activities.create(trx, prepared, DEMO_CREATOR));
   await mkdir(platform.config.dataDir, { recursive: true });
   const file = path.join(platform.config.dataDir, 'demo.json');
   const summary = {
@@ -80,6 +91,7 @@ export async function loadDemoData(platform: Platform): Promise<void> {
     templates: demo.templates.map((t) => ({ template_id: t.template_id, type: t.type })),
     consumer_coupons: demo.held.map((c) => ({ coupon_code: c.coupon_code, template_id: c.template_id, balance: c.balance })),
     lottery_campaign: { campaign_id: demo.campaign.campaign_id, instant_draw_id: demo.campaign.instant?.draw_id },
+    activity: { activity_id: activity.activity_id, note: 'a sign-up from a Shanghai IP with an X-Device-Id gets 2 coupons and 100 points' },
   };
   await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`, { mode: 0o600 });
   platform.logger.info({ file }, 'demo data loaded: operator, merchant (cashier credentials in the file), coupon templates, a consumer with coupons, a lottery campaign');
