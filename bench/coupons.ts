@@ -20,6 +20,7 @@ import { spawnTs, waitReady } from '../test/support/spawn.js';
 import { measureCpu, processes } from './support/cpu.js';
 import { benchEnvironment } from './support/env.js';
 import { load, printTable, type LoadResult } from './support/load.js';
+import { groupCommitDelta, groupCommitTotals } from './support/group-commit-metrics.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -151,11 +152,8 @@ try {
     const before = await groupCommitTotals(apiUrl);
     const { result, cpu } = await measureCpu(watched, scenario.run);
     rows.push({ ...result, cpu });
-    const after = await groupCommitTotals(apiUrl);
-    for (const [name, a] of after) {
-      const b = before.get(name) ?? { batches: 0, commands: 0, seconds: 0 };
-      const batches = a.batches - b.batches;
-      if (batches > 0) console.log(`  ${scenario.key}: ${name} ${batches} batches, ${((a.commands - b.commands) / batches).toFixed(1)} commands and ${(((a.seconds - b.seconds) / batches) * 1000).toFixed(1)} ms per batch`);
+    for (const [name, d] of groupCommitDelta(before, await groupCommitTotals(apiUrl))) {
+      if (d.batches > 0) console.log(`  ${scenario.key}: ${name} ${d.batches} batches, ${(d.commands / d.batches).toFixed(1)} commands and ${((d.seconds / d.batches) * 1000).toFixed(1)} ms per batch`);
     }
   }
   printTable(rows, baseline);
@@ -175,19 +173,4 @@ try {
   const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: env.DATABASE_URL, max: 1 }) }) });
   await sql`DROP SCHEMA ${sql.id(env.DATABASE_SCHEMA)} CASCADE`.execute(admin);
   await admin.destroy();
-}
-
-/** Group-commit totals by committer, read from the server's /metrics (histogram sums and counts). */
-async function groupCommitTotals(baseUrl: string): Promise<Map<string, { batches: number; commands: number; seconds: number }>> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const totals = new Map<string, { batches: number; commands: number; seconds: number }>();
-  const entry = (name: string) => totals.get(name) ?? totals.set(name, { batches: 0, commands: 0, seconds: 0 }).get(name)!;
-  for (const match of text.matchAll(/^group_commit_batch_(size|seconds)_(sum|count)\{name="([^"]+)"\} (\S+)$/gm)) {
-    const [, metric, kind, name, value] = match;
-    const e = entry(name!);
-    if (metric === 'size' && kind === 'sum') e.commands = Number(value);
-    if (metric === 'size' && kind === 'count') e.batches = Number(value);
-    if (metric === 'seconds' && kind === 'sum') e.seconds = Number(value);
-  }
-  return totals;
 }

@@ -41,12 +41,8 @@ import { settlementOf } from '../src/modules/settlement/index.js';
 import { loadConfig } from '../src/platform/config/config.js';
 import { GroupCommit, type Outcome } from '../src/platform/db/group-commit.js';
 import { measureCpu, processes, type CpuShare } from './support/cpu.js';
+import { positiveSetting as positive } from './support/env.js';
 
-const positive = (name: string, fallback: number, max: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}`);
-  return value;
-};
 const concurrency = positive('BENCH_CONCURRENCY', 50, 1000);
 const transfers = positive('BENCH_TRANSFERS', 20_000, 1_000_000);
 const redemptions = positive('BENCH_REDEMPTIONS', 5_000, 1_000_000);

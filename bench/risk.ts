@@ -45,14 +45,10 @@ import { OutboxRelay } from '../src/platform/outbox/relay.js';
 import type { RiskFacts, RiskHook } from '../src/platform/risk/risk-gate.js';
 import { spawnTs, waitReady, type Spawned } from '../test/support/spawn.js';
 import { cores, measureCpu, processes } from './support/cpu.js';
-import { benchEnvironment } from './support/env.js';
+import { benchEnvironment, positiveSetting as positive } from './support/env.js';
+import { groupCommitDelta, groupCommitTotals } from './support/group-commit-metrics.js';
 import { load, printTable, type LoadResult } from './support/load.js';
 
-const positive = (name: string, fallback: number, max: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}`);
-  return value;
-};
 const seconds = positive('BENCH_SECONDS', 12, 120);
 const warmupSeconds = positive('BENCH_WARMUP_SECONDS', 3, 60);
 const connections = positive('BENCH_CONNECTIONS', 50, 1000);
@@ -168,7 +164,7 @@ try {
     const watched = { server: processes.pid(server.child.pid), loadgen: processes.self };
     const { result, cpu } = await measureCpu(watched, () => consume(`consume, ${run.label}`, url, seconds));
     await settled(); // autocannon stops with requests in flight: their batches commit before the rows are counted
-    const batch = delta(before, await groupCommitTotals(url)).get('coupon.consume');
+    const batch = groupCommitDelta(before, await groupCommitTotals(url)).get('coupon.consume');
     const after = await consumedDeliveries();
     const events = after.events - deliveries.events;
     const per = (s: string) => (after.bySubscriber.get(s) ?? 0) - (deliveries.bySubscriber.get(s) ?? 0);
@@ -409,33 +405,6 @@ function blacklistCsv(size: number, listedPhoneHash: string): { csv: string; com
   lines.push(`PHONE_HASH,${listedPhoneHash},bench`);
   for (let i = 1; i < counts.PHONE_HASH; i++) lines.push(`PHONE_HASH,${randomBytes(32).toString('hex')},bench`);
   return { csv: lines.join('\n'), composition: Object.entries(counts).map(([k, n]) => `${n.toLocaleString('en')} ${k}`).join(', ') };
-}
-
-/** Group-commit totals by committer, read from a server's /metrics (histogram sums and counts). */
-async function groupCommitTotals(baseUrl: string): Promise<Map<string, { batches: number; commands: number; seconds: number }>> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const totals = new Map<string, { batches: number; commands: number; seconds: number }>();
-  const entry = (name: string) => totals.get(name) ?? totals.set(name, { batches: 0, commands: 0, seconds: 0 }).get(name)!;
-  for (const match of text.matchAll(/^group_commit_batch_(size|seconds)_(sum|count)\{name="([^"]+)"\} (\S+)$/gm)) {
-    const [, metric, kind, name, value] = match;
-    const e = entry(name!);
-    if (metric === 'size' && kind === 'sum') e.commands = Number(value);
-    if (metric === 'size' && kind === 'count') e.batches = Number(value);
-    if (metric === 'seconds' && kind === 'sum') e.seconds = Number(value);
-  }
-  return totals;
-}
-
-function delta(
-  before: Map<string, { batches: number; commands: number; seconds: number }>,
-  after: Map<string, { batches: number; commands: number; seconds: number }>,
-): Map<string, { batches: number; commands: number; seconds: number }> {
-  return new Map(
-    [...after].map(([name, a]) => {
-      const b = before.get(name) ?? { batches: 0, commands: 0, seconds: 0 };
-      return [name, { batches: a.batches - b.batches, commands: a.commands - b.commands, seconds: a.seconds - b.seconds }];
-    }),
-  );
 }
 
 /** Deletes the keys under this run's prefix (windows, nonces, rate counters); returns how many. */

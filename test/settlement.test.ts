@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { couponsModule } from '../src/modules/coupons/index.js';
-import { identityModule, identityOf } from '../src/modules/identity/index.js';
+import { identityModule } from '../src/modules/identity/index.js';
 import { merchantsModule } from '../src/modules/merchants/index.js';
 import { payoutsModule, payoutsOf } from '../src/modules/payouts/index.js';
 import { settlementModule, settlementOf } from '../src/modules/settlement/index.js';
@@ -10,7 +10,7 @@ import { addDays, firstOfNextMonth } from '../src/modules/settlement/domain/cale
 import { businessDate } from '../src/platform/time/clock.js';
 import { backendPairs } from './support/backends.js';
 import { http } from './support/http.js';
-import { bearer, newPhone } from './support/identity.js';
+import { bearer, sessionFor } from './support/identity.js';
 import { signedCall, type MerchantCredentialsForTest } from './support/merchant.js';
 import { useTestServer } from './support/test-platform.js';
 import { mulberry32 } from './support/seeded-random.js';
@@ -48,13 +48,8 @@ describe.each(backendPairs())('settlement on $label', ({ db, cache }) => {
   const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${path}`, init);
   const settlement = () => settlementOf(server.platform);
 
-  async function tokenFor(role?: 'operator' | 'auditor' | 'merchant_staff', merchantId?: string): Promise<string> {
-    const identity = identityOf(server.platform);
-    const phone = newPhone();
-    if (role) await identity.service.grantRole(phone, role, merchantId, 'test');
-    const userId = await identity.service.ensureUser(server.platform.database.db, phone);
-    return (await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId))).access_token;
-  }
+  const tokenFor = async (role?: 'operator' | 'auditor' | 'merchant_staff', merchantId?: string) => (await sessionFor(server.platform, role, merchantId)).access_token;
+
 
   let operatorToken: string | undefined;
   const operator = async () => (operatorToken ??= await tokenFor('operator'));

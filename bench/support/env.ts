@@ -20,3 +20,10 @@ export function benchEnvironment() {
     RATE_LIMIT_PER_USER_PER_MINUTE: process.env.BENCH_RL ?? '10000000',
   };
 }
+
+/** A bench setting from the environment: a whole number from 1 to `max`, `fallback` when unset. */
+export function positiveSetting(name: string, fallback: number, max: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}`);
+  return value;
+}

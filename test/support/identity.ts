@@ -63,12 +63,13 @@ export async function verifiedLogin(base: string, tokens?: Tokens): Promise<Toke
 
 /**
  * A signed-in user without the SMS round trip (whose per-IP send limit caps how many logins a test can do):
- * the user is created and a session opened through the identity services. `role` is granted first.
+ * the user is created and a session opened through the identity services. `role` is granted first (with
+ * `merchantId` for merchant_staff).
  */
-export async function sessionFor(platform: Platform, role?: string): Promise<Tokens & { phone: string }> {
+export async function sessionFor(platform: Platform, role?: string, merchantId?: string): Promise<Tokens & { phone: string }> {
   const identity = identityOf(platform);
   const phone = newPhone();
-  if (role) await identity.service.grantRole(phone, role, undefined, 'test');
+  if (role) await identity.service.grantRole(phone, role, merchantId, 'test');
   const userId = await identity.service.ensureUser(platform.database.db, phone);
   const tokens = await platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId));
   return { ...tokens, user_id: userId, phone } as Tokens & { phone: string };
