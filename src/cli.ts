@@ -4,6 +4,7 @@ import { buildPlatform } from './app/build-platform.js';
 import { identityOf } from './modules/identity/index.js';
 import { taxSandboxModule } from './modules/invoices/index.js';
 import { startProcess } from './app/process.js';
+import { ensureWebApp } from './app/web-build.js';
 import { loadConfig, ROLES, type Role } from './platform/config/config.js';
 import { ConfigError } from './platform/config/config-error.js';
 import { loadSecrets } from './platform/config/secrets.js';
@@ -50,6 +51,7 @@ const COMMANDS: Record<string, Command> = {
     const { values } = parseArgs({ args: [...args], options: { role: { type: 'string', default: 'all' } } });
     const role = values.role as Role;
     if (!ROLES.includes(role)) throw new ConfigError('--role', `must be one of ${ROLES.join(', ')}, got "${values.role}"`);
+    if (role === 'all' || role === 'api') await ensureWebApp(loadConfig(process.env, { role }).webDir, (line) => process.stdout.write(`${line}\n`));
     const running = await startProcess({ role, handleSignals: true });
     process.stdout.write(`quanyi ${role} listening on ${running.url} (db: ${running.platform.database.kind}, cache: ${running.platform.cache.kind})\n`);
   },

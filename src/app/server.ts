@@ -10,6 +10,7 @@ import { registerRateLimits } from '../platform/http/rate-limit.js';
 import { registerRequestIdHeader, requestIdFrom } from '../platform/http/request-id.js';
 import { registerSecurityHeaders } from '../platform/http/security-headers.js';
 import type { QuanyiModule } from './module.js';
+import { registerWebApp } from './web-static.js';
 import type { Platform } from './platform.js';
 
 export interface ServerOptions {
@@ -78,6 +79,7 @@ export async function buildServer(platform: Platform, options: ServerOptions): P
     for (const module of options.modules) {
       if (module.routes) await app.register(async (scope) => module.routes!(scope, platform));
     }
+    await registerWebApp(app, config.webDir);
   }
   await app.ready();
   return app;

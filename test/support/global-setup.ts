@@ -14,6 +14,8 @@ declare module 'vitest' {
     pgliteTemplate: string;
     /** Names this run's PostgreSQL schemas (backends.ts freshSchemaName), so its teardown drops only them. */
     schemaRun: string;
+    /** The web app built for this run (browser journeys serve it); empty when no journey is selected. */
+    webDir: string;
   }
 }
 
@@ -35,8 +37,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('pgliteTemplate', file);
   const run = randomBytes(4).toString('hex');
   project.provide('schemaRun', run);
+  const webDir = await buildWebForJourneys(run);
+  project.provide('webDir', webDir);
   process.stdout.write(`\nQuanyi test backends: database ${databaseBackends().join(' + ')}; cache ${cacheBackends().join(' + ')}\n`);
-  return () => dropSchemasOf(run);
+  return async () => {
+    if (webDir) fs.rmSync(webDir, { recursive: true, force: true });
+    await dropSchemasOf(run);
+  };
 }
 
 /** Drops the schemas this run created, once no test file is using them any more. */
@@ -57,4 +64,12 @@ async function sourceOfMigrations(): Promise<string> {
   const dir = path.resolve('src');
   const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('migrations') && f.endsWith('.ts')).sort();
   return files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+}
+
+/** Builds the web app once per run into a directory of its own (so parallel runs never share one) for the browser journeys. */
+async function buildWebForJourneys(run: string): Promise<string> {
+  const dir = path.join(os.tmpdir(), `quanyi-web-${run}`);
+  const { buildWebApp } = await import('../../src/app/web-build.js');
+  await buildWebApp(dir);
+  return dir;
 }

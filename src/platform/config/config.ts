@@ -1,5 +1,9 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.js';
+
+/** web/dist in the package: this file is src/platform/config/config.ts. */
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 export type Role = 'api' | 'worker' | 'scheduler' | 'all';
 export const ROLES: readonly Role[] = ['api', 'worker', 'scheduler', 'all'];
@@ -48,6 +52,8 @@ export interface Config {
   readonly lotteryBeacon: LotteryBeaconConfig;
   /** Per-deployment defaults of risk rules (RISK_RULE_DEFAULTS), checked against the rules by the risk module. */
   readonly riskRuleDefaults: Readonly<Record<string, RiskRuleDefault>>;
+  /** The built web app (web/dist unless WEB_DIR says otherwise); served at /app, /merchant, /admin, /fairness. */
+  readonly webDir: string;
 }
 
 /**
@@ -138,6 +144,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     transparencyLog: transparencyLogConfig(env, nodeEnv),
     lotteryBeacon: lotteryBeaconConfig(env),
     riskRuleDefaults: riskRuleDefaults(env),
+    webDir: path.resolve(env.WEB_DIR?.trim() || DEFAULT_WEB_DIR),
   };
 }
 
