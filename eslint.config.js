@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.quanyi/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.quanyi/**', 'test-results/**', 'web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,6 +21,11 @@ export default tseslint.config(
         { object: 'Math', property: 'random', message: 'Use node:crypto (randomInt, randomBytes) instead of Math.random.' },
       ],
     },
+  },
+  {
+    // The web app runs in browsers.
+    files: ['web/src/**/*.ts'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', crypto: 'readonly', fetch: 'readonly', URL: 'readonly' } },
   },
   {
     files: ['bin/**/*.js'],
