@@ -121,6 +121,32 @@ describe.each(backendPairs())('risk control on $label', ({ db, cache }) => {
     expect(actions).toEqual(['risk.decision', 'risk.account_frozen', 'risk.case_approved']);
   });
 
+  it('a reviewer who rejects a farming case with claw_back revokes the free coupons it froze; a paid gift card stays frozen', async () => {
+    const user = await session();
+    const card = await claim(user.token, await template({ name: '礼品卡', type: 'GIFT_CARD', amount: undefined, balance: '50.00' }), { 'x-forwarded-for': freshIp() });
+    expect(card.status, card.text).toBe(200);
+    const ip = freshIp();
+    const templateId = await template({ per_user_limit: 20 });
+    for (let i = 1; i <= 10; i++) expect((await claim(user.token, templateId, { 'x-forwarded-for': ip })).status).toBe(200);
+    expect((await claim(user.token, templateId, { 'x-forwarded-for': ip })).json.error).toBe('ACCOUNT_FROZEN');
+    expect((await myCoupons(user.token)).map((c) => c.status)).toEqual(Array(11).fill('FROZEN'));
+
+    const opened = await openCaseFor('user', user.userId);
+    const rejected = await api(`/api/v1/risk/cases/${opened!.case_id}/decide`, { body: { decision: 'reject', note: '批量薅羊毛', claw_back: true }, headers: bearer(await reviewer()) });
+    expect(rejected.status, rejected.text).toBe(200);
+    expect((rejected.json.data as { revoked_coupons: string[] }).revoked_coupons).toHaveLength(10);
+    const after = await myCoupons(user.token);
+    const cardCode = (card.json.data as { coupon_code: string }).coupon_code;
+    expect(after.filter((c) => c.coupon_code === cardCode).map((c) => c.status)).toEqual(['FROZEN']);
+    expect(after.filter((c) => c.coupon_code !== cardCode).every((c) => c.status === 'REVOKED')).toBe(true);
+    // Still frozen: the account stays as the reviewer left it.
+    expect((await claim(user.token, templateId, { 'x-forwarded-for': freshIp() })).json.error).toBe('ACCOUNT_FROZEN');
+    const auditor = await session('auditor');
+    const trail = await api(`/api/v1/audit/records?subject_kind=user&subject_id=${user.userId}`, { headers: bearer(auditor.token) });
+    const rejection = (trail.json.data as { records: { action: string; details: { revoked_coupons?: string[] } }[] }).records.find((r) => r.action === 'risk.case_rejected');
+    expect(rejection?.details.revoked_coupons).toHaveLength(10);
+  });
+
   it("the cash-out pattern holds the merchant's settlement until a reviewer decides the case", async () => {
     const changed = await api('/api/v1/risk/rules/CASH_OUT', { method: 'PUT', body: { params: { max_redemptions: 3, window_minutes: 10 }, note: '测试阈值' }, headers: bearer(await operator()) });
     expect(changed.status, changed.text).toBe(200);

@@ -10,6 +10,17 @@ import './schema.js';
 /** Issues a coupon of a template to a user inside the caller's transaction (the coupons module's claim). */
 export type CouponIssuer = (trx: Transaction<Database>, templateId: string, userId: string, requestId: string) => Promise<{ coupon_code: string }>;
 
+/** Adds extra draw chances to an accepted invoice, once per source (the lottery module's InvoiceChances). */
+export type DrawChanceGiver = (
+  trx: Transaction<Database>,
+  bonus: { invoiceId: string; userId: string; extra: number; source: string },
+) => Promise<'APPLIED' | 'PENDING' | 'ALREADY_ADDED'>;
+
+/** What triggered a grant, for rewards that attach to it. */
+export interface GrantContext {
+  readonly invoiceId?: string;
+}
+
 export type GrantOutcome = 'GRANTED' | 'ALREADY_GRANTED' | 'FAILED' | 'NOT_RUNNING' | 'BUDGET_EXHAUSTED' | 'CAP_REACHED';
 
 /**
@@ -23,11 +34,12 @@ export class Grants {
     private readonly db: Kysely<Database>,
     private readonly issueCoupon: CouponIssuer,
     private readonly points: PointsLedger,
+    private readonly drawChances: DrawChanceGiver,
     private readonly outbox: Outbox,
     private readonly ids: IdGenerator,
   ) {}
 
-  async grant(activityId: string, userId: string, grantKey: string, rewards: readonly Reward[], now: Date, requestId?: string): Promise<GrantOutcome> {
+  async grant(activityId: string, userId: string, grantKey: string, rewards: readonly Reward[], now: Date, requestId?: string, context: GrantContext = {}): Promise<GrantOutcome> {
     return this.db.transaction().execute(async (trx) => {
       const activity = await trx
         .selectFrom('activities')
@@ -58,7 +70,7 @@ export class Grants {
 
       let given: unknown[];
       try {
-        given = await this.inSavepoint(trx, () => this.give(trx, grantId, activityId, userId, rewards));
+        given = await this.inSavepoint(trx, () => this.give(trx, grantId, activityId, userId, rewards, context));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         await trx.updateTable('activity_grants').set({ status: 'FAILED', failure: error.code }).where('grant_id', '=', grantId).execute();
@@ -76,12 +88,17 @@ export class Grants {
     });
   }
 
-  private async give(trx: Transaction<Database>, grantId: string, activityId: string, userId: string, rewards: readonly Reward[]): Promise<unknown[]> {
+  private async give(trx: Transaction<Database>, grantId: string, activityId: string, userId: string, rewards: readonly Reward[], context: GrantContext): Promise<unknown[]> {
     const given: unknown[] = [];
     for (const [i, reward] of rewards.entries()) {
       if (reward.kind === 'POINTS') {
         await this.points.issue(trx, `grant:${grantId}:${i}`, activityId, userId, reward.points);
         given.push({ points: reward.points });
+      } else if (reward.kind === 'DRAW_CHANCES') {
+        // The template check allows these only on invoice-triggered activities, which always pass the invoice.
+        if (!context.invoiceId) throw new AppError('ACTIVITY_REWARD_UNAVAILABLE', { reward: 'draw_chances' });
+        const status = await this.drawChances(trx, { invoiceId: context.invoiceId, userId, extra: reward.chances, source: `activity:${activityId}:${i}` });
+        given.push({ draw_chances: reward.chances, invoice_id: context.invoiceId, status });
       } else {
         const codes: string[] = [];
         for (let n = 0; n < reward.quantity; n++) codes.push((await this.issueCoupon(trx, reward.templateId, userId, `activity-grant-${grantId}-${i}-${n}`)).coupon_code);

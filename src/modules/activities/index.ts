@@ -3,6 +3,7 @@ import { perPlatform } from '../../app/per-platform.js';
 import { Ip2RegionGeo } from '../../platform/geo/ip-geo.js';
 import type { OutboxEvent, Subscriber } from '../../platform/outbox/outbox.js';
 import { couponsOf } from '../coupons/index.js';
+import { lotteryOf } from '../lottery/index.js';
 import { riskOf } from '../risk/index.js';
 import { Grants } from './grants.js';
 import { PointsLedger } from './points.js';
@@ -16,7 +17,14 @@ export const activitiesOf = perPlatform((platform): ActivityService => {
   const { database, outbox, ids, clock } = platform;
   const coupons = couponsOf(platform);
   const points = new PointsLedger(database.db);
-  const grants = new Grants(database.db, (trx, templateId, userId, requestId) => coupons.claims.claim(trx, templateId, userId, requestId), points, outbox, ids);
+  const grants = new Grants(
+    database.db,
+    (trx, templateId, userId, requestId) => coupons.claims.claim(trx, templateId, userId, requestId),
+    points,
+    (trx, bonus) => lotteryOf(platform).chances.addBonus(trx, bonus),
+    outbox,
+    ids,
+  );
   return new ActivityService(
     database.db,
     grants,

@@ -189,7 +189,7 @@ export class ActivityService {
         if (activity.minAmountFen !== null && amountFen < activity.minAmountFen) continue;
         if (!this.holds(activity, context, lists)) continue;
         const key = type === 'INVOICE_ACCEPTED' ? `invoice:${event.invoice_id}` : 'threshold';
-        outcomes[activity.activityId] = await this.grants.grant(activity.activityId, event.user_id, key, activity.rewards, now, requestId);
+        outcomes[activity.activityId] = await this.grants.grant(activity.activityId, event.user_id, key, activity.rewards, now, requestId, { invoiceId: event.invoice_id });
       }
     }
     return outcomes;

@@ -274,6 +274,23 @@ export class CouponRepo {
     return rows.map((r) => ({ couponId: String(r.coupon_id), code: r.code }));
   }
 
+  /** Of these FROZEN coupons of a user, the single-use ones (not gift cards) become REVOKED. */
+  async revokeFrozen(db: Db, userId: string, couponIds: readonly string[]): Promise<{ couponId: string; code: string }[]> {
+    if (couponIds.length === 0) return [];
+    const rows = await db
+      .updateTable('coupon_info as c')
+      .from('coupon_templates as t')
+      .set({ status: 'REVOKED', updated_at: sql<Date>`now()` })
+      .whereRef('t.template_id', '=', 'c.template_id')
+      .where('t.type', '!=', 'GIFT_CARD')
+      .where('c.user_id', '=', userId)
+      .where('c.status', '=', 'FROZEN')
+      .where('c.coupon_id', 'in', [...couponIds])
+      .returning(['c.coupon_id', 'c.code'])
+      .execute();
+    return rows.map((r) => ({ couponId: String(r.coupon_id), code: r.code }));
+  }
+
   /** Coupons whose latest freeze carried `reason` (a risk case's freeze, say). */
   async couponsFrozenWith(db: Db, userId: string, reason: string): Promise<string[]> {
     const rows = await db

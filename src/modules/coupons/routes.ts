@@ -321,7 +321,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
         tags: ['coupons'],
         summary: 'My coupons, newest first',
         security: bearer,
-        querystring: { type: 'object', properties: { status: { type: 'string', enum: ['UNACTIVATED', 'ACTIVATED', 'FROZEN', 'USED', 'EXPIRED', 'REFUNDED'] } } },
+        querystring: { type: 'object', properties: { status: { type: 'string', enum: ['UNACTIVATED', 'ACTIVATED', 'FROZEN', 'USED', 'EXPIRED', 'REFUNDED', 'REVOKED'] } } },
       },
     },
     async (request) => ok({ coupons: await coupons.listMine(request.actor!.id, request.query.status) }),

@@ -169,6 +169,19 @@ export class CouponService {
   }
 
   /**
+   * Claws back what a rejected risk case froze: its single-use coupons become REVOKED for good (the stock is not
+   * returned: the codes were farmed). Gift cards were paid for, so they stay FROZEN for a person to settle.
+   */
+  async revokeFrozenOfUser(trx: Transaction<Database>, userId: string, reason: string, actor: string, requestId?: string) {
+    const revoked = await this.repo.revokeFrozen(trx, userId, await this.repo.couponsFrozenWith(trx, userId, reason));
+    await this.repo.insertEvents(trx, revoked.map((c) => ({ id: this.ids.next(), couponId: c.couponId, action: 'revoke', fromStatus: 'FROZEN', toStatus: 'REVOKED', actor, reason, requestId })));
+    if (revoked.length > 0) {
+      await this.outbox.publishMany(trx, revoked.map((c) => ({ topic: 'coupon.revoked', aggregateId: c.couponId, payload: { coupon_id: c.couponId, reason }, requestId })));
+    }
+    return revoked.map((c) => c.code);
+  }
+
+  /**
    * Refund of a till transaction. Without `amount`, everything: gift cards get back what they paid and single-use
    * coupons go USED → REFUNDED. With `amount`, a partial refund paid back to the transaction's gift cards, never
    * more than they gave.

@@ -18,11 +18,13 @@ import { WeeklyRepo } from './weekly-repo.js';
 import { lotteryRoutes } from './routes.js';
 import { LotteryService, type InvoiceAcceptedPayload } from './service.js';
 import { HeldInvoices } from './held-invoices.js';
+import { InvoiceChances } from './invoice-chances.js';
 
 export interface Lottery {
   readonly service: LotteryService;
   readonly instant: InstantDraws;
   readonly weekly: WeeklyDraws;
+  readonly chances: InvoiceChances;
   readonly log: TransparencyLog;
 }
 
@@ -32,10 +34,13 @@ export const lotteryOf = perPlatform((platform): Lottery => {
   const repo = new LotteryRepo();
   const weeklyRepo = new WeeklyRepo();
   const beacons = new BeaconProvider(database.db, weeklyRepo, log, config.lotteryBeacon, clock);
+  const service = new LotteryService(database.db, repo, log, outbox, ids, clock);
+  const weekly = new WeeklyDraws(database.db, weeklyRepo, repo, beacons, log, outbox, ids, clock);
   return {
-    service: new LotteryService(database.db, repo, log, outbox, ids, clock),
+    service,
     instant: new InstantDraws(database.db, repo, log, outbox, ids, clock, metrics.groupCommit),
-    weekly: new WeeklyDraws(database.db, weeklyRepo, repo, beacons, log, outbox, ids, clock),
+    weekly,
+    chances: new InvoiceChances(service, weekly, repo, clock),
     log,
   };
 });
@@ -80,12 +85,11 @@ export const lotteryModule: QuanyiModule = {
       name: 'lottery.grant-chances',
       topics: ['invoice.accepted'],
       handle: async (event: OutboxEvent<InvoiceAcceptedPayload>) => {
-        const { service, weekly } = lotteryOf(platform);
+        const { chances } = lotteryOf(platform);
         await handleOnce(platform.database.db, 'lottery.grant-chances', event.id, async (trx) => {
           // An invoice risk control reviews (fraud signals) counts only once the review clears it (below).
           if (event.payload.risk_review === true) return heldInvoices.hold(trx, event.payload, event.createdAt);
-          const granted = await service.grantChances(trx, event.payload, event.createdAt);
-          await weekly.addEntries(trx, granted.chances, granted.rulesOf, event.createdAt);
+          await chances.grant(trx, event.payload, event.createdAt, event.createdAt);
         });
       },
     },
@@ -96,13 +100,12 @@ export const lotteryModule: QuanyiModule = {
         const invoiceId = event.topic === 'risk.invoice_cleared' ? event.payload.invoice_id : event.payload.subject_kind === 'invoice' ? event.payload.subject_id : undefined;
         if (!invoiceId) return;
         const release = event.topic === 'risk.invoice_cleared' || event.payload.outcome === 'APPROVED';
-        const { service, weekly } = lotteryOf(platform);
+        const { chances } = lotteryOf(platform);
         await handleOnce(platform.database.db, 'lottery.invoice-review', event.id, async (trx) => {
           const held = await heldInvoices.decide(trx, invoiceId, release);
           if (!held) return;
           // Eligibility as of acceptance; the entries join the weekly draw open now (the original one may be closed).
-          const granted = await service.grantChances(trx, held.payload, held.acceptedAt);
-          await weekly.addEntries(trx, granted.chances, granted.rulesOf, platform.clock.now());
+          await chances.grant(trx, held.payload, held.acceptedAt, platform.clock.now());
         });
       },
     } as Subscriber<{ subject_kind?: string; subject_id?: string; outcome?: string; invoice_id?: string }> as Subscriber,

@@ -23,6 +23,8 @@ export interface NewChance {
   readonly invoiceId: string;
   readonly userId: string;
   readonly granted: number;
+  /** The first of the chances to enter in weekly draws (1 unless bonus chances are being added to existing ones). */
+  readonly firstChance?: number;
   readonly amountFen: number;
   readonly invoiceCommit: Uint8Array;
   readonly salt: Uint8Array;

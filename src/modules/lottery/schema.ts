@@ -4,6 +4,7 @@ import type { BeaconValue } from './beacon/beacon-port.js';
 import type { CampaignRules } from './domain/campaign-rules.js';
 
 export interface LotteryTables {
+  lottery_bonus_chances: { invoice_id: Int8; source: string; user_id: Int8; extra: number; applied_at: Timestamp | null; created_at: Generated<Timestamp> };
   lottery_held_invoices: { invoice_id: Int8; payload: Json; accepted_at: Timestamp; status: Generated<'HELD' | 'RELEASED' | 'DROPPED'>; decided_at: Timestamp | null };
   lottery_campaigns: {
     campaign_id: Int8;

@@ -87,9 +87,15 @@ export class LotteryService {
 
   /**
    * Grants the chances an accepted invoice earns in every running campaign (idempotent per invoice). Returns them
-   * with their campaigns' rules, for the weekly draws to enter.
+   * with their campaigns' rules, for the weekly draws to enter. `bonus` extra chances (an activity's reward) are
+   * added in each campaign the invoice counts in. Callers go through InvoiceChances, which serialises per invoice.
    */
-  async grantChances(trx: Transaction<Database>, invoice: InvoiceAcceptedPayload, acceptedAt: Date): Promise<{ chances: NewChance[]; rulesOf: (campaignId: string) => CampaignRules }> {
+  async grantChances(
+    trx: Transaction<Database>,
+    invoice: InvoiceAcceptedPayload,
+    acceptedAt: Date,
+    bonus = 0,
+  ): Promise<{ chances: NewChance[]; rulesOf: (campaignId: string) => CampaignRules }> {
     const chances: NewChance[] = [];
     const amountFen = Number(parseMoney(invoice.total_amount));
     const running = await this.repo.runningCampaigns(trx, acceptedAt);
@@ -101,7 +107,7 @@ export class LotteryService {
         campaignId: campaign.campaign_id,
         invoiceId: invoice.invoice_id,
         userId: invoice.user_id,
-        granted,
+        granted: granted + bonus,
         amountFen,
         invoiceCommit: invoiceCommit(salt, invoice.invoice_id, invoice.invoice_number),
         salt,

@@ -61,11 +61,11 @@ export class WeeklyDraws {
       while (await this.repo.drawExists(trx, chance.campaignId, closeAt)) closeAt = nextFireAt({ cron: weekly.cron }, closeAt);
       await this.repo.insertEntries(
         trx,
-        Array.from({ length: chance.granted }, (_, i) => ({
+        Array.from({ length: chance.granted - (chance.firstChance ?? 1) + 1 }, (_, i) => ({
           campaignId: chance.campaignId,
           closeAt,
           invoiceCommit: chance.invoiceCommit,
-          chance: i + 1,
+          chance: (chance.firstChance ?? 1) + i,
           invoiceId: chance.invoiceId,
           userId: chance.userId,
         })),

@@ -11,6 +11,8 @@ export interface RiskActions {
   /** Freezes a user's coupons; answers their codes. */
   freezeAccount(trx: Transaction<Database>, userId: string, reason: string, actor: string, requestId?: string): Promise<string[]>;
   unfreezeAccount(trx: Transaction<Database>, userId: string, reason: string, actor: string, requestId?: string): Promise<string[]>;
+  /** Claws back what a case froze (free coupons are revoked); answers their codes. */
+  clawBackAccount(trx: Transaction<Database>, userId: string, reason: string, actor: string, requestId?: string): Promise<string[]>;
   /** Holds a merchant's settlement; answers the hold id. */
   holdSettlement(trx: Transaction<Database>, merchantId: string, reason: string, actor: string): Promise<string>;
   releaseSettlement(trx: Transaction<Database>, holdId: string, actor: string, note: string): Promise<void>;
@@ -72,7 +74,8 @@ export class RiskCases {
     await trx.updateTable('risk_cases').set({ hold_id: holdId }).where('case_id', '=', caseId).execute();
   }
 
-  async decide(caseId: string, outcome: 'approve' | 'reject', note: string, actor: string, requestId?: string) {
+  /** `clawBack` (with reject): what the case froze is taken back rather than kept frozen. */
+  async decide(caseId: string, outcome: 'approve' | 'reject', note: string, actor: string, requestId?: string, clawBack = false) {
     if (!/^\d{1,20}$/.test(caseId)) throw new AppError('RISK_CASE_NOT_FOUND');
     const decided = await this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('risk_cases').selectAll().where('case_id', '=', caseId).forUpdate().executeTakeFirst();
@@ -88,13 +91,16 @@ export class RiskCases {
         await this.actions.releaseSettlement(trx, row.hold_id, actor, `risk case ${caseId} approved: ${note}`);
         undone.released_hold = row.hold_id;
       }
+      if (!approved && clawBack && row.action === 'FREEZE_ACCOUNT') {
+        undone.revoked_coupons = await this.actions.clawBackAccount(trx, row.subject_id, caseReason(caseId), actor, requestId);
+      }
       const status = approved ? 'APPROVED' : 'REJECTED';
       await trx.updateTable('risk_cases').set({ status, decided_by: actor, decided_at: sql<Date>`now()`, decision_note: note }).where('case_id', '=', caseId).execute();
       await this.audit.record(trx, { actor, action: `risk.case_${approved ? 'approved' : 'rejected'}`, subjectKind: row.subject_kind, subjectId: row.subject_id, details: { case_id: caseId, kind: row.kind, action: row.action, note, ...undone }, requestId });
       await this.outbox.publish(trx, {
         topic: 'risk.case_decided',
         aggregateId: caseId,
-        payload: { case_id: caseId, kind: row.kind, subject_kind: row.subject_kind, subject_id: row.subject_id, action: row.action, outcome: status },
+        payload: { case_id: caseId, kind: row.kind, subject_kind: row.subject_kind, subject_id: row.subject_id, action: row.action, outcome: status, claw_back: !approved && clawBack },
         requestId,
       });
       return { case_id: caseId, status, ...undone };

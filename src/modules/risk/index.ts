@@ -26,6 +26,7 @@ export const riskOf = perPlatform((platform): Risk => {
   const actions: RiskActions = {
     freezeAccount: (trx, userId, reason, actor, requestId) => couponsOf(platform).service.freezeAllOfUser(trx, userId, reason, actor, requestId),
     unfreezeAccount: (trx, userId, reason, actor, requestId) => couponsOf(platform).service.unfreezeAllOfUser(trx, userId, reason, actor, requestId),
+    clawBackAccount: (trx, userId, reason, actor, requestId) => couponsOf(platform).service.revokeFrozenOfUser(trx, userId, reason, actor, requestId),
     holdSettlement: async (trx, merchantId, reason, actor) => (await settlementOf(platform).settings.placeHold(trx, 'merchant', merchantId, reason, actor)).hold_id,
     releaseSettlement: async (trx, holdId, actor, note) => {
       try {

@@ -123,22 +123,26 @@ export async function riskRoutes(app: FastifyInstance, risk: Risk): Promise<void
     async (request) => ok(await cases.get(request.params.id)),
   );
 
-  app.post<{ Params: { id: string }; Body: { decision: 'approve' | 'reject'; note: string } }>(
+  app.post<{ Params: { id: string }; Body: { decision: 'approve' | 'reject'; note: string; claw_back?: boolean } }>(
     '/api/v1/risk/cases/:id/decide',
     {
       config: { access: { roles: ['risk_reviewer'] } },
       schema: {
         tags: ['risk'],
-        summary: 'Decide a case: approve lifts the freeze or the settlement hold; reject keeps it',
+        summary: 'Decide a case: approve lifts the freeze or the settlement hold; reject keeps it, or with claw_back revokes the free coupons it froze',
         security: bearer,
         body: {
           type: 'object',
           required: ['decision', 'note'],
           additionalProperties: false,
-          properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, note: { type: 'string', minLength: 1, maxLength: 1000 } },
+          properties: {
+            decision: { type: 'string', enum: ['approve', 'reject'] },
+            note: { type: 'string', minLength: 1, maxLength: 1000 },
+            claw_back: { type: 'boolean', description: 'With reject: take back (REVOKED) the single-use coupons the case froze; gift cards stay frozen' },
+          },
         },
       },
     },
-    async (request) => ok(await cases.decide(request.params.id, request.body.decision, request.body.note, `user:${request.actor!.id}`, request.id)),
+    async (request) => ok(await cases.decide(request.params.id, request.body.decision, request.body.note, `user:${request.actor!.id}`, request.id, request.body.claw_back === true)),
   );
 }

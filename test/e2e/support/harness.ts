@@ -48,12 +48,14 @@ export function useWebJourney(journey: string, env: Record<string, string> = {})
   const dataDir = path.join(os.tmpdir(), `quanyi-e2e-${randomUUID()}`);
 
   beforeAll(async () => {
+    const webDir = inject('webDir');
+    if (webDir.startsWith('build failed')) throw new Error(`the web app did not build (test/support/global-setup.ts): ${webDir}`);
     const usePostgres = databaseBackends().includes('postgres') && process.env.DATABASE_URL;
     state.server = spawnTs('src/cli.ts', ['start'], {
       DATA_DIR: dataDir,
       PORT: '0',
       HOST: '127.0.0.1',
-      WEB_DIR: inject('webDir'),
+      WEB_DIR: webDir,
       DEMO_DATA: 'on',
       ...(usePostgres ? { DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: freshSchemaName() } : {}),
       ...(usePostgres && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `e2e:${randomUUID()}:` } : {}),

@@ -4,13 +4,20 @@ import { MoneyFormatError, parseMoney } from '../../../platform/money/money.js';
  * An activity template as operators write it (seed 001 §4.3.1), checked and normalised:
  * `{"activity_type": "NEW_USER_REGISTER", "reward": [{"coupon_id": "<template id>", "quantity": 2}, {"points": 100}],
  *   "rules": [{"condition": "device_id NOT IN (blacklist)"}, {"condition": "ip_city = '上海'"}]}`
- * plus optional `name`, `max_grants` (budget: how many grants in all), `per_user_cap`, `min_amount` (yuan;
+ * (rewards may also be `{"draw_chances": n}` for the invoice-triggered types) plus optional `name`, `max_grants` (budget: how many grants in all), `per_user_cap`, `min_amount` (yuan;
  * SPEND_THRESHOLD and INVOICE_ACCEPTED), `starts_at`, `ends_at`. `reward` may also be spelled `rewards`.
  */
 export const ACTIVITY_TYPES = ['NEW_USER_REGISTER', 'INVOICE_ACCEPTED', 'REFERRAL', 'SPEND_THRESHOLD'] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
-export type Reward = { readonly kind: 'COUPON'; readonly templateId: string; readonly quantity: number } | { readonly kind: 'POINTS'; readonly points: number };
+export type Reward =
+  | { readonly kind: 'COUPON'; readonly templateId: string; readonly quantity: number }
+  | { readonly kind: 'POINTS'; readonly points: number }
+  /** Extra lottery draw chances on the invoice that triggered the grant (INVOICE_ACCEPTED, SPEND_THRESHOLD). */
+  | { readonly kind: 'DRAW_CHANCES'; readonly chances: number };
+
+/** Activity types triggered by an accepted invoice: the only ones whose grant has an invoice to add chances to. */
+const INVOICE_TYPES: readonly string[] = ['INVOICE_ACCEPTED', 'SPEND_THRESHOLD'];
 
 export interface ActivityDefinition {
   readonly name: string;
@@ -47,8 +54,12 @@ export function parseTemplate(input: Readonly<Record<string, unknown>>): { ok: t
     } else if (r && typeof r === 'object' && 'points' in r) {
       if (typeof r.points !== 'number' || !Number.isInteger(r.points) || r.points < 1 || r.points > 1_000_000) return fail(`reward[${i}].points`, 'a whole number from 1 to 1000000');
       rewards.push({ kind: 'POINTS', points: r.points });
+    } else if (r && typeof r === 'object' && 'draw_chances' in r) {
+      if (!INVOICE_TYPES.includes(type)) return fail(`reward[${i}].draw_chances`, 'draw chances go with an invoice: INVOICE_ACCEPTED or SPEND_THRESHOLD only');
+      if (typeof r.draw_chances !== 'number' || !Number.isInteger(r.draw_chances) || r.draw_chances < 1 || r.draw_chances > 10) return fail(`reward[${i}].draw_chances`, 'a whole number from 1 to 10');
+      rewards.push({ kind: 'DRAW_CHANCES', chances: r.draw_chances });
     } else {
-      return fail(`reward[${i}]`, 'either {"coupon_id": …, "quantity": …} or {"points": …}');
+      return fail(`reward[${i}]`, 'one of {"coupon_id": …, "quantity": …}, {"points": …} or {"draw_chances": …}');
     }
   }
   const rawRules = input.rules ?? [];

@@ -9,33 +9,37 @@ import {
 } from './state-machine.js';
 import type { CouponAction, CouponStatus, TransitionContext } from './state-machine.js';
 
-const ACTIONS: readonly CouponAction[] = ['activate', 'claim', 'freeze', 'unfreeze', 'consume', 'exhaust', 'expire', 'refund'];
+const ACTIONS: readonly CouponAction[] = ['activate', 'claim', 'freeze', 'unfreeze', 'consume', 'exhaust', 'expire', 'refund', 'revoke'];
 
 /** Written out by hand from the seed's diagram, not derived from TRANSITIONS: "→X" is allowed, else the code. */
 const SINGLE_USE: Record<CouponStatus, Partial<Record<CouponAction, string>>> = {
   UNACTIVATED: {
     activate: '→ACTIVATED', claim: '→ACTIVATED', freeze: 'COUPON_NOT_ACTIVATED', unfreeze: 'COUPON_NOT_ACTIVATED',
-    consume: 'COUPON_NOT_ACTIVATED', expire: '→EXPIRED', refund: 'COUPON_NOT_ACTIVATED',
+    consume: 'COUPON_NOT_ACTIVATED', expire: '→EXPIRED', refund: 'COUPON_NOT_ACTIVATED', revoke: 'COUPON_NOT_ACTIVATED',
   },
   ACTIVATED: {
     activate: 'COUPON_ALREADY_ACTIVATED', claim: 'COUPON_ALREADY_ACTIVATED', freeze: '→FROZEN',
-    unfreeze: 'COUPON_NOT_FROZEN', consume: '→USED', expire: '→EXPIRED', refund: 'COUPON_NOT_USED',
+    unfreeze: 'COUPON_NOT_FROZEN', consume: '→USED', expire: '→EXPIRED', refund: 'COUPON_NOT_USED', revoke: 'COUPON_NOT_FROZEN',
   },
   FROZEN: {
     activate: 'COUPON_FROZEN', claim: 'COUPON_FROZEN', freeze: 'COUPON_FROZEN', unfreeze: '→ACTIVATED',
-    consume: 'COUPON_FROZEN', expire: '→EXPIRED', refund: 'COUPON_FROZEN',
+    consume: 'COUPON_FROZEN', expire: '→EXPIRED', refund: 'COUPON_FROZEN', revoke: '→REVOKED',
   },
   USED: {
     activate: 'COUPON_ALREADY_USED', claim: 'COUPON_ALREADY_USED', freeze: 'COUPON_ALREADY_USED',
-    unfreeze: 'COUPON_ALREADY_USED', consume: 'COUPON_ALREADY_USED', expire: 'COUPON_ALREADY_USED', refund: '→REFUNDED',
+    unfreeze: 'COUPON_ALREADY_USED', consume: 'COUPON_ALREADY_USED', expire: 'COUPON_ALREADY_USED', refund: '→REFUNDED', revoke: 'COUPON_ALREADY_USED',
   },
   EXPIRED: {
     activate: 'COUPON_EXPIRED', claim: 'COUPON_EXPIRED', freeze: 'COUPON_EXPIRED', unfreeze: 'COUPON_EXPIRED',
-    consume: 'COUPON_EXPIRED', expire: 'COUPON_EXPIRED', refund: 'COUPON_EXPIRED',
+    consume: 'COUPON_EXPIRED', expire: 'COUPON_EXPIRED', refund: 'COUPON_EXPIRED', revoke: 'COUPON_EXPIRED',
   },
   REFUNDED: {
     activate: 'COUPON_REFUNDED', claim: 'COUPON_REFUNDED', freeze: 'COUPON_REFUNDED', unfreeze: 'COUPON_REFUNDED',
-    consume: 'COUPON_REFUNDED', expire: 'COUPON_REFUNDED', refund: 'COUPON_REFUNDED',
+    consume: 'COUPON_REFUNDED', expire: 'COUPON_REFUNDED', refund: 'COUPON_REFUNDED', revoke: 'COUPON_REFUNDED',
+  },
+  REVOKED: {
+    activate: 'COUPON_REVOKED', claim: 'COUPON_REVOKED', freeze: 'COUPON_REVOKED', unfreeze: 'COUPON_REVOKED',
+    consume: 'COUPON_REVOKED', expire: 'COUPON_REVOKED', refund: 'COUPON_REVOKED', revoke: 'COUPON_REVOKED',
   },
 };
 
@@ -45,10 +49,12 @@ const GIFT_CARD: Record<CouponStatus, Record<CouponAction, string>> = {
     ...(SINGLE_USE.ACTIVATED as Record<CouponAction, string>),
     consume: '→ACTIVATED', exhaust: '→USED', refund: '→ACTIVATED',
   },
-  FROZEN: { ...(SINGLE_USE.FROZEN as Record<CouponAction, string>), exhaust: 'COUPON_FROZEN', refund: '→FROZEN' },
+  // A gift card was paid for: a rejected case keeps it frozen instead of revoking it.
+  FROZEN: { ...(SINGLE_USE.FROZEN as Record<CouponAction, string>), exhaust: 'COUPON_FROZEN', refund: '→FROZEN', revoke: 'COUPON_FROZEN' },
   USED: { ...(SINGLE_USE.USED as Record<CouponAction, string>), exhaust: 'COUPON_ALREADY_USED', refund: '→ACTIVATED' },
   EXPIRED: { ...(SINGLE_USE.EXPIRED as Record<CouponAction, string>), exhaust: 'COUPON_EXPIRED' },
   REFUNDED: { ...(SINGLE_USE.REFUNDED as Record<CouponAction, string>), exhaust: 'COUPON_REFUNDED' },
+  REVOKED: { ...(SINGLE_USE.REVOKED as Record<CouponAction, string>), exhaust: 'COUPON_REVOKED' },
 };
 
 function outcome(status: CouponStatus, action: CouponAction, context: TransitionContext): string {
@@ -77,9 +83,9 @@ describe('nextStatus', () => {
     expect(outcome(status, action, giftContext(action))).toBe(expected);
   });
 
-  it('covers all 6 statuses and 8 actions in the tables above', () => {
-    expect(singleCases).toHaveLength(6 * 7);
-    expect(giftCases).toHaveLength(6 * 8);
+  it('covers all 7 statuses and 9 actions in the tables above', () => {
+    expect(singleCases).toHaveLength(7 * 8);
+    expect(giftCases).toHaveLength(7 * 9);
     expect(new Set(COUPON_STATUSES)).toEqual(new Set(Object.keys(SINGLE_USE)));
   });
 
@@ -141,12 +147,13 @@ describe('statusCode', () => {
     ['FROZEN', 4],
     ['EXPIRED', 5],
     ['REFUNDED', 6],
+    ['REVOKED', 7],
   ] as const)('stores %s as %i (seed: 1=未激活 2=已使用…)', (status, code) => {
     expect(statusCode(status)).toBe(code);
     expect(statusFromCode(code)).toBe(status);
   });
 
-  it.each([0, 7, -1, 1.5, Number.NaN])('refuses unknown code %s', (code) => {
+  it.each([0, 8, -1, 1.5, Number.NaN])('refuses unknown code %s', (code) => {
     expect(() => statusFromCode(code)).toThrow(RangeError);
   });
 });

@@ -2,9 +2,9 @@
  * The coupon life cycle of seed §4.1.2, in one place. The repo applies a transition with a guarded update
  * (`… WHERE status = <from>`), so the table below is also the list of every status change the database sees.
  */
-export type CouponStatus = 'UNACTIVATED' | 'ACTIVATED' | 'FROZEN' | 'USED' | 'EXPIRED' | 'REFUNDED';
+export type CouponStatus = 'UNACTIVATED' | 'ACTIVATED' | 'FROZEN' | 'USED' | 'EXPIRED' | 'REFUNDED' | 'REVOKED';
 
-export type CouponAction = 'activate' | 'claim' | 'freeze' | 'unfreeze' | 'consume' | 'exhaust' | 'expire' | 'refund';
+export type CouponAction = 'activate' | 'claim' | 'freeze' | 'unfreeze' | 'consume' | 'exhaust' | 'expire' | 'refund' | 'revoke';
 
 /** Which coupons a transition applies to: gift cards hold a balance and are spent many times. */
 export type CouponKind = 'single-use' | 'gift-card';
@@ -16,6 +16,7 @@ export type CouponStateRefusalCode =
   | 'COUPON_ALREADY_USED'
   | 'COUPON_EXPIRED'
   | 'COUPON_REFUNDED'
+  | 'COUPON_REVOKED'
   | 'COUPON_ALREADY_ACTIVATED'
   | 'COUPON_NOT_FROZEN'
   | 'COUPON_NOT_USED';
@@ -50,6 +51,9 @@ export const TRANSITIONS: readonly Transition[] = Object.freeze([
   // An order refund must go through even after a risk hold; the money returns but the hold stays.
   { from: 'FROZEN', action: 'refund', to: 'FROZEN', appliesTo: 'gift-card' },
   // An expired gift card is not refilled: the service refunds that part of the order some other way.
+  // A reviewer who rejects a farming case claws back the free coupons it froze. Gift cards were paid for: they
+  // stay frozen (their money is the customer's) until someone decides otherwise.
+  { from: 'FROZEN', action: 'revoke', to: 'REVOKED', appliesTo: 'single-use' },
 ] satisfies Transition[]);
 
 export interface TransitionContext {
@@ -104,7 +108,7 @@ function refusalCode(current: CouponStatus, action: CouponAction): CouponStateRe
       return 'COUPON_NOT_ACTIVATED';
     case 'ACTIVATED':
       // ACTIVATED is the healthy state, so the code says what the action expected instead.
-      if (action === 'unfreeze') return 'COUPON_NOT_FROZEN';
+      if (action === 'unfreeze' || action === 'revoke') return 'COUPON_NOT_FROZEN';
       if (action === 'refund') return 'COUPON_NOT_USED';
       return 'COUPON_ALREADY_ACTIVATED';
     case 'FROZEN':
@@ -115,6 +119,8 @@ function refusalCode(current: CouponStatus, action: CouponAction): CouponStateRe
       return 'COUPON_EXPIRED';
     case 'REFUNDED':
       return 'COUPON_REFUNDED';
+    case 'REVOKED':
+      return 'COUPON_REVOKED';
   }
 }
 
@@ -129,6 +135,7 @@ const STATUS_CODES: Readonly<Record<CouponStatus, number>> = Object.freeze({
   FROZEN: 4,
   EXPIRED: 5,
   REFUNDED: 6,
+  REVOKED: 7,
 });
 
 export const COUPON_STATUSES: readonly CouponStatus[] = Object.freeze(Object.keys(STATUS_CODES) as CouponStatus[]);

@@ -28,6 +28,8 @@ import * as auditRecords0026 from '../../../modules/audit/migrations/2026_11_29_
 import * as risk0027 from '../../../modules/risk/migrations/2026_11_29_0027_risk.js';
 import * as activities0028 from '../../../modules/activities/migrations/2026_11_29_0028_activities.js';
 import * as lotteryHeld0029 from '../../../modules/lottery/migrations/2026_11_29_0029_lottery_held_invoices.js';
+import * as couponRevoked0031 from '../../../modules/coupons/migrations/2026_11_29_0031_coupon_revoked.js';
+import * as lotteryBonus0030 from '../../../modules/lottery/migrations/2026_11_29_0030_lottery_bonus_chances.js';
 
 /**
  * Every migration of every module, in the order they apply. Names sort by date so the order is also the
@@ -63,4 +65,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0027_risk': risk0027,
   '2026_11_29_0028_activities': activities0028,
   '2026_11_29_0029_lottery_held_invoices': lotteryHeld0029,
+  '2026_11_29_0030_lottery_bonus_chances': lotteryBonus0030,
+  '2026_11_29_0031_coupon_revoked': couponRevoked0031,
 };

@@ -1,0 +1,27 @@
+/**
+ * Activity conditions over named lists (issue #8): how long one evaluation takes as the list grows. Named lists
+ * are bound as CEL maps built once per list (evaluate.ts), so a 100,000-device blacklist should cost about what a
+ * 10-entry one does. Prints p50 and p99 per list size; no thresholds asserted here (tests assert correctness).
+ */
+import { compileCondition } from '../src/modules/activities/domain/conditions/compile.js';
+import { evaluate } from '../src/modules/activities/domain/conditions/evaluate.js';
+
+const RUNS = 5_000;
+const condition = compileCondition("device_id NOT IN (blacklist) AND ip_city = '上海'", ['blacklist']);
+if (!condition.ok) throw new Error(condition.error.message);
+
+console.log(`condition: ${condition.condition.source}; ${RUNS} evaluations per size (hits and misses alternate)`);
+for (const size of [10, 1_000, 10_000, 100_000, 1_000_000]) {
+  const blacklist = Array.from({ length: size }, (_, i) => `device-${i}`);
+  const times: number[] = [];
+  let allowed = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const deviceId = i % 2 === 0 ? `device-${(i * 7919) % size}` : `device-new-${i}`;
+    const started = process.hrtime.bigint();
+    if (evaluate(condition.condition, { user_id: '1', is_new_user: true, registered_days: 0, device_id: deviceId, ip_city: '上海市', now: new Date() }, { blacklist })) allowed++;
+    times.push(Number(process.hrtime.bigint() - started) / 1e3);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
+  console.log(`list of ${String(size).padStart(9)}: p50 ${at(0.5).padStart(7)} µs, p99 ${at(0.99).padStart(7)} µs; ${allowed === RUNS / 2 ? 'half allowed as expected' : `UNEXPECTED: ${allowed} allowed`}`);
+}
