@@ -7,6 +7,7 @@ import { Claims } from './claims.js';
 import { Redemptions } from './redemptions.js';
 import { CouponRepo } from './repo.js';
 import { couponRoutes } from './routes.js';
+import { merchantConsoleRoutes } from './merchant-console-routes.js';
 import { CouponService } from './service.js';
 
 export interface Coupons {
@@ -33,7 +34,10 @@ export const couponsOf = perPlatform((platform): Coupons => {
 
 export const couponsModule: QuanyiModule = {
   name: 'coupons',
-  routes: (app, platform) => couponRoutes(app, couponsOf(platform), () => platform.hooks.riskGate),
+  routes: async (app, platform) => {
+    await couponRoutes(app, couponsOf(platform), () => platform.hooks.riskGate);
+    await merchantConsoleRoutes(app, platform.database.db, platform.clock);
+  },
   subscribers: (platform) => [couponsOf(platform).batches.subscriber() as Subscriber],
   jobs: (platform) => [
     {

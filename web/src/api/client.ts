@@ -55,9 +55,8 @@ export function deviceId(): string {
  * language in Accept-Language (the server answers errors in it), an Idempotency-Key on every mutating call, and
  * the envelope unwrapped: resolves to `data`, rejects with ApiError.
  */
-export function createClient(token: TokenSource, onUnauthorized?: () => void) {
-  async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-    const method = options.method ?? (options.body !== undefined || options.raw ? 'POST' : 'GET');
+export function createClient(token: TokenSource, onUnauthorized?: () => void, refresh?: () => Promise<boolean>) {
+  async function send(path: string, options: RequestOptions, method: string): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLocale(), 'x-device-id': deviceId(), ...options.headers };
     const bearer = token();
     if (bearer) headers.authorization = `Bearer ${bearer}`;
@@ -72,7 +71,21 @@ export function createClient(token: TokenSource, onUnauthorized?: () => void) {
     if (method !== 'GET') headers['idempotency-key'] = options.idempotencyKey ?? crypto.randomUUID();
     const url = new URL(path, window.location.origin);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
-    const response = await fetch(url, { method, headers, body });
+    return fetch(url, { method, headers, body });
+  }
+
+  /** One refresh (rotating the refresh token) on a 401, then the same request again with the same Idempotency-Key. */
+  async function sendWithRefresh(path: string, options: RequestOptions): Promise<Response> {
+    const method = options.method ?? (options.body !== undefined || options.raw ? 'POST' : 'GET');
+    const keyed = method !== 'GET' ? { ...options, idempotencyKey: options.idempotencyKey ?? crypto.randomUUID() } : options;
+    const response = await send(path, keyed, method);
+    if (response.status !== 401 || !refresh || !token()) return response;
+    if (!(await refresh().catch(() => false))) return response;
+    return send(path, keyed, method);
+  }
+
+  async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await sendWithRefresh(path, options);
     const type = response.headers.get('content-type') ?? '';
     if (!type.includes('json')) {
       if (!response.ok) throw new ApiError(response.status, 'HTTP_ERROR', response.statusText, undefined, {});
@@ -85,8 +98,20 @@ export function createClient(token: TokenSource, onUnauthorized?: () => void) {
     }
     return ('data' in json ? json.data : json) as T;
   }
+  /** A file (a CSV statement, say) as a Blob, with the same headers, refresh and errors as `request`. */
+  async function blob(path: string, query?: RequestOptions['query']): Promise<Blob> {
+    const response = await sendWithRefresh(path, { query });
+    if (!response.ok) {
+      const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+      if (response.status === 401) onUnauthorized?.();
+      throw new ApiError(response.status, String(json.error ?? 'HTTP_ERROR'), String(json.message ?? response.statusText), json.request_id as string | undefined, json);
+    }
+    return response.blob();
+  }
+
   return {
     request,
+    blob,
     get: <T>(path: string, query?: RequestOptions['query']) => request<T>(path, { query }),
     post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body' | 'method'> = {}) => request<T>(path, { ...options, method: 'POST', body: body ?? {} }),
     put: <T>(path: string, body?: unknown) => request<T>(path, { method: 'PUT', body: body ?? {} }),

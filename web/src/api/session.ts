@@ -26,7 +26,45 @@ export function createSession(area: Area) {
   const state = reactive({ access: saved?.access ?? '', refresh: saved?.refresh ?? '', me: null as Me | null });
 
   const persist = () => sessionStorage.setItem(storageKey, JSON.stringify({ access: state.access, refresh: state.refresh }));
-  const api: ApiClient = createClient(() => state.access || undefined);
+  const api: ApiClient = createClient(
+    () => state.access || undefined,
+    () => clear(),
+    () => refresh(),
+  );
+
+  /**
+   * Exchanges the refresh token (rotated by the server) for new tokens; false when the session is over. Requests
+   * failing together share one exchange: presenting a rotated-out refresh token twice ends the whole session.
+   */
+  let refreshing: Promise<boolean> | null = null;
+  function refresh(): Promise<boolean> {
+    refreshing ??= exchange().finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  }
+
+  async function exchange(): Promise<boolean> {
+    if (!state.refresh) return false;
+    const response = await fetch('/api/v1/auth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': crypto.randomUUID() },
+      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: state.refresh }),
+    });
+    if (!response.ok) return false;
+    const tokens = ((await response.json()) as { data: TokenResponse }).data;
+    state.access = tokens.access_token;
+    state.refresh = tokens.refresh_token;
+    persist();
+    return true;
+  }
+
+  function clear(): void {
+    state.access = '';
+    state.refresh = '';
+    state.me = null;
+    sessionStorage.removeItem(storageKey);
+  }
 
   async function sendCode(phone: string): Promise<void> {
     await api.post('/api/v1/auth/sms/send', { phone });
@@ -59,10 +97,7 @@ export function createSession(area: Area) {
     try {
       if (state.access) await api.post('/api/v1/auth/logout', {});
     } finally {
-      state.access = '';
-      state.refresh = '';
-      state.me = null;
-      sessionStorage.removeItem(storageKey);
+      clear();
     }
   }
 
