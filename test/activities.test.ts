@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { activitiesModule, activitiesOf } from '../src/modules/activities/index.js';
 import { auditModule } from '../src/modules/audit/index.js';
@@ -10,6 +11,7 @@ import { settlementModule } from '../src/modules/settlement/index.js';
 import { backendPairs } from './support/backends.js';
 import { http } from './support/http.js';
 import { bearer, newPhone, sessionFor, type Tokens } from './support/identity.js';
+import { signedCall, type MerchantCredentialsForTest } from './support/merchant.js';
 import { useTestServer } from './support/test-platform.js';
 import { drainOutbox as drainOutboxOf } from './support/outbox.js';
 
@@ -134,6 +136,34 @@ describe.each(backendPairs())('activities on $label', ({ db, cache }) => {
     for (let i = 0; i < 3; i++) await signUp(BEIJING_IP, `invitee-${i}`, code);
     await drainOutbox();
     expect((await rewardsOf(inviter)).points).toBe(60); // three invitees, capped at two rewards
+  });
+
+  it("referral on the invitee's first redemption: nothing at sign-up, one reward at the first redemption, none after", async () => {
+    const created = await api('/api/v1/activities', {
+      body: { name: '邀请首单有礼', activity_type: 'REFERRAL', referral_trigger: 'FIRST_REDEMPTION', reward: [{ points: 7 }], per_user_cap: 5 },
+      headers: bearer(await operator()),
+    });
+    expect(created.status, created.text).toBe(200);
+    const activityId = (created.json.data as { activity_id: string }).activity_id;
+    const inviter = await signUp(BEIJING_IP, 'inviter-first-redemption');
+    const code = ((await api('/api/v1/users/me/invite-code', { method: 'POST', headers: bearer(inviter.access_token) })).json.data as { invite_code: string }).invite_code;
+    const invitee = await signUp(BEIJING_IP, 'invitee-first-redemption', code);
+    await drainOutbox();
+    const grantsOfActivity = async () =>
+      ((await api('/api/v1/users/me/rewards', { headers: bearer(inviter.access_token) })).json.data as { rewards: { activity_id: string; rewards: unknown[] }[] }).rewards.filter((r) => r.activity_id === activityId);
+    expect(await grantsOfActivity()).toEqual([]);
+
+    const template = await api('/api/v1/coupon/templates', { body: { name: '首单券', type: 'CASH', amount: '5.00', valid_days: 30 }, headers: bearer(await operator()) });
+    const templateId = (template.json.data as { template_id: string }).template_id;
+    const merchant = (await api('/api/v1/merchants', { body: { name: '首单商户' }, headers: bearer(await operator()) })).json.data as unknown as MerchantCredentialsForTest;
+    for (let i = 0; i < 2; i++) {
+      const claimed = await api('/api/v1/coupon/claim', { body: { template_id: templateId }, headers: bearer(invitee.access_token) });
+      const couponCode = (claimed.json.data as { coupon_code: string }).coupon_code;
+      const paid = await signedCall(server.base, merchant, 'POST', '/api/v1/coupon/consume', { merchant_id: merchant.merchant_id, order_id: randomUUID(), coupon_code: couponCode, amount: '20.00' });
+      expect(paid.status, paid.text).toBe(200);
+      await drainOutbox();
+      expect(await grantsOfActivity()).toEqual([expect.objectContaining({ rewards: [{ points: 7 }] })]);
+    }
   });
 
   it('SPEND_THRESHOLD and INVOICE_ACCEPTED grant on accepted invoices', async () => {

@@ -60,5 +60,14 @@ export const activitiesModule: QuanyiModule = {
         await activitiesOf(platform).onInvoiceAccepted(event.payload, event.requestId ?? undefined);
       },
     } as Subscriber<InvoiceAcceptedEvent> as Subscriber,
+    {
+      // REFERRAL activities that reward an invitee's first redemption; off the till's path, like risk's cash-out check.
+      name: 'activities.first-redemption',
+      topics: ['coupon.consumed'],
+      handle: async (event: OutboxEvent<{ lines: { coupon_id: string }[] }>) => {
+        const couponIds = [...new Set(event.payload.lines.map((line) => line.coupon_id))];
+        await activitiesOf(platform).onCouponsRedeemed(couponIds, (ids) => couponsOf(platform).service.holdersOf(ids), event.requestId ?? undefined);
+      },
+    } as Subscriber<{ lines: { coupon_id: string }[] }> as Subscriber,
   ],
 };

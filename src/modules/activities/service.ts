@@ -7,7 +7,7 @@ import type { IdGenerator } from '../../platform/ids/snowflake.js';
 import { formatMoney, parseMoney } from '../../platform/money/money.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { compileRules, ConditionEvaluationError, evaluate, type CompiledCondition, type ConditionContext, type NamedLists } from './domain/conditions/index.js';
-import { parseTemplate, type ActivityDefinition, type ActivityType, type Reward } from './domain/template.js';
+import { parseTemplate, type ActivityDefinition, type ActivityType, type ReferralTrigger, type Reward } from './domain/template.js';
 import type { GrantOutcome, Grants } from './grants.js';
 import type { PointsLedger } from './points.js';
 import './schema.js';
@@ -33,6 +33,7 @@ interface RunningActivity {
   readonly rewards: readonly Reward[];
   readonly conditions: readonly CompiledCondition[];
   readonly minAmountFen: bigint | null;
+  readonly referralTrigger: ReferralTrigger;
 }
 
 export interface RegisteredEvent {
@@ -170,8 +171,31 @@ export class ActivityService {
     const inviter = event.invite_code ? await this.recordReferral(event.user_id, event.invite_code) : undefined;
     if (inviter) {
       for (const activity of await this.runningOf('REFERRAL')) {
-        if (!this.holds(activity, context, lists)) continue;
+        if (activity.referralTrigger !== 'REGISTER' || !this.holds(activity, context, lists)) continue;
         outcomes[activity.activityId] = await this.grants.grant(activity.activityId, inviter, `invitee:${event.user_id}`, activity.rewards, now, requestId);
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * Coupons redeemed at a till, by their holders: REFERRAL activities triggered by FIRST_REDEMPTION reward the
+   * inviter of each holder who was invited, once per invitee (the grant key), so only the first redemption counts.
+   * `holdersOf` is asked only while such an activity runs.
+   */
+  async onCouponsRedeemed(couponIds: readonly string[], holdersOf: (couponIds: readonly string[]) => Promise<string[]>, requestId?: string): Promise<Record<string, GrantOutcome>> {
+    const outcomes: Record<string, GrantOutcome> = {};
+    const activities = (await this.runningOf('REFERRAL')).filter((a) => a.referralTrigger === 'FIRST_REDEMPTION');
+    if (activities.length === 0 || couponIds.length === 0) return outcomes;
+    const lists = await this.deps.lists();
+    const now = this.clock.now();
+    for (const invitee of await holdersOf(couponIds)) {
+      const referral = await this.db.selectFrom('activity_referrals').select('inviter_id').where('invitee_id', '=', invitee).executeTakeFirst();
+      if (!referral) continue;
+      const context = await this.contextOf({ userId: invitee, ip: null, deviceId: null, now });
+      for (const activity of activities) {
+        if (!this.holds(activity, context, lists)) continue;
+        outcomes[activity.activityId] = await this.grants.grant(activity.activityId, String(referral.inviter_id), `invitee-redeemed:${invitee}`, activity.rewards, now, requestId);
       }
     }
     return outcomes;
@@ -233,12 +257,22 @@ export class ActivityService {
 
   private async runningOf(type: ActivityType): Promise<RunningActivity[]> {
     if (!this.running || this.clock.now().getTime() - this.running.at > CACHE_MS) {
-      const rows = await this.db.selectFrom('activities').select(['activity_id', 'activity_type', 'rewards', 'rules', 'min_amount_fen']).where('status', '=', 'active').execute();
+      const rows = await this.db.selectFrom('activities').select(['activity_id', 'activity_type', 'template', 'rewards', 'rules', 'min_amount_fen']).where('status', '=', 'active').execute();
       const activities = rows.flatMap((row): RunningActivity[] => {
         const rules = row.rules as { condition: string }[];
         const compiled = compileRules(rules, LIST_NAMES);
         if (!compiled.ok) return []; // it compiled when saved; a grammar change must not grant blindly
-        return [{ activityId: String(row.activity_id), type: row.activity_type as ActivityType, rewards: row.rewards as Reward[], conditions: compiled.conditions, minAmountFen: row.min_amount_fen === null ? null : BigInt(row.min_amount_fen) }];
+        const referralTrigger = ((row.template as { referral_trigger?: ReferralTrigger }).referral_trigger ?? 'REGISTER') as ReferralTrigger;
+        return [
+          {
+            activityId: String(row.activity_id),
+            type: row.activity_type as ActivityType,
+            rewards: row.rewards as Reward[],
+            conditions: compiled.conditions,
+            minAmountFen: row.min_amount_fen === null ? null : BigInt(row.min_amount_fen),
+            referralTrigger,
+          },
+        ];
       });
       this.running = { at: this.clock.now().getTime(), activities };
     }

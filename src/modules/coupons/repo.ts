@@ -274,6 +274,12 @@ export class CouponRepo {
     return rows.map((r) => ({ couponId: String(r.coupon_id), code: r.code }));
   }
 
+  async holdersOf(db: Db, couponIds: readonly string[]): Promise<string[]> {
+    if (couponIds.length === 0) return [];
+    const rows = await db.selectFrom('coupon_info').select('user_id').distinct().where('coupon_id', 'in', [...couponIds]).where('user_id', 'is not', null).execute();
+    return rows.map((r) => String(r.user_id));
+  }
+
   /** Of these FROZEN coupons of a user, the single-use ones (not gift cards) become REVOKED. */
   async revokeFrozen(db: Db, userId: string, couponIds: readonly string[]): Promise<{ couponId: string; code: string }[]> {
     if (couponIds.length === 0) return [];

@@ -168,6 +168,11 @@ export class CouponService {
     return thawed.map((c) => c.code);
   }
 
+  /** The distinct holders of these coupons (for activities rewarding a referral's first redemption). */
+  async holdersOf(couponIds: readonly string[]): Promise<string[]> {
+    return this.repo.holdersOf(this.db, couponIds);
+  }
+
   /**
    * Claws back what a rejected risk case froze: its single-use coupons become REVOKED for good (the stock is not
    * returned: the codes were farmed). Gift cards were paid for, so they stay FROZEN for a person to settle.

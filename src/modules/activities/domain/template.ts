@@ -4,7 +4,8 @@ import { MoneyFormatError, parseMoney } from '../../../platform/money/money.js';
  * An activity template as operators write it (seed 001 §4.3.1), checked and normalised:
  * `{"activity_type": "NEW_USER_REGISTER", "reward": [{"coupon_id": "<template id>", "quantity": 2}, {"points": 100}],
  *   "rules": [{"condition": "device_id NOT IN (blacklist)"}, {"condition": "ip_city = '上海'"}]}`
- * (rewards may also be `{"draw_chances": n}` for the invoice-triggered types) plus optional `name`, `max_grants` (budget: how many grants in all), `per_user_cap`, `min_amount` (yuan;
+ * (rewards may also be `{"draw_chances": n}` for the invoice-triggered types) plus optional `name`,
+ * `referral_trigger` (REFERRAL: `REGISTER`, the default, or `FIRST_REDEMPTION`), `max_grants` (budget: how many grants in all), `per_user_cap`, `min_amount` (yuan;
  * SPEND_THRESHOLD and INVOICE_ACCEPTED), `starts_at`, `ends_at`. `reward` may also be spelled `rewards`.
  */
 export const ACTIVITY_TYPES = ['NEW_USER_REGISTER', 'INVOICE_ACCEPTED', 'REFERRAL', 'SPEND_THRESHOLD'] as const;
@@ -19,9 +20,15 @@ export type Reward =
 /** Activity types triggered by an accepted invoice: the only ones whose grant has an invoice to add chances to. */
 const INVOICE_TYPES: readonly string[] = ['INVOICE_ACCEPTED', 'SPEND_THRESHOLD'];
 
+/** When a REFERRAL rewards the inviter: when the invitee signs up with the code, or when they first redeem a coupon. */
+export const REFERRAL_TRIGGERS = ['REGISTER', 'FIRST_REDEMPTION'] as const;
+export type ReferralTrigger = (typeof REFERRAL_TRIGGERS)[number];
+
 export interface ActivityDefinition {
   readonly name: string;
   readonly type: ActivityType;
+  /** REFERRAL only (REGISTER for the others). */
+  readonly referralTrigger: ReferralTrigger;
   readonly rewards: readonly Reward[];
   readonly conditions: readonly string[];
   readonly maxGrants: number | null;
@@ -87,12 +94,15 @@ export function parseTemplate(input: Readonly<Record<string, unknown>>): { ok: t
     }
   }
   if (type === 'SPEND_THRESHOLD' && minAmountFen === null) return fail('min_amount', 'SPEND_THRESHOLD needs the amount to reach');
+  const referralTrigger = input.referral_trigger ?? 'REGISTER';
+  if (typeof referralTrigger !== 'string' || !(REFERRAL_TRIGGERS as readonly string[]).includes(referralTrigger)) return fail('referral_trigger', `one of ${REFERRAL_TRIGGERS.join(', ')}`);
+  if (referralTrigger !== 'REGISTER' && type !== 'REFERRAL') return fail('referral_trigger', 'only REFERRAL activities have a trigger');
   const startsAt = instant(input.starts_at);
   const endsAt = instant(input.ends_at);
   if (startsAt === 'bad') return fail('starts_at', 'an ISO 8601 date-time');
   if (endsAt === 'bad') return fail('ends_at', 'an ISO 8601 date-time');
   if (startsAt && endsAt && endsAt <= startsAt) return fail('ends_at', 'after starts_at');
-  return { ok: true, definition: { name, type: type as ActivityType, rewards, conditions, maxGrants, perUserCap, minAmountFen, startsAt, endsAt } };
+  return { ok: true, definition: { name, type: type as ActivityType, referralTrigger: referralTrigger as ReferralTrigger, rewards, conditions, maxGrants, perUserCap, minAmountFen, startsAt, endsAt } };
 }
 
 function instant(value: unknown): Date | null | 'bad' {
