@@ -9,10 +9,11 @@ import { settlementOf } from '../modules/settlement/index.js';
 import type { Platform } from './platform.js';
 
 const DEMO_CREATOR = 'demo-data';
-export const DEMO_PHONES = { operator: '13800000000', cashier: '13800000001', consumer: '13800001234' } as const;
+export const DEMO_PHONES = { operator: '13800000000', cashier: '13800000001', riskReviewer: '13800000002', consumer: '13800001234' } as const;
 
 /**
- * What `npm start` shows on a fresh machine: an operator, a channel with a merchant (cashier credentials and a cashier), four
+ * What `npm start` shows on a fresh machine: an operator, a risk reviewer (who decides the review queue's cases, which
+ * operators may only read), a channel with a merchant (cashier credentials and a cashier), four
  * coupon templates (one of each type), a consumer holding one coupon of each, a lottery campaign (instant pool
  * and weekly tiers), settlement's money in (a funded marketing budget, the gift card's sale, payees), and the
  * seed's sign-up activity. Loaded once; the merchant's
@@ -25,6 +26,7 @@ export async function loadDemoData(platform: Platform): Promise<void> {
   const identity = identityOf(platform).service;
   const coupons = couponsOf(platform);
   await identity.grantRole(DEMO_PHONES.operator, 'operator', undefined, DEMO_CREATOR);
+  await identity.grantRole(DEMO_PHONES.riskReviewer, 'risk_reviewer', undefined, DEMO_CREATOR);
   const demo = await db.transaction().execute(async (trx) => {
     const channel = await merchantsOf(platform).createChannel(trx, '演示渠道 Demo Channel', DEMO_CREATOR);
     const merchant = await merchantsOf(platform).create(trx, '演示便利店 Demo Store', DEMO_CREATOR, channel.channel_id);

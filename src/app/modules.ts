@@ -9,8 +9,9 @@ import { payoutsModule } from '../modules/payouts/index.js';
 import { settlementModule } from '../modules/settlement/index.js';
 import { riskModule } from '../modules/risk/index.js';
 import { activitiesModule } from '../modules/activities/index.js';
+import { dashboardModule } from '../modules/dashboard/index.js';
 import { platformMaintenance } from './platform-maintenance.js';
 import type { QuanyiModule } from './module.js';
 
 /** Every module in the deployable, in start order. */
-export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, settlementModule, riskModule, activitiesModule, notificationsModule];
+export const MODULES: readonly QuanyiModule[] = [platformMaintenance, identityModule, merchantsModule, couponsModule, invoicesModule, auditModule, lotteryModule, payoutsModule, settlementModule, riskModule, activitiesModule, notificationsModule, dashboardModule];

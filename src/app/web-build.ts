@@ -7,7 +7,14 @@ const WEB_ROOT = fileURLToPath(new URL('../../web', import.meta.url));
 /** Builds the web app into `outDir` with Vite (web/vite.config.ts). */
 export async function buildWebApp(outDir: string): Promise<void> {
   const { build } = await import('vite');
-  await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir } });
+  // Vite sets NODE_ENV=production in this process while it builds; the platform started next must keep its own.
+  const nodeEnv = process.env.NODE_ENV;
+  try {
+    await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir } });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 /**

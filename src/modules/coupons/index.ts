@@ -9,6 +9,8 @@ import { CouponRepo } from './repo.js';
 import { couponRoutes } from './routes.js';
 import { merchantConsoleRoutes } from './merchant-console-routes.js';
 import { CouponService } from './service.js';
+import { CouponStats } from './stats.js';
+import { templateListRoutes } from './template-list-routes.js';
 
 export interface Coupons {
   readonly service: CouponService;
@@ -37,6 +39,7 @@ export const couponsModule: QuanyiModule = {
   routes: async (app, platform) => {
     await couponRoutes(app, couponsOf(platform), () => platform.hooks.riskGate);
     await merchantConsoleRoutes(app, platform.database.db, platform.clock);
+    await templateListRoutes(app, new CouponStats(platform.database.db));
   },
   subscribers: (platform) => [couponsOf(platform).batches.subscriber() as Subscriber],
   jobs: (platform) => [

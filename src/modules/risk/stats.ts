@@ -1,0 +1,29 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import { toMinuteCount, type MinuteCount } from '../coupons/stats.js';
+
+/** Read-only aggregates of risk control for the operator dashboard. */
+export class RiskStats {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Recorded risk decisions per minute since `since`. */
+  async decisionsPerMinute(since: Date): Promise<MinuteCount[]> {
+    const { rows } = await sql<{ minute: Date; n: string | number }>`
+      SELECT date_trunc('minute', created_at) AS minute, count(*) AS n
+      FROM risk_decisions WHERE created_at >= ${since} GROUP BY 1 ORDER BY 1
+    `.execute(this.db);
+    return rows.map(toMinuteCount);
+  }
+
+  /** Decisions since `since` by outcome (ALLOW, REVIEW, BLOCK …), and the review cases still open. */
+  async summary(since: Date): Promise<{ by_decision: Record<string, number>; open_cases: number }> {
+    const byDecision = await this.db
+      .selectFrom('risk_decisions')
+      .select((eb) => ['decision', eb.fn.countAll<string>().as('n')])
+      .where('created_at', '>=', since)
+      .groupBy('decision')
+      .execute();
+    const open = await this.db.selectFrom('risk_cases').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'OPEN').executeTakeFirstOrThrow();
+    return { by_decision: Object.fromEntries(byDecision.map((r) => [r.decision, Number(r.n)])), open_cases: Number(open.n) };
+  }
+}
