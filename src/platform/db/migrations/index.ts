@@ -29,6 +29,10 @@ import * as risk0027 from '../../../modules/risk/migrations/2026_11_29_0027_risk
 import * as activities0028 from '../../../modules/activities/migrations/2026_11_29_0028_activities.js';
 import * as lotteryHeld0029 from '../../../modules/lottery/migrations/2026_11_29_0029_lottery_held_invoices.js';
 import * as couponRevoked0031 from '../../../modules/coupons/migrations/2026_11_29_0031_coupon_revoked.js';
+import * as couponTime0032 from '../../../modules/coupons/migrations/2026_11_29_0032_coupon_time_indexes.js';
+import * as lotteryTime0033 from '../../../modules/lottery/migrations/2026_11_29_0033_lottery_time_indexes.js';
+import * as riskTime0034 from '../../../modules/risk/migrations/2026_11_29_0034_risk_time_indexes.js';
+import * as ledgerTime0035 from '../../../modules/settlement/migrations/2026_11_29_0035_ledger_time_indexes.js';
 import * as lotteryBonus0030 from '../../../modules/lottery/migrations/2026_11_29_0030_lottery_bonus_chances.js';
 
 /**
@@ -67,4 +71,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0029_lottery_held_invoices': lotteryHeld0029,
   '2026_11_29_0030_lottery_bonus_chances': lotteryBonus0030,
   '2026_11_29_0031_coupon_revoked': couponRevoked0031,
+  '2026_11_29_0032_coupon_time_indexes': couponTime0032,
+  '2026_11_29_0033_lottery_time_indexes': lotteryTime0033,
+  '2026_11_29_0034_risk_time_indexes': riskTime0034,
+  '2026_11_29_0035_ledger_time_indexes': ledgerTime0035,
 };
