@@ -127,6 +127,9 @@ describe.each(backendPairs())('invoice intake on $label', ({ db, cache }) => {
     const random = await upload(randomBytes(4096), 'application/octet-stream');
     expect(random.status).toBe(415);
     expect(random.json.error).toBe('INVOICE_FILE_UNSUPPORTED');
+    const text = await upload(new TextEncoder().encode('not an invoice'), 'text/plain');
+    expect(text.status, JSON.stringify(text.json)).toBe(415);
+    expect(text.json.error).toBe('INVOICE_FILE_UNSUPPORTED');
     const mine = await http(`${server.base}/api/v1/users/me/invoices`, { headers: bearer(access_token) });
     expect((mine.json.data as { invoices: unknown[] }).invoices).toHaveLength(0); // nothing half-recorded
   });

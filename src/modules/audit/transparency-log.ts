@@ -9,11 +9,8 @@ import type { TransparencyLogRepo } from './repo.js';
 import type { LogKeys } from './signing-key.js';
 
 /** What a module logs: a type, what it is about, and commitments — never personal data. */
-export interface LogEntryInput {
-  readonly type: string;
-  readonly subject: string;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
+export type { LogEntryInput } from './domain/log-entry.js';
+import type { LogEntryInput } from './domain/log-entry.js';
 
 export interface SignedCheckpoint {
   readonly origin: string;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors/app-error.js';
 import { pickLanguage } from '../../platform/errors/language.js';
 import { ok } from '../../platform/http/envelope.js';
 import { moneySchema } from '../../platform/money/money.js';
@@ -51,7 +52,9 @@ export async function invoiceRoutes(app: FastifyInstance, { service, clock, file
     async (request) => {
       await riskGate().check('invoice.submit', { userId: request.actor!.id, ip: request.ip, deviceId: deviceIdOf(request), requestId: request.id });
       const today = businessDate(clock.now());
-      const body = request.body;
+      const body = request.body as TypedInvoice | Buffer | string | null;
+      // A body of another type (text/plain arrives as a string) is neither the form nor a file we read.
+      if (typeof body !== 'object' || body === null) throw new AppError('INVOICE_FILE_UNSUPPORTED');
       if (!Buffer.isBuffer(body)) {
         return ok(await service.submit({ userId: request.actor!.id, extraction: fromTypedEntry(body, today), requestId: request.id, language: language(request) }));
       }

@@ -1,4 +1,4 @@
-import type { LogEntryInput } from '../audit/transparency-log.js';
+import type { LogEntryInput } from '../audit/domain/log-entry.js';
 import type { CampaignRules } from './domain/campaign-rules.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');

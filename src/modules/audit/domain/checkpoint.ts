@@ -1,3 +1,4 @@
+import { decodeCanonicalBase64, encodeBase64 } from './base64.js';
 import { openNote, signNote, type NoteSigner, type NoteVerifier } from './signed-note.js';
 
 /**
@@ -49,7 +50,7 @@ export function formatCheckpoint(checkpoint: CheckpointInput): string {
       throw malformed('origin and extension lines must be non-empty single lines without control characters');
     }
   }
-  const root = Buffer.from(rootHash.buffer, rootHash.byteOffset, rootHash.length).toString('base64');
+  const root = encodeBase64(rootHash);
   return [origin, String(size), root, ...extensions].map((line) => `${line}\n`).join('');
 }
 
@@ -62,9 +63,9 @@ export function parseCheckpoint(text: string): Checkpoint {
   if (!DECIMAL.test(size)) throw malformed('size must be decimal without leading zeros');
   const treeSize = Number(size);
   if (!Number.isSafeInteger(treeSize)) throw malformed('size above Number.MAX_SAFE_INTEGER');
-  const rootHash = new Uint8Array(Buffer.from(root, 'base64'));
-  // The round trip refuses junk Buffer would skip and non-canonical padding bits: one text per checkpoint.
-  if (rootHash.length !== ROOT_HASH_BYTES || Buffer.from(rootHash).toString('base64') !== root) {
+  // Only the canonical spelling (no junk, zero padding bits): one text per checkpoint.
+  const rootHash = decodeCanonicalBase64(root);
+  if (rootHash?.length !== ROOT_HASH_BYTES) {
     throw malformed(`root hash must be the base64 of ${ROOT_HASH_BYTES} bytes`);
   }
   if (extensions.includes('')) throw malformed('empty extension line');

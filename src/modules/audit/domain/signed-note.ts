@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
+import { decodeCanonicalBase64, encodeBase64 } from './base64.js';
 
 /**
  * C2SP signed notes (https://c2sp.org/signed-note), byte-compatible with golang.org/x/mod/sumdb/note so that Go
@@ -274,16 +275,7 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-function encodeBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
-}
-
-/**
- * Standard padded base64 (RFC 4648 §4) in its canonical form, or null. Buffer's decoder skips junk, so the
- * round trip is the check; it also refuses non-zero padding bits, which Go's StdEncoding lets through, so every
- * key and signature has a single spelling.
- */
+/** Standard padded base64 in its canonical form, or null (empty text too): every key and signature has a single spelling. */
 function decodeBase64(text: string): Uint8Array | null {
-  const bytes = new Uint8Array(Buffer.from(text, 'base64'));
-  return text !== '' && encodeBase64(bytes) === text ? bytes : null;
+  return text === '' ? null : decodeCanonicalBase64(text);
 }

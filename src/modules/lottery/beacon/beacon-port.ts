@@ -1,3 +1,4 @@
+import { hexToBytes } from '@noble/hashes/utils.js';
 /**
  * The port the lottery draws through. A draw commits in advance to (beacon id, round); once the round is
  * published, anyone holding the exported `BeaconValue` can re-run `verify` offline and recompute the winners.
@@ -62,5 +63,5 @@ export function decodeHexField(field: string, hex: unknown, byteLength?: number)
   if (byteLength !== undefined && hex.length !== byteLength * 2) {
     throw new BeaconError('malformed', `${field} must be ${byteLength} bytes, got ${hex.length / 2}`);
   }
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+  return hexToBytes(hex);
 }

@@ -41,19 +41,22 @@ export interface WeeklySeedInput {
  * so nobody could aim the entry set at it; binding the root and the draw id makes each draw's stream its own.
  */
 export function weeklySeed(input: WeeklySeedInput): Uint8Array {
+  // Plain Uint8Arrays rather than Buffer, so the browser's verifier (the public fairness page) runs this as is.
   const str = (s: string) => {
-    const bytes = Buffer.from(s, 'utf8');
-    const length = Buffer.alloc(2);
-    length.writeUInt16BE(bytes.length);
-    return Buffer.concat([length, bytes]);
+    const bytes = new TextEncoder().encode(s);
+    if (bytes.length > 0xffff) throw new RangeError(`${bytes.length} bytes do not fit a u16 length`);
+    const out = new Uint8Array(2 + bytes.length);
+    new DataView(out.buffer).setUint16(0, bytes.length);
+    out.set(bytes, 2);
+    return out;
   };
   const u64 = (n: number) => {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64BE(BigInt(n));
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, BigInt(n));
     return b;
   };
   return createHash('sha256')
-    .update(Buffer.from('quanyi/weekly/v1', 'utf8'))
+    .update(new TextEncoder().encode('quanyi/weekly/v1'))
     .update(str(input.beaconId))
     .update(u64(input.round))
     .update(input.randomness)

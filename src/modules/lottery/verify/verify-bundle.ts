@@ -1,9 +1,10 @@
+import { decodeCanonicalBase64 } from '../../audit/domain/base64.js';
 import { canonicalJson } from '../../audit/domain/canonical-json.js';
 import { openCheckpoint } from '../../audit/domain/checkpoint.js';
 import { leafHash } from '../../audit/domain/merkle.js';
 import { verifyConsistency, verifyInclusion } from '../../audit/domain/merkle-proofs.js';
 import { verifierFromKey } from '../../audit/domain/signed-note.js';
-import { BUNDLE_FORMAT, type DrawBundle } from '../bundle.js';
+import { BUNDLE_FORMAT, type DrawBundle } from './bundle-format.js';
 import { BundleMismatch, type VerifiedEntry } from './mismatch.js';
 import { verifyInstantPool } from './verify-instant.js';
 import { verifyWeeklyDraw } from './verify-weekly.js';
@@ -38,9 +39,8 @@ export function verifyBundle(bundle: DrawBundle, options: VerifyOptions = {}): V
     for (const entry of bundle.entries) {
       if (!(entry.index > previous)) throw new BundleMismatch(`entry ${entry.index}: entries must be in increasing index order`);
       previous = entry.index;
-      const proof = entry.proof.map((h) => new Uint8Array(Buffer.from(h, 'base64')));
       const leaf = leafHash(new TextEncoder().encode(entry.body));
-      attempt(`entry ${entry.index}: inclusion proof`, () => verifyInclusion(leaf, entry.index, checkpoint.size, proof, checkpoint.rootHash));
+      attempt(`entry ${entry.index}: inclusion proof`, () => verifyInclusion(leaf, entry.index, checkpoint.size, entry.proof.map(decodeHash), checkpoint.rootHash));
       const fields = attempt(`entry ${entry.index}: body`, () => JSON.parse(entry.body) as Record<string, unknown>);
       if (canonicalJson(fields) !== entry.body) throw new BundleMismatch(`entry ${entry.index}: body is not canonical JSON (RFC 8785)`);
       if (fields.v !== 1) throw new BundleMismatch(`entry ${entry.index}: unknown entry version ${JSON.stringify(fields.v)}`);
@@ -55,8 +55,8 @@ export function verifyBundle(bundle: DrawBundle, options: VerifyOptions = {}): V
     if (committed) {
       const early = attempt('commitment checkpoint signature', () => openCheckpoint(bundle.log.commitment!.checkpoint, verifierFromKey(key)));
       if (!(committed.index < early.size)) throw new BundleMismatch(`the commitment checkpoint (size ${early.size}) does not hold entry ${committed.index}`);
-      const proof = bundle.log.commitment.consistency.map((h) => new Uint8Array(Buffer.from(h, 'base64')));
-      attempt(`consistency proof from size ${early.size} to ${checkpoint.size}`, () => verifyConsistency(early.size, checkpoint.size, early.rootHash, checkpoint.rootHash, proof));
+      const proof = bundle.log.commitment.consistency;
+      attempt(`consistency proof from size ${early.size} to ${checkpoint.size}`, () => verifyConsistency(early.size, checkpoint.size, early.rootHash, checkpoint.rootHash, proof.map(decodeHash)));
       checks.push(`entry ${committed.index} (${commitmentType}) was in the signed tree of size ${early.size}, which the final tree extends`);
     }
 
@@ -81,4 +81,11 @@ function attempt<T>(what: string, check: () => T): T {
   } catch (error) {
     throw new BundleMismatch(`${what} does not verify: ${(error as Error).message}`);
   }
+}
+
+/** A proof's hash as the bundle spells it: canonical base64 only (a bundle is checked as the server wrote it). */
+function decodeHash(text: string): Uint8Array {
+  const bytes = decodeCanonicalBase64(text);
+  if (!bytes) throw new Error(`${JSON.stringify(text.slice(0, 60))} is not base64`);
+  return bytes;
 }

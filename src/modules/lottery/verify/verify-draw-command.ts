@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { DrawBundle } from '../bundle.js';
+import type { DrawBundle } from './bundle-format.js';
 import { verifyBundle } from './verify-bundle.js';
 
 export const VERIFY_DRAW_USAGE = `verify-draw --bundle FILE [--key VKEY]

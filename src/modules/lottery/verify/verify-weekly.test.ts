@@ -6,7 +6,7 @@ import { LeafHashTree, leafHash } from '../../audit/domain/merkle.js';
 import { generateEd25519NoteKey, signerFromKey } from '../../audit/domain/signed-note.js';
 import type { BeaconValue } from '../beacon/beacon-port.js';
 import { DRAND_CHAINS, roundTime } from '../beacon/drand-chains.js';
-import { BUNDLE_FORMAT, type DrawBundle } from '../bundle.js';
+import { BUNDLE_FORMAT, type DrawBundle } from './bundle-format.js';
 import { drawWeeklyWinners, weeklyLeafText, weeklySeed, type WeeklyEntry } from '../domain/weekly-draw.js';
 import { verifyBundle } from './verify-bundle.js';
 

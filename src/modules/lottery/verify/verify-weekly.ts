@@ -1,3 +1,4 @@
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { rootOf, leafHash } from '../../audit/domain/merkle.js';
 import type { BeaconValue } from '../beacon/beacon-port.js';
 import { DRAND_CHAINS, roundTime } from '../beacon/drand-chains.js';
@@ -8,7 +9,7 @@ import { compareWeeklyEntries, drawWeeklyWinners, parseWeeklyLeaf, WEEKLY_ALGORI
 import type { WeeklyWinner } from '../schema.js';
 import { BundleMismatch, type VerifiedEntry } from './mismatch.js';
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const hex = bytesToHex;
 const MARGIN_SECONDS = 60;
 
 interface CloseFields {
@@ -75,7 +76,7 @@ export function verifyWeeklyDraw(drawId: string, entries: readonly VerifiedEntry
   const randomness = verifyBeaconValue(beacon, c, entries, close.index);
   checks.push(`beacon ${beacon.beacon} round ${beacon.round} verifies`);
 
-  const seed = weeklySeed({ beaconId: beacon.beacon, round: beacon.round, randomness, entriesRoot: Buffer.from(c.entries_root, 'hex'), entryCount: c.entry_count, drawId });
+  const seed = weeklySeed({ beaconId: beacon.beacon, round: beacon.round, randomness, entriesRoot: hexToBytes(c.entries_root), entryCount: c.entry_count, drawId });
   if (hex(seed) !== result.fields.seed) throw new BundleMismatch(`entry ${result.index}: seed ${String(result.fields.seed)}, but the beacon, root and size give ${hex(seed)}`);
   const expected = drawWeeklyWinners(seed, parsed, c.tiers);
   const logged = result.fields.winners as WeeklyWinner[];
