@@ -56,6 +56,11 @@ describe('HTTP kernel: envelope, errors, OpenAPI, metrics', () => {
     expect(res.json.error).toBe('VALIDATION_FAILED');
     const fields = (res.json.details as { field: string }[]).map((d) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['body.amount']));
+    // Each field's problem in the reader's language, for forms to show in place.
+    const zh = (res.json.details as { message: string }[]).map((d) => d.message).join(' ');
+    expect(zh).toMatch(/[\u4e00-\u9fff]/);
+    const en = await http(`${server.base}/test/probe/x/add`, { body: { amount: 'lots', extra: true }, headers: { 'accept-language': 'en' } });
+    expect((en.json.details as { message: string }[]).map((d) => d.message).join(' ')).toMatch(/^[\x20-\x7e]+$/);
   });
 
   it('wrong content type: 415 UNSUPPORTED_MEDIA_TYPE', async () => {

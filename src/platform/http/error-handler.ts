@@ -1,7 +1,11 @@
+import { createRequire } from 'node:module';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
 import { ERROR_CODES, type ErrorCode } from '../errors/error-codes.js';
-import { pickLanguage } from '../errors/language.js';
+import { pickLanguage, type Language } from '../errors/language.js';
+
+/** ajv-i18n's zh-CN wording for schema violations (a CommonJS function that rewrites each error's message). */
+const localizeZh = createRequire(import.meta.url)('ajv-i18n/localize/zh') as (errors: unknown[]) => void;
 
 export interface ErrorBody {
   code: number;
@@ -32,18 +36,21 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('NOT_FOUND')));
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
-    const appError = toAppError(error);
+    const appError = toAppError(error, pickLanguage(request.headers['accept-language']));
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ error: appError.code, reason: error.message }, 'request refused');
     return sendError(request, reply, appError);
   });
 }
 
-function toAppError(error: FastifyError | AppError): AppError {
+function toAppError(error: FastifyError | AppError, language: Language): AppError {
   if (error instanceof AppError) return error;
   if (error.validation) {
+    // Each field's problem in the reader's language: forms show it next to the field (ajv-i18n's wording).
+    const problems = error.validation.map((v) => ({ ...v }));
+    if (language === 'zh-CN') localizeZh(problems);
     return new AppError('VALIDATION_FAILED', {
-      details: error.validation.map((v) => ({
+      details: problems.map((v) => ({
         field: fieldOf(v.instancePath, v.params, error.validationContext),
         rule: v.keyword,
         message: v.message ?? 'invalid',

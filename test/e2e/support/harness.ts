@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type 
 import { afterAll, beforeAll, inject } from 'vitest';
 import { databaseBackends, freshSchemaName } from '../../support/backends.js';
 import { spawnTs, waitReady, type Spawned } from '../../support/spawn.js';
+import { horizontalOverflow, unlabelledInputs } from './page-checks.js';
 
 /** Debian's Chromium (apt package `chromium`); CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,7 +33,10 @@ export interface WebJourney {
   readonly consoleErrors: string[];
   /** A new browser context (desktop 1280×800, or the 390×844 phone) whose pages record console errors. */
   newPage(viewport?: 'desktop' | 'phone'): Promise<Page>;
-  /** Saves a screenshot as test-results/<journey>/<name>-<viewport>.png. */
+  /**
+   * Saves a screenshot as test-results/<journey>/<name>-<viewport>.png. Every screen shot this way is also checked:
+   * each input has a label, and on the phone nothing scrolls sideways; problems fail the journey at its end.
+   */
   screenshot(page: Page, name: string): Promise<string>;
 }
 
@@ -65,6 +69,12 @@ export function useWebJourney(journey: string, env: Record<string, string> = {})
     await waitReady(state.base, 120_000);
     state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
   }, 180_000);
+
+  const pageProblems: string[] = [];
+
+  afterAll(async () => {
+    if (pageProblems.length > 0) throw new Error(`screens with problems:\n${pageProblems.join('\n')}`);
+  });
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
@@ -99,6 +109,10 @@ export function useWebJourney(journey: string, env: Record<string, string> = {})
     const dir = path.join(RESULTS_DIR, journey);
     fs.mkdirSync(dir, { recursive: true });
     const width = page.viewportSize()?.width ?? 0;
+    const unlabelled = await unlabelledInputs(page);
+    if (unlabelled.length > 0) pageProblems.push(`${journey}/${name}: inputs without a label: ${unlabelled.join(', ')}`);
+    const overflow = width <= 400 ? await horizontalOverflow(page) : 0;
+    if (overflow > 0) pageProblems.push(`${journey}/${name}: ${overflow} px wider than the ${width} px phone`);
     const file = path.join(dir, `${name}-${width <= 400 ? 'phone' : 'desktop'}.png`);
     await page.screenshot({ path: file, fullPage: true });
     return file;
