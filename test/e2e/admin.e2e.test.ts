@@ -21,7 +21,8 @@ const issuedTotal = async (page: Page) => Number(await text(page, '[data-test=to
  * The operator console journey (issue #9 item 3): the demo operator logs in with the code the dev SMS outbox shows,
  * creates a coupon template through the form, issues 10,000 codes watching the progress bar, exports them as CSV,
  * and sees the dashboard's "coupons issued" chart move by 10,000; an activity with a bad condition is refused in
- * place, at its rule, in Chinese. Then the console on a phone: the nav collapses behind a menu button.
+ * place, at its rule, in Chinese; a lottery campaign is made through its form (the browser's checks, then the
+ * server's refusals at their fields). Then the console on a phone: the nav collapses behind a menu button.
  */
 describe.runIf(browserAvailable())('operator console (Chromium)', () => {
   const journey = useWebJourney('admin');
@@ -118,17 +119,80 @@ describe.runIf(browserAvailable())('operator console (Chromium)', () => {
     await page.locator('[data-test=act-save]').click();
     expect(await text(page, '[data-test=act-created]')).toMatch(/已创建活动 \d+/);
 
-    // A campaign from the JSON editor's template; its commitment is then shown with the draws, with a verify link.
+    // A campaign through the form, with a coupon prize of the template made above. The browser's own checks first:
+    // the end before the start, and more prizes than tickets (nothing is sent).
     await page.locator('[data-test=nav-campaigns]').click();
-    await page.locator('[data-test=campaign-json]').waitFor();
-    const campaignJson = JSON.parse(await page.locator('[data-test=campaign-json]').inputValue()) as Record<string, unknown>;
+    await page.locator('[data-test=cf-name]').waitFor();
     const campaignName = `旅程抽奖 ${randomUUID().slice(0, 8)}`;
-    await page.locator('[data-test=campaign-json]').fill(JSON.stringify({ ...campaignJson, name: campaignName, instant: { tickets: 0, prizes: [] } }, null, 2));
+    await page.locator('[data-test=cf-name]').fill(campaignName);
+    await page.locator('[data-test=cf-ends]').fill('2020-01-01T00:00');
+    await page.locator('[data-test=cf-tickets]').fill('100');
+    await page.locator('[data-test=instant-prizes-add]').click();
+    await page.locator('[data-test=instant-prizes-name-1]').fill('旅程券奖品');
+    await page.locator('[data-test=instant-prizes-kind-1]').selectOption('COUPON');
+    const templateId = await page.locator('[data-test=instant-prizes-template-1] option', { hasText: name }).getAttribute('value');
+    await page.locator('[data-test=instant-prizes-template-1]').selectOption(templateId!);
+    await page.locator('[data-test=instant-prizes-count-1]').fill('60');
+    // A row added by mistake is removed again.
+    await page.locator('[data-test=instant-prizes-add]').click();
+    await page.locator('[data-test=instant-prizes-remove-2]').click();
+    expect(await page.locator('[data-test^=instant-prizes-row-]').count()).toBe(2);
     await page.locator('[data-test=campaign-save]').click();
-    await page.locator('#campaign-json-error').getByText('请求参数不合法').waitFor();
-    await page.locator('[data-test=campaign-json]').fill(JSON.stringify({ ...campaignJson, name: campaignName }, null, 2));
+    expect(await text(page, '#cf-ends_at-error')).toBe('结束时间须晚于开始时间');
+    expect(await text(page, '#cf-instant-prizes-error')).toBe('奖品共 110 份，超过奖券数 100');
+    expect(await page.locator('[data-test=campaign-created]').count()).toBe(0);
+    await journey.screenshot(page, 'campaign-browser-checks');
+
+    // Fixed; invoices older than 10 years are past the request schema: its refusal, at that field, in Chinese.
+    await page.locator('[data-test=cf-ends]').fill('2030-12-31T23:59');
+    await page.locator('[data-test=instant-prizes-count-1]').fill('40');
+    await page.locator('[data-test=cf-max-age]').fill('5000');
     await page.locator('[data-test=campaign-save]').click();
+    await page.locator('#cf-eligibility-max_age_days-error').waitFor();
+    expect(await text(page, '#cf-eligibility-max_age_days-error')).toMatch(/^请求参数不合法：.*3650/);
+    expect(await page.locator('#cf-ends_at-error, #cf-instant-prizes-error').count()).toBe(0);
+
+    // An amount with three decimals fails the campaign rules' money check: shown at that prize's amount.
+    await page.locator('[data-test=cf-max-age]').fill('90');
+    await page.locator('[data-test=instant-prizes-amount-0]').fill('8.888');
+    await page.locator('[data-test=campaign-save]').click();
+    await page.locator('#cf-instant-prizes-0-amount-error').waitFor();
+    expect(await text(page, '#cf-instant-prizes-0-amount-error')).toBe('抽奖活动规则不合法：金额须为大于 0 的元，最多两位小数，如 8.80');
+    expect(await page.locator('#cf-eligibility-max_age_days-error').count()).toBe(0);
+    await journey.screenshot(page, 'campaign-refused');
+
+    // A weekly schedule the server cannot read (minute 61): the rules' refusal, at the cron field.
+    await page.locator('[data-test=instant-prizes-amount-0]').fill('8.80');
+    await page.locator('[data-test=cf-cron]').fill('61 10 * * 3');
+    await page.locator('[data-test=campaign-save]').click();
+    await page.locator('#cf-weekly-cron-error').waitFor();
+    expect(await text(page, '#cf-weekly-cron-error')).toMatch(/^抽奖活动规则不合法：不是有效的 cron 表达式/);
+    expect(await page.locator('#cf-instant-prizes-0-amount-error').count()).toBe(0);
+    await page.locator('[data-test=cf-cron]').fill('0 10 * * 3');
+    await page.locator('[data-test=weekly-tiers-add]').click();
+    await page.locator('[data-test=weekly-tiers-tier-1]').fill('SECOND');
+    await page.locator('[data-test=weekly-tiers-name-1]').fill('二等奖 旅程券');
+    await page.locator('[data-test=weekly-tiers-kind-1]').selectOption('COUPON');
+    await page.locator('[data-test=weekly-tiers-template-1]').selectOption(templateId!);
+    await page.locator('[data-test=weekly-tiers-count-1]').fill('5');
+
+    // The advanced JSON editor holds what the form holds, and back again.
+    await page.locator('[data-test=campaign-advanced]').check();
+    const asJson = JSON.parse(await page.locator('[data-test=campaign-json]').inputValue()) as { name: string; instant: { tickets: number; prizes: { coupon_template_id?: string; count: number }[] } };
+    expect(asJson.name).toBe(campaignName);
+    expect(asJson.instant.tickets).toBe(100);
+    expect(asJson.instant.prizes[1]).toMatchObject({ coupon_template_id: templateId, count: 40 });
+    await page.locator('[data-test=campaign-advanced]').uncheck();
+    expect(await page.locator('[data-test=cf-name]').inputValue()).toBe(campaignName);
+    expect(await page.locator('[data-test=weekly-tiers-tier-1]').inputValue()).toBe('SECOND');
+
+    await page.locator('[data-test=campaign-save]').click();
+    await page.locator('[data-test=campaign-created]').waitFor();
     const campaignId = /(\d{6,})/.exec(await text(page, '[data-test=campaign-created]'))![1]!;
+    const listed = page.locator(`[data-test=campaign-${campaignId}]`);
+    await listed.waitFor();
+    expect(await listed.textContent()).toContain('旅程券奖品 × 40');
+    expect(await listed.textContent()).toContain('SECOND · 二等奖 旅程券 × 5');
     await page.locator('[data-test=nav-draws]').click();
     const draws = page.locator(`[data-test=draws-${campaignId}]`);
     await draws.waitFor();
@@ -164,15 +228,21 @@ describe.runIf(browserAvailable())('operator console (Chromium)', () => {
     await phone.locator('[data-test=nav-activities]').click();
     await phone.locator('[data-test=activity-form]').waitFor();
     await journey.screenshot(phone, 'activities');
+    await phone.locator('[data-test=admin-menu]').click();
+    await phone.locator('[data-test=nav-campaigns]').click();
+    await phone.locator('[data-test=instant-prizes-row-0]').waitFor();
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await journey.screenshot(phone, 'campaigns');
 
     expect(appConsoleErrors(journey.consoleErrors)).toEqual([]);
   }, 300_000);
 
   it('the demo risk reviewer opens a coupon-farming case, reads its evidence and approves it with a note', async () => {
     // A consumer farming coupons: 11 claims from one IP within 5 minutes freezes the account and opens a case.
-    // (The demo campaign's coupon prize names a claimable template; the campaign list is public.)
+    // (The demo campaign's coupon prize names a claimable template; the campaign list is public, newest first, and
+    // the demo's is the oldest: the first journey's campaign names its own template.)
     const listed = await http(`${journey.base}/api/v1/lottery/campaigns`);
-    const prizes = (listed.json.data as { campaigns: { instant: { prizes: { coupon_template_id?: string }[] } | null }[] }).campaigns.flatMap((c) => c.instant?.prizes ?? []);
+    const prizes = (listed.json.data as { campaigns: { instant: { prizes: { coupon_template_id?: string }[] } | null }[] }).campaigns.at(-1)?.instant?.prizes ?? [];
     const templateId = prizes.find((p) => p.coupon_template_id)!.coupon_template_id!;
     const farmer = await smsLogin(journey.base);
     const ip = '198.51.100.77';

@@ -22,8 +22,11 @@ const text = async (page: Page, selector: string) => ((await page.locator(select
 
 /**
  * The merchant console journey (issue #9 item 2): the demo cashier logs in with the code the dev SMS outbox shows,
- * redeems a coupon the demo consumer holds (dry-run preview, then confirm), finds it in today's list, is refused
- * in place, in Chinese, when the same code comes again, and refunds it; then on a phone the till redeems another.
+ * builds an order's list of codes (bad and duplicate codes refused in the browser, one removed), redeems a coupon the
+ * demo consumer holds (dry-run preview, then confirm), finds it in today's list, is refused in place, in Chinese,
+ * when the same code comes again, and refunds it; then on a phone the till takes a threshold coupon and the gift
+ * card in one order (a refusal under the code it names, the whole order previewed, one confirmation) and today's
+ * list shows it as one transaction.
  */
 describe.runIf(browserAvailable())('merchant console (Chromium)', () => {
   const journey = useWebJourney('merchant');
@@ -60,19 +63,35 @@ describe.runIf(browserAvailable())('merchant console (Chromium)', () => {
     return { name: download.suggestedFilename(), text: fs.readFileSync(file, 'utf8') };
   }
 
-  async function redeem(page: Page, code: string, amount: string) {
+  /** Types (or "scans": the scanner's Enter ends it) one code into the order. */
+  async function addCode(page: Page, code: string) {
     await page.locator('[data-test=coupon-code]').fill(code);
+    await page.locator('[data-test=coupon-code]').press('Enter');
+  }
+
+  /** The codes on the order, as the till lists them. */
+  const orderCodes = (page: Page) => page.locator('[data-test=order-codes] [data-test=code-value]').allTextContents();
+
+  async function preview(page: Page, amount: string) {
     await page.locator('[data-test=amount]').fill(amount);
     await page.locator('[data-test=preview]').click();
   }
 
-  it('a cashier redeems a consumer coupon with a preview, sees it today, is refused a second time, refunds it; a phone till redeems another', async () => {
+  /** The refusal shown under one of the order's codes. */
+  async function codeError(page: Page, code: string): Promise<string> {
+    const shown = page.locator(`[data-test="code-${code}"] [data-test=code-error]`);
+    await shown.waitFor();
+    return ((await shown.textContent()) ?? '').trim();
+  }
+
+  it('a cashier redeems a consumer coupon with a preview, sees it today, is refused a second time, refunds it; a phone till redeems a threshold coupon and the gift card in one order', async () => {
     const consumer = (await smsLogin(journey.base, CONSUMER)).access_token;
     const held = await unspentCoupons(consumer);
     const cash = held.find((c) => c.type === 'CASH')!;
     const threshold = held.find((c) => c.type === 'THRESHOLD')!;
-    expect(cash, JSON.stringify(held)).toBeDefined();
-    expect(threshold, JSON.stringify(held)).toBeDefined();
+    const discount = held.find((c) => c.type === 'DISCOUNT')!;
+    const giftCard = held.find((c) => c.type === 'GIFT_CARD')!;
+    for (const c of [cash, threshold, discount, giftCard]) expect(c, JSON.stringify(held)).toBeDefined();
 
     // Login with the code from the dev SMS outbox, read off the screen.
     const page = await journey.newPage('desktop');
@@ -87,13 +106,32 @@ describe.runIf(browserAvailable())('merchant console (Chromium)', () => {
     await page.waitForSelector('[data-test=store]');
     expect(await text(page, '[data-test=store]')).toContain('演示便利店');
 
-    // A malformed amount is caught before anything is sent.
-    await redeem(page, cash.coupon_code, '3.999');
+    // Building the order in the browser: a code that cannot be one, the same coupon twice (typed differently), a
+    // coupon added and removed again, a malformed amount: all caught before anything is sent.
+    await preview(page, '30');
+    expect(await text(page, '#redeem-code-error')).toBe('请至少添加一张券');
+    await addCode(page, 'ABC');
+    expect(await text(page, '#redeem-code-error')).toBe('券码格式不正确：8 位字母数字，如 ABCD-2345');
+    await addCode(page, cash.coupon_code);
+    expect(await orderCodes(page)).toEqual([cash.coupon_code]);
+    expect(await page.locator('#redeem-code-error').count()).toBe(0);
+    await page.locator('[data-test=coupon-code]').fill(` ${cash.coupon_code.toLowerCase().replace('-', '')} `);
+    await page.locator('[data-test=add-code]').click();
+    expect(await text(page, '#redeem-code-error')).toBe('该券已在本单中，不能重复添加');
+    await addCode(page, discount.coupon_code);
+    expect(await orderCodes(page)).toEqual([cash.coupon_code, discount.coupon_code]);
+    await page.locator(`[data-test="code-${discount.coupon_code}"] [data-test=remove-code]`).click();
+    expect(await orderCodes(page)).toEqual([cash.coupon_code]);
+    await preview(page, '3.999');
     expect(await text(page, '#redeem-amount-error')).toBe('请输入正确的金额，最多两位小数，且大于 0');
+    await journey.screenshot(page, 'order');
 
-    // Dry run: discount and payable, nothing spent yet; then confirm.
-    await redeem(page, cash.coupon_code, '30');
+    // Dry run: discount and payable, nothing spent yet; then confirm. Enter in the emptied code field (the
+    // scanner's key) prices the order.
+    await page.locator('[data-test=amount]').fill('30');
+    await page.locator('[data-test=coupon-code]').press('Enter');
     await page.waitForSelector('[data-test=preview-card]');
+    expect(await text(page, `[data-test="line-${cash.coupon_code}"] [data-test=line-amount]`)).toBe('优惠 −¥5.00');
     expect(await text(page, '[data-test=preview-amount]')).toBe('¥30.00');
     expect(await text(page, '[data-test=preview-discount]')).toBe('¥5.00');
     expect(await text(page, '[data-test=preview-payable]')).toBe('¥25.00');
@@ -119,9 +157,9 @@ describe.runIf(browserAvailable())('merchant console (Chromium)', () => {
 
     // The same code again: refused in place, under the code, with the stable code's Chinese message.
     await page.locator('[data-test=nav-redeem]').click();
-    await redeem(page, cash.coupon_code, '30');
-    await page.waitForSelector('#redeem-code-error');
-    expect(await text(page, '#redeem-code-error')).toBe('券已使用');
+    await addCode(page, cash.coupon_code);
+    await preview(page, '30');
+    expect(await codeError(page, cash.coupon_code)).toBe('券已使用');
     expect(await page.locator('[data-test=preview-card]').count()).toBe(0);
     await journey.screenshot(page, 'refused');
 
@@ -151,22 +189,51 @@ describe.runIf(browserAvailable())('merchant console (Chromium)', () => {
     await phone.evaluate(`sessionStorage.setItem(${JSON.stringify(SESSION_KEY)}, ${JSON.stringify(saved)})`);
     await phone.reload();
     await phone.waitForSelector('[data-test=store]');
-    // 满100减20 does not apply under 100: refused in place under the amount.
-    await redeem(phone, threshold.coupon_code, '99.99');
-    await phone.waitForSelector('#redeem-amount-error');
-    expect(await text(phone, '#redeem-amount-error')).toBe('订单金额未达到使用门槛');
+    // One order, two coupons: 满100减20 and the 500-yuan gift card. Under 100 the threshold coupon is refused, in
+    // place under that code (the server names it), and the gift card is untouched.
+    await addCode(phone, giftCard.coupon_code);
+    await addCode(phone, threshold.coupon_code);
+    expect(await orderCodes(phone)).toEqual([giftCard.coupon_code, threshold.coupon_code]);
+    await preview(phone, '99.99');
+    expect(await codeError(phone, threshold.coupon_code)).toBe('订单金额未达到使用门槛');
+    expect(await phone.locator(`[data-test="code-${giftCard.coupon_code}"] [data-test=code-error]`).count()).toBe(0);
     await journey.screenshot(phone, 'refused');
-    await phone.locator('[data-test=amount]').fill('150');
-    await phone.locator('[data-test=preview]').click();
+    // At 150 the server prices the whole order: the threshold coupon first (−20), then the card pays the rest.
+    await preview(phone, '150');
     await phone.waitForSelector('[data-test=preview-card]');
-    expect(await text(phone, '[data-test=preview-discount]')).toBe('¥20.00');
-    expect(await text(phone, '[data-test=preview-payable]')).toBe('¥130.00');
+    const lines = phone.locator('[data-test=preview-lines] > li');
+    expect(await lines.evaluateAll((els) => els.map((el) => el.getAttribute('data-type')))).toEqual(['THRESHOLD', 'GIFT_CARD']);
+    expect(await text(phone, `[data-test="line-${threshold.coupon_code}"] [data-test=line-amount]`)).toBe('优惠 −¥20.00');
+    expect(await text(phone, `[data-test="line-${giftCard.coupon_code}"] [data-test=line-amount]`)).toBe('礼品卡支付 ¥130.00');
+    expect(await text(phone, `[data-test="line-${giftCard.coupon_code}"] [data-test=line-balance]`)).toBe('核销后余额 ¥370.00');
+    expect(await text(phone, '[data-test=preview-discount]')).toBe('¥150.00');
+    expect(await text(phone, '[data-test=preview-payable]')).toBe('¥0.00');
     await journey.screenshot(phone, 'preview');
+    // Still nothing spent: both coupons remain the consumer's.
+    expect((await unspentCoupons(consumer)).map((c) => c.coupon_code)).toEqual(expect.arrayContaining([threshold.coupon_code, giftCard.coupon_code]));
+    // One confirmation under one Idempotency-Key: the client sends it with the consume.
+    const consumes: (string | null)[] = [];
+    phone.on('request', (request) => {
+      if (request.url().endsWith('/api/v1/coupon/consume')) consumes.push(request.headers()['idempotency-key'] ?? null);
+    });
     await phone.locator('[data-test=confirm]').click();
     await phone.waitForSelector('[data-test=redeemed]');
+    expect(consumes).toHaveLength(1);
+    expect(consumes[0]).toMatch(/^[0-9a-f-]{36}$/);
     const phoneTx = await text(phone, '[data-test=transaction-id]');
+    expect(await text(phone, '[data-test=done-payable]')).toBe('¥0.00');
+    expect(await text(phone, '[data-test=done-balance]')).toBe('¥370.00');
+    await journey.screenshot(phone, 'redeemed');
     await phone.locator('[data-test=to-today]').click();
-    await phone.locator(`[data-test="tx-${phoneTx}"]`).waitFor();
+    const orderRow = phone.locator(`[data-test="tx-${phoneTx}"]`);
+    await orderRow.waitFor();
+    const orderLines = await orderRow.locator('[data-test=tx-coupon]').allTextContents();
+    expect(orderLines).toHaveLength(2);
+    expect(orderLines.join(' ')).toContain(threshold.coupon_code);
+    expect(orderLines.find((l) => l.includes(giftCard.coupon_code))).toContain('礼品卡支付 ¥130.00');
+    expect(orderLines.find((l) => l.includes(threshold.coupon_code))).toContain('−¥20.00');
+    expect((await orderRow.locator('[data-test=tx-discount]').textContent())?.trim()).toBe('¥150.00');
+    expect((await orderRow.locator('[data-test=tx-payable]').textContent())?.trim()).toBe('¥0.00');
     expect(await text(phone, '[data-test=total-count]')).toBe('2');
     expect(await phone.locator('[data-test^="tx-TX"]').count()).toBe(2);
     // Nothing wider than the phone: the list fits 390 px.
