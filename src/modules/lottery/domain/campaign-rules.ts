@@ -89,10 +89,11 @@ export function normaliseCampaign(input: CampaignInput): { rules: CampaignRules;
     chances = { mode: 'PER_AMOUNT_STEP', step_fen: money('chances.step', input.chances.step, 1), max_per_invoice: input.chances.max_per_invoice ?? 10 };
   }
 
-  const prizes = (field: string, list: readonly PrizeInput[]): PrizeSpec[] =>
+  /** `first`: the index of the list's first prize in `field`, so a problem names the right row. */
+  const prizes = (field: string, list: readonly PrizeInput[], first = 0): PrizeSpec[] =>
     list.map((prize, i) =>
       prize.kind === 'CASH'
-        ? { name: prize.name, kind: 'CASH', amount_fen: money(`${field}[${i}].amount`, prize.amount, 1), count: prize.count }
+        ? { name: prize.name, kind: 'CASH', amount_fen: money(`${field}[${first + i}].amount`, prize.amount, 1), count: prize.count }
         : { name: prize.name, kind: 'COUPON', coupon_template_id: prize.coupon_template_id, count: prize.count },
     );
 
@@ -113,7 +114,7 @@ export function normaliseCampaign(input: CampaignInput): { rules: CampaignRules;
     } catch (error) {
       problem('weekly.cron', (error as Error).message);
     }
-    const tiers = input.weekly.tiers.map((tier, i) => ({ ...prizes('weekly.tiers', [tier])[0]!, tier: tier.tier, index: i }));
+    const tiers = input.weekly.tiers.map((tier, i) => ({ ...prizes('weekly.tiers', [tier], i)[0]!, tier: tier.tier, index: i }));
     if (new Set(tiers.map((t) => t.tier)).size !== tiers.length) problem('weekly.tiers', 'tier names must be distinct');
     weekly = { cron, tiers: tiers.map(({ index: _index, ...tier }) => tier) };
   }
