@@ -21,6 +21,8 @@ import { settlementModule } from '../src/modules/settlement/index.js';
 interface Prize {
   prize_id: string;
   campaign_id: string;
+  name: string;
+  tier: string | null;
   kind: 'CASH' | 'COUPON';
   amount: string | null;
   status: 'PENDING' | 'PAID' | 'ISSUED' | 'FAILED';
@@ -202,12 +204,12 @@ describe.each(backendPairs())('lottery prizes on $label', ({ db, cache }) => {
     const cash = prizes.filter((p) => p.kind === 'CASH');
     expect(cash).toHaveLength(2);
     for (const prize of cash) {
-      expect(prize).toMatchObject({ status: 'PAID', amount: '8.80', attempts: 1, last_error: null, next_attempt_at: null, payout_reference: expect.stringMatching(/^SBX[0-9A-F]{20}$/) });
+      expect(prize).toMatchObject({ name: '现金红包', status: 'PAID', amount: '8.80', attempts: 1, last_error: null, next_attempt_at: null, payout_reference: expect.stringMatching(/^SBX[0-9A-F]{20}$/) });
       const transfer = await api(`/sandbox/payouts/payouts/prize-${prize.prize_id}`);
       expect(transfer.json.data).toMatchObject({ status: 'PAID', amount: '8.80', card_last4: '2444', reference: prize.payout_reference, requests: 1 });
     }
     const couponPrize = prizes.find((p) => p.kind === 'COUPON')!;
-    expect(couponPrize).toMatchObject({ status: 'ISSUED', coupon_code: expect.stringMatching(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/) });
+    expect(couponPrize).toMatchObject({ name: '立减券', status: 'ISSUED', coupon_code: expect.stringMatching(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/) });
     const mine = await api('/api/v1/users/me/coupons', { headers: bearer(holder.token) });
     expect((mine.json.data as { coupons: { coupon_code: string; status: string }[] }).coupons).toContainEqual(expect.objectContaining({ coupon_code: couponPrize.coupon_code, status: 'ACTIVATED' }));
 
@@ -233,6 +235,61 @@ describe.each(backendPairs())('lottery prizes on $label', ({ db, cache }) => {
     expect(notYours.status).toBe(404);
     expect(notYours.json.error).toBe('NOTIFICATION_NOT_FOUND');
     expect(await inbox(stranger.token)).toEqual({ unread: 0, messages: [] });
+  });
+
+  it("names each prize as the campaign's rules do: the instant pool's entry the draw won, the weekly tier's", async () => {
+    const templateId = await couponTemplate({ name: '立减10元', type: 'CASH', amount: '10.00', total_stock: 10 });
+    const instantId = await campaign([
+      { name: '幸运红包 0.50元', kind: 'CASH', amount: '0.50', count: 1 },
+      { name: '立减10元券', kind: 'COUPON', coupon_template_id: templateId, count: 1 },
+    ]);
+    const holder = await winner();
+    await deliverEvents();
+    await drawAll(holder, instantId, 2);
+    const named = async () => (await prizesIn(holder.token, instantId)).map((p) => [p.kind, p.name, p.tier, p.status]).sort();
+    expect(await named()).toEqual([
+      ['CASH', '幸运红包 0.50元', null, 'PENDING'],
+      ['COUPON', '立减10元券', null, 'PENDING'],
+    ]);
+    // Paid (and so out of the way of the tests after this one), they keep their names.
+    expect(await payDue()).toEqual({ ...NOTHING, paid: 1, issued: 1 });
+    expect(await named()).toEqual([
+      ['CASH', '幸运红包 0.50元', null, 'PAID'],
+      ['COUPON', '立减10元券', null, 'ISSUED'],
+    ]);
+
+    // A weekly campaign (already over, so it takes no one else's invoices) and two of its prizes as weekly draws
+    // write them (tier and amount, no name): each gets its tier's name. Not due for a year, so no payout run here pays them.
+    const now = Date.now();
+    const weekly = await api('/api/v1/lottery/campaigns', {
+      body: {
+        name: '周周抽',
+        starts_at: new Date(now - 7_200_000).toISOString(),
+        ends_at: new Date(now - 3_600_000).toISOString(),
+        weekly: {
+          tiers: [
+            { tier: 'FIRST', name: '周一等奖 88元', kind: 'CASH', amount: '88.00', count: 1 },
+            { tier: 'SECOND', name: '周二等奖 满减券', kind: 'COUPON', coupon_template_id: templateId, count: 2 },
+          ],
+        },
+      },
+      headers: bearer(await operator()),
+    });
+    expect(weekly.status, weekly.text).toBe(200);
+    const weeklyId = (weekly.json.data as { campaign_id: string }).campaign_id;
+    const later = new Date(now + 365 * 86_400_000);
+    // Two weeks' draws: an invoice wins at most once per draw.
+    for (const [tier, kind, amountFen, template] of [['FIRST', 'CASH', 8800, null], ['SECOND', 'COUPON', null, templateId]] as const) {
+      await sql`
+        INSERT INTO lottery_prizes (prize_id, user_id, campaign_id, source, draw_id, invoice_id, tier, kind, amount_fen, coupon_template_id, due_at, next_attempt_at)
+        VALUES (${server.platform.ids.next()}, ${holder.userId}, ${weeklyId}, 'WEEKLY', ${server.platform.ids.next()}, ${holder.invoiceId}, ${tier}, ${kind}, ${amountFen}, ${template}, ${later}, ${later})
+      `.execute(server.platform.database.db);
+    }
+    const won = await prizesIn(holder.token, weeklyId);
+    expect(won.map((p) => [p.tier, p.name, p.amount]).sort()).toEqual([
+      ['FIRST', '周一等奖 88元', '88.00'],
+      ['SECOND', '周二等奖 满减券', null],
+    ]);
   });
 
   it('keeps a cash prize PENDING with backoff while the bank is down, then pays it exactly once', async () => {

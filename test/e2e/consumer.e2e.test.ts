@@ -163,6 +163,9 @@ describe.runIf(browserAvailable())('consumer H5 journey (Chromium)', () => {
     await cash.waitFor();
     expect(['PENDING', 'PAID']).toContain(await cash.getAttribute('data-status'));
     expect(['发放中', '已到账']).toContain((await cash.locator('[data-test=prize-status]').textContent())?.trim());
+    // Each prize by the name the campaign's rules gave it.
+    expect((await cash.locator('[data-test=prize-name]').textContent())?.trim()).toBe('现金 6.66元');
+    expect((await page.locator('[data-test=prize-row][data-source=INSTANT] [data-test=prize-name]').allTextContents()).map((n) => n.trim()).sort()).toEqual(['现金 6.66元', '立减5元券'].sort());
     const coupon = page.locator('[data-test=prize-row][data-status=ISSUED]');
     await journey.screenshot(page, 'prizes-pending');
     for (let i = 0; i < 30 && !(await coupon.isVisible()); i++) {
@@ -170,6 +173,7 @@ describe.runIf(browserAvailable())('consumer H5 journey (Chromium)', () => {
       await page.click('[data-test=refresh]');
     }
     expect(await coupon.locator('[data-test=prize-status]').textContent()).toBe('已发券');
+    expect((await coupon.locator('[data-test=prize-name]').textContent())?.trim()).toBe('立减5元券');
     const prizeCode = /券码 (\S+)/.exec((await coupon.textContent()) ?? '')?.[1];
     expect(prizeCode).toBeTruthy();
     await fitsPhone(page);

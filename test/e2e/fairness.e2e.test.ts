@@ -110,6 +110,16 @@ describe.runIf(browserAvailable())('public fairness page journey (Chromium)', ()
     expect(await box.locator('[data-test=first-mismatch]').count()).toBe(0);
     await journey.screenshot(page, 'verified');
 
+    // The draw's own link, copied from its card: the page's address with the draw's anchor.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: journey.base });
+    await card.locator('[data-test=copy-link]').click();
+    await expect.poll(() => card.locator('[data-test=copy-link]').textContent()).toBe('链接已复制');
+    const link = await page.evaluate('navigator.clipboard.readText()');
+    expect(link).toBe(`${journey.base}/fairness#${drawId}`);
+    // The operator console links here as /fairness?draw=<id>: the same draw is marked.
+    await page.goto(`${journey.base}/fairness?draw=${drawId}`);
+    await page.locator(`[data-test="draw-${drawId}"][data-linked=true] [data-test=linked-note]`).waitFor();
+
     // A reader who pins another key (as if this site served a forged log): the checkpoint and the draw both fail.
     const otherKey = generateEd25519NoteKey(checkpoint.origin).verifierKey;
     await page.fill('[data-test=pinned-key]', otherKey);
@@ -123,8 +133,18 @@ describe.runIf(browserAvailable())('public fairness page journey (Chromium)', ()
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { level: 1, name: 'Draw fairness: published and verifiable' }).waitFor();
 
+    // On a phone, the copied link opens the page scrolled down to that draw, highlighted, and only that one.
     const phone = await journey.newPage('phone');
-    await openFairness(phone);
+    await phone.goto(String(link));
+    await phone.waitForSelector('[data-test=signature-status][data-state=valid]');
+    const linked = phone.locator(`[data-test="draw-${drawId}"][data-linked=true]`);
+    expect(await linked.locator('[data-test=linked-note]').textContent()).toContain('你打开的链接指向这次开奖');
+    // Scrolled to: the draw's top in the upper half of the screen (it starts well below the first screen).
+    const top = async () => (await linked.boundingBox())?.y ?? -1;
+    await expect.poll(async () => { const y = await top(); return y >= 0 && y < 844 / 2; }).toBe(true);
+    expect(await phone.evaluate('window.scrollY')).toBeGreaterThan(0);
+    expect(await phone.locator('[data-linked=true]').count()).toBe(1);
+    await journey.screenshot(phone, 'linked-draw');
     await verifyDraw(phone, drawId, 'passed');
     expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await journey.screenshot(phone, 'verified');

@@ -12,6 +12,7 @@ import { chancesFor } from './domain/chances.js';
 import { invoiceCommit } from './domain/invoice-commit.js';
 import { seedCommitment } from './domain/instant-pool.js';
 import { INSTANT_ALGORITHM, logEntries } from './log-entries.js';
+import { prizeNamesOf } from './prize-names.js';
 import type { CampaignRow, LotteryRepo, NewChance } from './repo.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -140,12 +141,16 @@ export class LotteryService {
   }
 
   async myPrizes(userId: string) {
-    return (await this.repo.prizesOf(this.db, userId)).map((p) => ({
+    const prizes = await this.repo.prizesOf(this.db, userId);
+    const names = await prizeNamesOf(this.db, prizes);
+    return prizes.map((p) => ({
       prize_id: p.prize_id,
       campaign_id: p.campaign_id,
       source: p.source,
       draw_id: p.draw_id,
       invoice_id: p.invoice_id,
+      // As the campaign's rules name it (the row keeps only tier and amount).
+      name: names.get(p.prize_id)!,
       tier: p.tier,
       kind: p.kind,
       amount: p.amount_fen === null ? null : formatMoney(BigInt(p.amount_fen)),

@@ -101,6 +101,8 @@ export interface Prize {
   readonly source: 'INSTANT' | 'WEEKLY';
   readonly draw_id: string;
   readonly invoice_id: string;
+  /** The prize's name as the campaign's rules give it (the instant pool's entry, or the weekly tier's). */
+  readonly name: string;
   readonly tier: string | null;
   readonly kind: 'CASH' | 'COUPON';
   readonly amount: string | null;
@@ -115,7 +117,7 @@ export interface Prize {
 export interface Coupon {
   readonly coupon_id: string;
   readonly coupon_code: string;
-  readonly status: 'UNACTIVATED' | 'ACTIVATED' | 'FROZEN' | 'USED' | 'EXPIRED' | 'REFUNDED';
+  readonly status: 'UNACTIVATED' | 'ACTIVATED' | 'FROZEN' | 'USED' | 'EXPIRED' | 'REFUNDED' | 'REVOKED';
   readonly balance: string;
   readonly valid_until: string | null;
   readonly name: string;

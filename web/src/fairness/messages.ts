@@ -58,6 +58,12 @@ export const fairnessText = useMessages({
   tier: { zh: '奖级', en: 'Tier' },
   entry: { zh: '条目（发票承诺:机会序号）', en: 'Entry (invoice commitment:chance)' },
 
+  copyLink: { zh: '复制链接', en: 'Copy link' },
+  linkCopied: { zh: '链接已复制', en: 'Link copied' },
+  copyByHand: { zh: '无法自动复制，请手动复制：', en: 'Could not copy; copy it by hand:' },
+  permalink: { zh: '本次开奖的链接', en: 'Link to this draw' },
+  linkedHere: { zh: '你打开的链接指向这次开奖', en: 'The link you opened points to this draw' },
+
   verify: { zh: '在浏览器中验证', en: 'Verify in your browser' },
   verifying: { zh: '正在验证…', en: 'Verifying…' },
   verifyUnavailable: { zh: '种子公开后可验证', en: 'Verifiable once the seed is revealed' },
