@@ -19,5 +19,6 @@ export const router = createRouter({
     { path: '/fairness', children: fairnessRoutes },
     { path: '/:pathMatch(.*)*', component: () => import('./components/NotFound.vue') },
   ],
-  scrollBehavior: () => ({ top: 0 }),
+  // A link to a part of a page (a draw on /fairness) lands on it; any other navigation starts at the top.
+  scrollBehavior: (to) => (to.hash ? { el: to.hash } : { top: 0 }),
 });
