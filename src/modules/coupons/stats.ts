@@ -1,12 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { rowsPerMinute, type MinuteCount } from '../../platform/db/per-minute.js';
 import type { Database } from '../../platform/db/schema.js';
 import { deserializeParams, serializeParams } from './domain/coupon-types.js';
-
-/** How many things happened in one minute (the minute's start, ISO 8601). */
-export interface MinuteCount {
-  readonly minute: string;
-  readonly count: number;
-}
 
 /**
  * Read-only aggregates of the coupons module for the operator dashboard and the template list. Nothing here
@@ -17,20 +12,12 @@ export class CouponStats {
 
   /** Coupons created (claimed, issued in batches, granted as prizes or rewards) per minute since `since`. */
   async issuedPerMinute(since: Date): Promise<MinuteCount[]> {
-    const { rows } = await sql<{ minute: Date; n: string | number }>`
-      SELECT date_trunc('minute', created_at) AS minute, count(*) AS n
-      FROM coupon_info WHERE created_at >= ${since} GROUP BY 1 ORDER BY 1
-    `.execute(this.db);
-    return rows.map(toMinuteCount);
+    return rowsPerMinute(this.db, 'coupon_info', since);
   }
 
   /** Redemptions (one row per coupon consumed) per minute since `since`. */
   async redemptionsPerMinute(since: Date): Promise<MinuteCount[]> {
-    const { rows } = await sql<{ minute: Date; n: string | number }>`
-      SELECT date_trunc('minute', created_at) AS minute, count(*) AS n
-      FROM coupon_redemptions WHERE created_at >= ${since} GROUP BY 1 ORDER BY 1
-    `.execute(this.db);
-    return rows.map(toMinuteCount);
+    return rowsPerMinute(this.db, 'coupon_redemptions', since);
   }
 
   /** Templates, newest first, with their latest batches (the operator console's template list). */
@@ -73,8 +60,4 @@ export class CouponStats {
         .map((b) => ({ batch_id: String(b.batch_id), quantity: b.quantity, issued: b.issued, status: b.status, created_at: b.created_at.toISOString(), finished_at: b.finished_at?.toISOString() ?? null })),
     }));
   }
-}
-
-export function toMinuteCount(row: { minute: Date | string; n: string | number }): MinuteCount {
-  return { minute: new Date(row.minute).toISOString(), count: Number(row.n) };
 }

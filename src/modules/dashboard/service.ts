@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/time/clock.js';
-import type { CouponStats, MinuteCount } from '../coupons/stats.js';
+import type { MinuteCount } from '../../platform/db/per-minute.js';
+import type { CouponStats } from '../coupons/stats.js';
 import type { LotteryStats } from '../lottery/stats.js';
 import type { RiskStats } from '../risk/stats.js';
 import type { MinuteMoney, SettlementStats } from '../settlement/stats.js';

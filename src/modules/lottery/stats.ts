@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
-import { toMinuteCount, type MinuteCount } from '../coupons/stats.js';
+import { rowsPerMinute, type MinuteCount } from '../../platform/db/per-minute.js';
 
 /** Read-only aggregates of the lottery for the operator dashboard. */
 export class LotteryStats {
@@ -8,11 +8,7 @@ export class LotteryStats {
 
   /** Instant draws made per minute since `since`. */
   async instantDrawsPerMinute(since: Date): Promise<MinuteCount[]> {
-    const { rows } = await sql<{ minute: Date; n: string | number }>`
-      SELECT date_trunc('minute', created_at) AS minute, count(*) AS n
-      FROM lottery_instant_draws WHERE created_at >= ${since} GROUP BY 1 ORDER BY 1
-    `.execute(this.db);
-    return rows.map(toMinuteCount);
+    return rowsPerMinute(this.db, 'lottery_instant_draws', since);
   }
 
   /** Instant draws overall and how many of them won a prize. */

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
-import { toMinuteCount, type MinuteCount } from '../coupons/stats.js';
+import { rowsPerMinute, type MinuteCount } from '../../platform/db/per-minute.js';
 
 /** Read-only aggregates of risk control for the operator dashboard. */
 export class RiskStats {
@@ -8,11 +8,7 @@ export class RiskStats {
 
   /** Recorded risk decisions per minute since `since`. */
   async decisionsPerMinute(since: Date): Promise<MinuteCount[]> {
-    const { rows } = await sql<{ minute: Date; n: string | number }>`
-      SELECT date_trunc('minute', created_at) AS minute, count(*) AS n
-      FROM risk_decisions WHERE created_at >= ${since} GROUP BY 1 ORDER BY 1
-    `.execute(this.db);
-    return rows.map(toMinuteCount);
+    return rowsPerMinute(this.db, 'risk_decisions', since);
   }
 
   /** Decisions since `since` by outcome (ALLOW, REVIEW, BLOCK …), and the review cases still open. */

@@ -7,11 +7,6 @@ import { sessionOf } from '../api/session';
  */
 export const consumer = sessionOf('app');
 
-/** Runs an API call of this session (kept for pages that call `consumer` directly). */
-export function call<T>(fn: () => Promise<T>): Promise<T> {
-  return fn();
-}
-
 export function get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T> {
   return consumer.api.get<T>(path, query);
 }
