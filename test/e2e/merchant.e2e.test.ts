@@ -103,7 +103,8 @@ describe.runIf(browserAvailable())('merchant console (Chromium)', () => {
     await page.locator('#login-code').fill(/\d{6}/.exec(devNote)![0]);
     await journey.screenshot(page, 'login');
     await page.locator('[data-test=login]').click();
-    await page.waitForSelector('[data-test=store]');
+    // The bar shows the merchant id at once and its name when the profile arrives: wait for the name.
+    await page.locator('[data-test=store]', { hasText: '演示便利店' }).waitFor();
     expect(await text(page, '[data-test=store]')).toContain('演示便利店');
 
     // Building the order in the browser: a code that cannot be one, the same coupon twice (typed differently), a
