@@ -7,6 +7,8 @@ import { oidcRoutes } from './oidc/oidc-routes.js';
 import { reencryptBatch } from './pii-rotation.js';
 import { PrivacyService } from './privacy-service.js';
 import { privacyRoutes } from './privacy-routes.js';
+import { auditOf } from '../audit/index.js';
+import { RealNameAttempts } from './real-name/attempt-limits.js';
 import { HttpRealNameVerifier } from './real-name/http-verifier.js';
 import { SandboxRealNameVerifier } from './real-name/sandbox-verifier.js';
 import { sandboxRealNameRoutes } from './real-name/sandbox-routes.js';
@@ -39,7 +41,8 @@ export const identityOf = perPlatform((platform): Identity => {
   const codes = new OneTimeCodes(database.db, repo, vault, cache, sms, ids, otpKey);
   const sessions = new Sessions(database.db, repo, signer, cache, ids);
   const verifier = config.realNameUrl ? new HttpRealNameVerifier(config.realNameUrl) : new SandboxRealNameVerifier();
-  const privacy = new PrivacyService(database.db, vault, verifier, sessions, platform.outbox, ids, platform.clock);
+  const attempts = new RealNameAttempts(database.db, config.realNameAttempts, platform.clock);
+  const privacy = new PrivacyService(database.db, vault, verifier, sessions, platform.outbox, ids, platform.clock, attempts, auditOf(platform).trail);
   const oidc = new OidcLogin(config.oidcProviders, database.db, sessions, ids, config.nodeEnv !== 'production');
   return { service: new IdentityService(database.db, repo, vault, codes, sessions, ids, platform.outbox), oidc, privacy, signer, sms };
 });
@@ -55,7 +58,14 @@ export const identityModule: QuanyiModule = {
     if (oidc.providerNames.length > 0) await oidcRoutes(app, oidc);
     if (platform.config.nodeEnv !== 'production') await sandboxRealNameRoutes(app);
   },
-  jobs: ({ database, vault, logger }) => [
+  jobs: ({ database, vault, logger, config, clock }) => [
+    {
+      name: 'identity.purge-real-name-attempts',
+      schedule: { everyMs: 3_600_000 },
+      run: async () => {
+        await new RealNameAttempts(database.db, config.realNameAttempts, clock).purgeOld();
+      },
+    },
     {
       name: 'identity.reencrypt-pii',
       schedule: { everyMs: 60_000 },

@@ -46,7 +46,7 @@ export async function privacyRoutes(app: FastifyInstance, privacy: PrivacyServic
       config: me,
       schema: {
         tags: ['users'],
-        summary: 'Real-name verification: ID number checked locally, then bank card 4-factor verification',
+        summary: 'Real-name verification: ID number checked locally, then bank card 4-factor verification (attempts capped per day)',
         security: bearer,
         body: {
           type: 'object',
@@ -73,7 +73,7 @@ export async function privacyRoutes(app: FastifyInstance, privacy: PrivacyServic
         },
       },
     },
-    async (request) => ok(await privacy.verifyRealName(request.actor!.id, request.body)),
+    async (request) => ok(await privacy.verifyRealName(request.actor!.id, request.body, request.id)),
   );
 
   app.get(

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { IdGenerator } from '../../platform/ids/snowflake.js';
@@ -9,7 +9,9 @@ import type { Clock } from '../../platform/time/clock.js';
 import { checkBankCard } from './domain/bank-card.js';
 import { checkIdNumber } from './domain/id-number.js';
 import { checkPersonName } from './domain/person-name.js';
-import type { RealNameVerifier } from './real-name/verifier.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import type { RealNameAttempts } from './real-name/attempt-limits.js';
+import type { FourFactorResult, RealNameVerifier } from './real-name/verifier.js';
 import { requirePhone } from './service.js';
 import type { Sessions } from './tokens/sessions.js';
 
@@ -43,6 +45,8 @@ export class PrivacyService {
     private readonly outbox: Outbox,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly attempts: RealNameAttempts,
+    private readonly audit: AuditTrail,
   ) {}
 
   async grantConsent(userId: string, purpose: string, version: string, requestId: string) {
@@ -58,7 +62,7 @@ export class PrivacyService {
     return { purpose, granted: false };
   }
 
-  async verifyRealName(userId: string, input: RealNameInput) {
+  async verifyRealName(userId: string, input: RealNameInput, requestId?: string) {
     const user = await this.db.selectFrom('user_auth').select(['real_name_status', 'status']).where('user_id', '=', userId).executeTakeFirst();
     if (!user || user.status !== 'active') throw new AppError('UNAUTHORIZED');
     if (user.real_name_status === 1) throw new AppError('REAL_NAME_ALREADY_VERIFIED');
@@ -80,11 +84,32 @@ export class PrivacyService {
     const bankPhone = requirePhone(input.bank_phone);
 
     const idHash = this.vault.blindIndex('id_number', id.normalized);
-    const holder = await this.db.selectFrom('user_auth').select('user_id').where('id_card_hash', '=', idHash).executeTakeFirst();
-    if (holder && String(holder.user_id) !== userId) throw new AppError('ID_NUMBER_IN_USE');
-
-    const result = await this.verifier.verify({ name: name.normalized, idNumber: id.normalized, bankCard: card.normalized, bankPhone });
     const cardHash = this.vault.blindIndex('bank_card', card.normalized);
+    // Every attempt leaves a record, with the ID number masked and no other personal data.
+    const audit = (db: Transaction<Database>, outcome: string, provider?: FourFactorResult) =>
+      this.audit.record(db, {
+        actor: `user:${userId}`,
+        action: 'identity.real_name_attempt',
+        subjectKind: 'user',
+        subjectId: userId,
+        details: {
+          outcome,
+          id_number: maskIdNumber(id.normalized),
+          ...(provider ? { provider: this.verifier.name, provider_code: provider.providerCode, provider_reference: provider.reference } : {}),
+        },
+        requestId,
+      });
+    const auditAlone = (outcome: string, provider?: FourFactorResult) => this.db.transaction().execute((trx) => audit(trx, outcome, provider));
+
+    // The paid verifier is reached a capped number of times a day, per user and per ID number.
+    const taken = await this.attempts.take(userId, idHash);
+    if (!taken.ok) {
+      await auditAlone('ATTEMPTS_EXCEEDED');
+      throw new AppError('REAL_NAME_ATTEMPTS_EXCEEDED', { retry_after: taken.retryAfterSeconds });
+    }
+    // The factors are verified before anything is said about who holds the ID number: only someone who proved
+    // the identity learns that it is bound to another account.
+    const result = await this.verifier.verify({ name: name.normalized, idNumber: id.normalized, bankCard: card.normalized, bankPhone });
     const certificate = (certType: 1 | 2, certHash: string) => ({
       id: this.ids.next(),
       user_id: userId,
@@ -95,11 +120,23 @@ export class PrivacyService {
       provider_reference: result.reference,
       outcome: result.outcome,
     });
-    if (result.outcome === 'UNAVAILABLE' || result.outcome === 'UNSUPPORTED') throw new AppError('REAL_NAME_UNAVAILABLE');
+    if (result.outcome === 'UNAVAILABLE' || result.outcome === 'UNSUPPORTED') {
+      if (result.outcome === 'UNAVAILABLE') await this.attempts.giveBack(userId, idHash, taken.day);
+      await auditAlone(result.outcome, result);
+      throw new AppError('REAL_NAME_UNAVAILABLE');
+    }
     if (result.outcome !== 'MATCH') {
       // The failed attempt is kept (hashes and the provider's reference only) for support and abuse review.
-      await this.db.insertInto('user_certificates').values(certificate(2, cardHash)).execute();
+      await this.db.transaction().execute(async (trx) => {
+        await trx.insertInto('user_certificates').values(certificate(2, cardHash)).execute();
+        await audit(trx, result.outcome, result);
+      });
       throw new AppError(result.outcome === 'CARD_PROBLEM' ? 'REAL_NAME_CARD_PROBLEM' : 'REAL_NAME_MISMATCH', { provider_code: result.providerCode });
+    }
+    const holder = await this.db.selectFrom('user_auth').select('user_id').where('id_card_hash', '=', idHash).executeTakeFirst();
+    if (holder && String(holder.user_id) !== userId) {
+      await auditAlone('ID_NUMBER_IN_USE', result);
+      throw new AppError('ID_NUMBER_IN_USE');
     }
 
     await this.db.transaction().execute(async (trx) => {
@@ -128,6 +165,7 @@ export class PrivacyService {
           if ((error as { code?: string }).code === '23505') throw new AppError('ID_NUMBER_IN_USE');
           throw error;
         });
+      await audit(trx, 'MATCH', result);
       await this.outbox.publish(trx, { topic: 'user.real_name_verified', aggregateId: userId, payload: { user_id: userId } });
     });
     return {
@@ -204,6 +242,7 @@ export class PrivacyService {
       }
       await trx.deleteFrom('user_pii').where('user_id', '=', userId).execute();
       await trx.deleteFrom('user_certificates').where('user_id', '=', userId).execute();
+      await trx.deleteFrom('real_name_attempts').where('scope', '=', 'user').where('subject', '=', userId).execute();
       await trx
         .updateTable('user_auth')
         .set({ phone_hash: null, phone_enc: null, id_card_hash: null, status: 'erased', erased_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })

@@ -94,6 +94,21 @@ export interface IdentityTables {
     user_id: Int8;
     linked_at: CreatedAt;
   };
+  real_name_attempts: {
+    scope: 'user' | 'id_number';
+    /** The user id, or the ID number's blind index. */
+    subject: string;
+    /** The Asia/Shanghai day, YYYY-MM-DD. */
+    day: string;
+    attempts: number;
+  };
+  /** Kept after erasure: the anti-fraud record that makes sign-up rewards once per person (privacy-notice.ts). */
+  identity_signup_fingerprints: {
+    user_id: Int8;
+    phone_key: string;
+    device_key: string | null;
+    created_at: CreatedAt;
+  };
   refresh_tokens: {
     token_hash: string;
     session_id: Int8;

@@ -40,6 +40,8 @@ export interface Config {
   readonly sms: SmsConfig;
   /** Bank 4-factor verification endpoint; unset outside production: the built-in sandbox rules, in-process. */
   readonly realNameUrl: string | undefined;
+  /** Real-name attempts that may reach the verifier per Asia/Shanghai day, per user and per ID number. */
+  readonly realNameAttempts: { readonly perUserPerDay: number; readonly perIdNumberPerDay: number };
   /** The tax authority's verification API; unset outside production: the sandbox mounted at /sandbox/tax. */
   readonly taxAuthorityUrl: string | undefined;
   /** The bank's payout (代付) API that pays cash prizes; unset outside production: the sandbox mounted at /sandbox/payouts. */
@@ -138,6 +140,10 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     sms: smsConfig(env, nodeEnv),
     oidcProviders: oidcProviders(env),
     realNameUrl: realNameUrl(env, nodeEnv),
+    realNameAttempts: {
+      perUserPerDay: integer(env, 'REAL_NAME_ATTEMPTS_PER_USER_PER_DAY', 5, 1, 1000),
+      perIdNumberPerDay: integer(env, 'REAL_NAME_ATTEMPTS_PER_ID_NUMBER_PER_DAY', 5, 1, 1000),
+    },
     taxAuthorityUrl: taxAuthorityUrl(env, nodeEnv),
     payoutUrl: payoutUrl(env, nodeEnv),
     demoData,

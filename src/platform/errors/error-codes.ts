@@ -221,6 +221,22 @@ export const ERROR_CODES = {
   ACTIVITY_RULE_INVALID: { status: 422, zh: '活动规则条件不合法', en: 'An activity rule condition is invalid' },
   ACTIVITY_NOT_FOUND: { status: 404, zh: '活动不存在', en: 'The activity does not exist' },
   ACTIVITY_REWARD_UNAVAILABLE: { status: 409, zh: '该奖励无法发放', en: 'This reward cannot be given' },
+  // identity: real-name attempt caps, third-party login bound to the browser (issue #16)
+  REAL_NAME_ATTEMPTS_EXCEEDED: {
+    status: 429,
+    zh: '今日实名认证尝试次数已达上限,请明天再试',
+    en: 'Too many real-name verification attempts today; try again tomorrow',
+  },
+  OIDC_BROWSER_MISMATCH: {
+    status: 400,
+    zh: '第三方登录须在发起登录的同一浏览器中完成,请重新发起',
+    en: 'Finish the third-party login in the browser that started it; start again',
+  },
+  OIDC_LINK_SESSION_REQUIRED: {
+    status: 403,
+    zh: '绑定第三方账号须由发起绑定的已登录用户完成',
+    en: 'Only the signed-in user who started linking can finish it',
+  },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁,请稍后再试', en: 'Too many requests; slow down and retry later' },
   INTERNAL: { status: 500, zh: '服务器内部错误,请稍后重试', en: 'Internal server error; please retry later' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用,请稍后重试', en: 'The service is temporarily unavailable' },

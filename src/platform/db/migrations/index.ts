@@ -33,6 +33,8 @@ import * as couponTime0032 from '../../../modules/coupons/migrations/2026_11_29_
 import * as lotteryTime0033 from '../../../modules/lottery/migrations/2026_11_29_0033_lottery_time_indexes.js';
 import * as riskTime0034 from '../../../modules/risk/migrations/2026_11_29_0034_risk_time_indexes.js';
 import * as ledgerTime0035 from '../../../modules/settlement/migrations/2026_11_29_0035_ledger_time_indexes.js';
+import * as signupFingerprints0048 from '../../../modules/identity/migrations/2026_12_02_0048_signup_fingerprints.js';
+import * as realNameAttempts0049 from '../../../modules/identity/migrations/2026_12_02_0049_real_name_attempts.js';
 import * as lotteryBonus0030 from '../../../modules/lottery/migrations/2026_11_29_0030_lottery_bonus_chances.js';
 
 /**
@@ -75,4 +77,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0033_lottery_time_indexes': lotteryTime0033,
   '2026_11_29_0034_risk_time_indexes': riskTime0034,
   '2026_11_29_0035_ledger_time_indexes': ledgerTime0035,
+  '2026_12_02_0048_signup_fingerprints': signupFingerprints0048,
+  '2026_12_02_0049_real_name_attempts': realNameAttempts0049,
 };
