@@ -19,9 +19,14 @@ export type DrawChanceGiver = (
 /** What triggered a grant, for rewards that attach to it. */
 export interface GrantContext {
   readonly invoiceId?: string;
+  /**
+   * Grants to other accounts of the same person (by the identity module's sign-up record) that count as this one:
+   * if one of them was GRANTED, this grant is not made. How a once-per-person reward survives account erasure.
+   */
+  readonly samePerson?: readonly { readonly userId: string; readonly grantKey: string }[];
 }
 
-export type GrantOutcome = 'GRANTED' | 'ALREADY_GRANTED' | 'FAILED' | 'NOT_RUNNING' | 'BUDGET_EXHAUSTED' | 'CAP_REACHED';
+export type GrantOutcome = 'GRANTED' | 'ALREADY_GRANTED' | 'PERSON_ALREADY_REWARDED' | 'FAILED' | 'NOT_RUNNING' | 'BUDGET_EXHAUSTED' | 'CAP_REACHED';
 
 /**
  * Grants an activity's rewards to a user, exactly once per (activity, user, grant key): the grant row's unique
@@ -50,6 +55,8 @@ export class Grants {
       if (!activity || activity.status !== 'active' || (activity.starts_at && activity.starts_at > now) || (activity.ends_at && activity.ends_at <= now)) return 'NOT_RUNNING';
       const already = await trx.selectFrom('activity_grants').select('status').where('activity_id', '=', activityId).where('user_id', '=', userId).where('grant_key', '=', grantKey).executeTakeFirst();
       if (already) return 'ALREADY_GRANTED';
+      // Read under the activity's lock, so two sign-ups of one person cannot both pass.
+      if (await this.grantedToSamePerson(trx, activityId, context.samePerson ?? [])) return 'PERSON_ALREADY_REWARDED';
       const held = await trx
         .selectFrom('activity_grants')
         .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -106,6 +113,18 @@ export class Grants {
       }
     }
     return given;
+  }
+
+  private async grantedToSamePerson(trx: Transaction<Database>, activityId: string, samePerson: NonNullable<GrantContext['samePerson']>): Promise<boolean> {
+    if (samePerson.length === 0) return false;
+    const earlier = await trx
+      .selectFrom('activity_grants')
+      .select('grant_id')
+      .where('activity_id', '=', activityId)
+      .where('status', '=', 'GRANTED')
+      .where((eb) => eb.or(samePerson.map((g) => eb.and([eb('user_id', '=', g.userId), eb('grant_key', '=', g.grantKey)]))))
+      .executeTakeFirst();
+    return earlier !== undefined;
   }
 
   private async inSavepoint<T>(trx: Transaction<Database>, work: () => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@ import { perPlatform } from '../../app/per-platform.js';
 import { Ip2RegionGeo } from '../../platform/geo/ip-geo.js';
 import type { OutboxEvent, Subscriber } from '../../platform/outbox/outbox.js';
 import { couponsOf } from '../coupons/index.js';
+import { identityOf } from '../identity/index.js';
 import { lotteryOf } from '../lottery/index.js';
 import { riskOf } from '../risk/index.js';
 import { Grants } from './grants.js';
@@ -36,6 +37,7 @@ export const activitiesOf = perPlatform((platform): ActivityService => {
         return { blacklist: await blacklists.valuesOf('DEVICE'), blacklisted_ips: await blacklists.valuesOf('IP') };
       },
       templateExists: async (templateId) => (await coupons.service.fundingOf(templateId)) !== undefined,
+      otherAccountsOfSamePerson: (userId) => identityOf(platform).service.otherAccountsOfSamePerson(userId),
     },
     ids,
     clock,

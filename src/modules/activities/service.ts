@@ -19,6 +19,8 @@ export interface ActivityDeps {
   /** The risk module's blacklisted device ids and IPs, as named lists. */
   readonly lists: () => Promise<NamedLists>;
   readonly templateExists: (templateId: string) => Promise<boolean>;
+  /** The identity module's other accounts of the same person (same phone or device at sign-up, erased included). */
+  readonly otherAccountsOfSamePerson: (userId: string) => Promise<string[]>;
 }
 
 export interface PreparedActivity {
@@ -164,15 +166,19 @@ export class ActivityService {
     const context = await this.contextOf({ userId: event.user_id, ip: event.ip, deviceId: event.device_id, now: new Date(event.registered_at) });
     const lists = await this.deps.lists();
     const now = this.clock.now();
+    // Sign-up rewards are once per person: an account erased and signed up again is the same person.
+    const others = await this.deps.otherAccountsOfSamePerson(event.user_id);
     for (const activity of await this.runningOf('NEW_USER_REGISTER')) {
       if (!this.holds(activity, context, lists)) continue;
-      outcomes[activity.activityId] = await this.grants.grant(activity.activityId, event.user_id, 'register', activity.rewards, now, requestId);
+      const samePerson = others.map((userId) => ({ userId, grantKey: 'register' }));
+      outcomes[activity.activityId] = await this.grants.grant(activity.activityId, event.user_id, 'register', activity.rewards, now, requestId, { samePerson });
     }
     const inviter = event.invite_code ? await this.recordReferral(event.user_id, event.invite_code) : undefined;
     if (inviter) {
       for (const activity of await this.runningOf('REFERRAL')) {
         if (activity.referralTrigger !== 'REGISTER' || !this.holds(activity, context, lists)) continue;
-        outcomes[activity.activityId] = await this.grants.grant(activity.activityId, inviter, `invitee:${event.user_id}`, activity.rewards, now, requestId);
+        const samePerson = others.map((userId) => ({ userId: inviter, grantKey: `invitee:${userId}` }));
+        outcomes[activity.activityId] = await this.grants.grant(activity.activityId, inviter, `invitee:${event.user_id}`, activity.rewards, now, requestId, { samePerson });
       }
     }
     return outcomes;

@@ -4,6 +4,7 @@ import type { Subscriber } from '../../platform/outbox/outbox.js';
 import { CouponBatches } from './batches.js';
 import { CouponLocks } from './locks.js';
 import { Claims } from './claims.js';
+import { ErasedAccountCoupons } from './erased-accounts.js';
 import { Redemptions } from './redemptions.js';
 import { CouponRepo } from './repo.js';
 import { couponRoutes } from './routes.js';
@@ -41,7 +42,10 @@ export const couponsModule: QuanyiModule = {
     await merchantConsoleRoutes(app, platform.database.db, platform.clock);
     await templateListRoutes(app, new CouponStats(platform.database.db));
   },
-  subscribers: (platform) => [couponsOf(platform).batches.subscriber() as Subscriber],
+  subscribers: (platform) => [
+    couponsOf(platform).batches.subscriber() as Subscriber,
+    new ErasedAccountCoupons(platform.database.db, new CouponRepo(), couponsOf(platform).service, platform.ids).subscriber() as Subscriber,
+  ],
   jobs: (platform) => [
     {
       name: 'coupons.expire',

@@ -280,6 +280,19 @@ export class CouponRepo {
     return rows.map((r) => String(r.user_id));
   }
 
+  /** The user's ACTIVATED single-use coupons (every type but gift cards): what is free to them, unspent. */
+  async activatedSingleUseOf(db: Db, userId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('coupon_info as c')
+      .innerJoin('coupon_templates as t', 't.template_id', 'c.template_id')
+      .select('c.coupon_id')
+      .where('c.user_id', '=', userId)
+      .where('c.status', '=', 'ACTIVATED')
+      .where('t.type', '!=', 'GIFT_CARD')
+      .execute();
+    return rows.map((r) => String(r.coupon_id));
+  }
+
   /** Of these FROZEN coupons of a user, the single-use ones (not gift cards) become REVOKED. */
   async revokeFrozen(db: Db, userId: string, couponIds: readonly string[]): Promise<{ couponId: string; code: string }[]> {
     if (couponIds.length === 0) return [];

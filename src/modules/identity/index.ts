@@ -15,6 +15,7 @@ import { sandboxRealNameRoutes } from './real-name/sandbox-routes.js';
 import { IdentityRepo } from './repo.js';
 import { identityRoutes } from './routes.js';
 import { IdentityService } from './service.js';
+import { SignupFingerprints } from './signup-fingerprints.js';
 import { DevSmsProvider } from './sms/dev-sms-provider.js';
 import { HttpSmsProvider } from './sms/http-sms-provider.js';
 import { OneTimeCodes } from './sms/one-time-codes.js';
@@ -41,10 +42,12 @@ export const identityOf = perPlatform((platform): Identity => {
   const codes = new OneTimeCodes(database.db, repo, vault, cache, sms, ids, otpKey);
   const sessions = new Sessions(database.db, repo, signer, cache, ids);
   const verifier = config.realNameUrl ? new HttpRealNameVerifier(config.realNameUrl) : new SandboxRealNameVerifier();
+  const fingerprints = new SignupFingerprints(secrets.blindIndexKey);
   const attempts = new RealNameAttempts(database.db, config.realNameAttempts, platform.clock);
-  const privacy = new PrivacyService(database.db, vault, verifier, sessions, platform.outbox, ids, platform.clock, attempts, auditOf(platform).trail);
+  const privacy = new PrivacyService(database.db, vault, verifier, sessions, platform.outbox, ids, platform.clock, attempts, auditOf(platform).trail, fingerprints);
   const oidc = new OidcLogin(config.oidcProviders, database.db, sessions, ids, config.nodeEnv !== 'production');
-  return { service: new IdentityService(database.db, repo, vault, codes, sessions, ids, platform.outbox), oidc, privacy, signer, sms };
+  const service = new IdentityService(database.db, repo, vault, codes, sessions, ids, platform.outbox, fingerprints);
+  return { service, oidc, privacy, signer, sms };
 });
 
 export const identityModule: QuanyiModule = {

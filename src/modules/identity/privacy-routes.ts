@@ -1,11 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { envelopeSchema, ok } from '../../platform/http/envelope.js';
+import { PRIVACY_NOTICE } from './privacy-notice.js';
 import { CONSENT_PURPOSES, REAL_NAME_CONSENT, type PrivacyService, type RealNameInput } from './privacy-service.js';
 
 const bearer = [{ bearer: [] }];
 const me = { access: 'authenticated' } as const;
 
 export async function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): Promise<void> {
+  app.get(
+    '/api/v1/privacy/notice',
+    { config: { access: 'public' }, schema: { tags: ['users'], summary: 'The privacy notice: what is kept about users, why, and what erasure leaves' } },
+    async () => ok(PRIVACY_NOTICE),
+  );
+
   app.post<{ Body: { purpose: string; version?: string } }>(
     '/api/v1/users/me/consents',
     {

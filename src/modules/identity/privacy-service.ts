@@ -12,7 +12,9 @@ import { checkPersonName } from './domain/person-name.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { RealNameAttempts } from './real-name/attempt-limits.js';
 import type { FourFactorResult, RealNameVerifier } from './real-name/verifier.js';
+import { PRIVACY_NOTICE } from './privacy-notice.js';
 import { requirePhone } from './service.js';
+import type { SignupFingerprints } from './signup-fingerprints.js';
 import type { Sessions } from './tokens/sessions.js';
 
 /** The consent a user gives, separately (PIPL Art. 29), before we take their ID number and bank card. */
@@ -47,6 +49,7 @@ export class PrivacyService {
     private readonly clock: Clock,
     private readonly attempts: RealNameAttempts,
     private readonly audit: AuditTrail,
+    private readonly fingerprints: SignupFingerprints,
   ) {}
 
   async grantConsent(userId: string, purpose: string, version: string, requestId: string) {
@@ -204,8 +207,10 @@ export class PrivacyService {
       this.db.selectFrom('user_certificates').select(['cert_type', 'verified_at', 'provider', 'outcome']).where('user_id', '=', userId).orderBy('id').execute(),
       this.db.selectFrom('auth_sessions').select(['created_at', 'last_used_at', 'revoked_at']).where('user_id', '=', userId).orderBy('created_at').execute(),
     ]);
+    const antiFraudRecord = await this.fingerprints.ofUser(this.db, userId);
     return {
       exported_at: this.clock.now().toISOString(),
+      privacy_notice_version: PRIVACY_NOTICE.version,
       user: {
         user_id: String(user.user_id),
         phone: open(user.phone_enc, 'phone', maskPhone),
@@ -224,13 +229,16 @@ export class PrivacyService {
       consents: consents.map((c) => ({ ...c, granted_at: c.granted_at.toISOString(), withdrawn_at: c.withdrawn_at?.toISOString() ?? null })),
       certificates: certificates.map((c) => ({ ...c, verified_at: c.verified_at?.toISOString() ?? null })),
       sessions: sessions.map((s) => ({ created_at: s.created_at.toISOString(), last_used_at: s.last_used_at.toISOString(), revoked_at: s.revoked_at?.toISOString() ?? null })),
+      // Kept after erasure (see the privacy notice): keyed hashes of the phone and device at sign-up.
+      anti_fraud_record: antiFraudRecord,
     };
   }
 
   /**
    * Erasure (PIPL Art. 47): personal data and its blind indexes are deleted and every session ends. The user id
    * stays as a pseudonym, so records the law or the books require (redemptions, ledger entries) still add up.
-   * Other modules erase their share on the `user.erased` event.
+   * Other modules erase their share on the `user.erased` event (coupons revokes the unspent free ones). The
+   * sign-up anti-fraud record stays, as the privacy notice says.
    */
   async erase(userId: string): Promise<{ erased: true }> {
     const revoked = await this.db.transaction().execute(async (trx) => {

@@ -7,6 +7,7 @@ import { maskPhone } from '../../platform/privacy/mask.js';
 import type { PiiVault } from '../../platform/privacy/vault.js';
 import { normalizeMainlandMobile } from './domain/phone.js';
 import type { IdentityRepo } from './repo.js';
+import type { SignupFingerprints } from './signup-fingerprints.js';
 import type { CodePurpose, OneTimeCodes } from './sms/one-time-codes.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
 import type { Sessions, TokenResponse } from './tokens/sessions.js';
@@ -33,6 +34,7 @@ export class IdentityService {
     readonly sessions: Sessions,
     private readonly ids: IdGenerator,
     private readonly outbox: Outbox,
+    private readonly fingerprints: SignupFingerprints,
   ) {}
 
   async sendCode(phoneInput: string, purpose: CodePurpose, ip: string) {
@@ -50,6 +52,7 @@ export class IdentityService {
     return this.db.transaction().execute(async (trx) => {
       const { userId, created } = await this.repo.insertUserIfAbsent(trx, this.ids.next(), this.vault.blindIndex('phone', phone), this.vault.encrypt(phone, 'phone'));
       if (created) {
+        await this.fingerprints.record(trx, userId, phone, context.deviceId);
         await this.outbox.publish(trx, {
           topic: 'user.registered',
           aggregateId: userId,
@@ -60,6 +63,14 @@ export class IdentityService {
       const tokens = await this.sessions.open(trx, userId);
       return { ...tokens, user_id: userId };
     });
+  }
+
+  /**
+   * Other accounts of the same person (same phone or same device at sign-up, erased accounts included): a reward
+   * meant once per person is not given if one of them already had it.
+   */
+  async otherAccountsOfSamePerson(userId: string, db: Kysely<Database> = this.db): Promise<string[]> {
+    return this.fingerprints.otherAccountsOfSamePerson(db, userId);
   }
 
   /** Finds or creates the user holding a phone number (also used by `quanyi users grant-role`). */
