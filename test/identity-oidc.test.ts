@@ -53,30 +53,44 @@ async function signInAtProvider(authorizationUrl: string, login: string): Promis
   throw new Error('too many redirects');
 }
 
-const [embedded] = backendPairs();
+/** A browser's cookie for our API: what the flow's start set (name=value only, as a browser would send it). */
+function flowCookieOf(res: { headers: Headers }): string {
+  const set = res.headers.getSetCookie().find((c) => c.startsWith('quanyi_oidc='));
+  if (!set) throw new Error('start set no flow cookie');
+  return set.split(';')[0]!;
+}
 
-describe('third-party login with OpenID Connect (authorization code + PKCE)', () => {
+describe.each(backendPairs())('third-party login with OpenID Connect (authorization code + PKCE) on $label', ({ db, cache }) => {
   const server = useTestServer({
-    db: embedded!.db,
-    cache: embedded!.cache,
+    db,
+    cache,
     modules: [identityModule],
     env: {
       OIDC_PROVIDERS: JSON.stringify([{ name: 'testidp', issuer, client_id: 'quanyi', client_secret: 'quanyi-secret', redirect_uri: REDIRECT_URI }]),
     },
   });
   const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${path}`, init);
+  const callback = (body: object, headers: Record<string, string> = {}) => api('/api/v1/auth/oidc/testidp/callback', { body, headers });
 
+  /** Starts a flow in one browser (its cookie, and `token` when signed in) and signs in at the provider as `login`. */
   async function runFlow(login: string, token?: string) {
     const started = await api('/api/v1/auth/oidc/testidp/start', { method: 'POST', headers: token ? bearer(token) : {} });
     expect(started.status).toBe(200);
     const { authorization_url, state } = started.json.data as { authorization_url: string; state: string };
+    const cookie = flowCookieOf(started);
+    const setCookie = started.headers.getSetCookie().find((c) => c.startsWith('quanyi_oidc='))!;
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    expect(setCookie).toMatch(/Path=\/api\/v1\/auth\/oidc/);
+    expect(setCookie).toMatch(/Max-Age=600/);
     const authorization = new URL(authorization_url);
     expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorization.searchParams.get('code_challenge')).toBeTruthy();
     const back = await signInAtProvider(authorization_url, login);
     expect(back.searchParams.get('state')).toBe(state);
     const body = { code: back.searchParams.get('code')!, state, ...(back.searchParams.get('iss') ? { iss: back.searchParams.get('iss')! } : {}) };
-    return { body, finish: () => api('/api/v1/auth/oidc/testidp/callback', { body }) };
+    const sameBrowser = { cookie, ...(token ? bearer(token) : {}) };
+    return { body, cookie, finish: (headers: Record<string, string> = sameBrowser) => callback(body, headers) };
   }
 
   it('logs a new external account in as a new user, and the same account in as that user again', async () => {
@@ -104,6 +118,42 @@ describe('third-party login with OpenID Connect (authorization code + PKCE)', ()
     expect(refused.json.error).toBe('EXTERNAL_ACCOUNT_LINKED');
   });
 
+  it('login CSRF: a callback without the flow cookie, or with another browser\'s, is refused and logs no one in', async () => {
+    const attackers = await runFlow('mallory');
+    const bare = await attackers.finish({});
+    expect({ status: bare.status, error: bare.json.error }).toEqual({ status: 400, error: 'OIDC_BROWSER_MISMATCH' });
+    const victimsBrowser = flowCookieOf(await api('/api/v1/auth/oidc/testidp/start', { method: 'POST' }));
+    const crossed = await attackers.finish({ cookie: victimsBrowser });
+    expect({ status: crossed.status, error: crossed.json.error }).toEqual({ status: 400, error: 'OIDC_BROWSER_MISMATCH' });
+    const forged = await attackers.finish({ cookie: `${attackers.cookie.slice(0, -3)}abc` });
+    expect(forged.json.error).toBe('OIDC_BROWSER_MISMATCH');
+    // The refusals did not use the state up: the browser that started the flow can still finish it.
+    expect((await attackers.finish()).status).toBe(200);
+  });
+
+  it("account linking: an attacker's link flow completed by a victim links nothing", async () => {
+    const attacker = await smsLogin(server.base);
+    const victim = await smsLogin(server.base);
+    // The attacker starts a link and has the victim sign in at the provider with the victim's account.
+    const flow = await runFlow('victim-account', attacker.access_token);
+    const inVictimsBrowser = await flow.finish(bearer(victim.access_token));
+    expect(inVictimsBrowser.json.error).toBe('OIDC_BROWSER_MISMATCH');
+    // Even with the attacker's cookie, the signed-in user is not the one who started the link.
+    const withStolenCookie = await flow.finish({ cookie: flow.cookie, ...bearer(victim.access_token) });
+    expect({ status: withStolenCookie.status, error: withStolenCookie.json.error }).toEqual({ status: 403, error: 'OIDC_LINK_SESSION_REQUIRED' });
+    // The victim's external account stays unlinked: logging in with it makes a new user, not the attacker.
+    const victimLogin = await (await runFlow('victim-account')).finish();
+    expect(victimLogin.status).toBe(200);
+    expect((victimLogin.json.data as { user_id: string }).user_id).not.toBe(attacker.user_id);
+  });
+
+  it('a link needs its starter still signed in at the callback', async () => {
+    const owner = await smsLogin(server.base);
+    const flow = await runFlow('dave', owner.access_token);
+    const signedOut = await flow.finish({ cookie: flow.cookie });
+    expect({ status: signedOut.status, error: signedOut.json.error }).toEqual({ status: 403, error: 'OIDC_LINK_SESSION_REQUIRED' });
+  });
+
   it('a state works once; a forged code fails without a 500', async () => {
     const flow = await runFlow('carol');
     expect((await flow.finish()).status).toBe(200);
@@ -113,7 +163,7 @@ describe('third-party login with OpenID Connect (authorization code + PKCE)', ()
 
     const started = await api('/api/v1/auth/oidc/testidp/start', { method: 'POST' });
     const { state } = started.json.data as { state: string };
-    const forged = await api('/api/v1/auth/oidc/testidp/callback', { body: { code: 'forged-code', state } });
+    const forged = await callback({ code: 'forged-code', state }, { cookie: flowCookieOf(started) });
     expect(forged.status).toBe(401);
     expect(forged.json.error).toBe('OIDC_LOGIN_FAILED');
   });

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { QuanyiModule } from '../../app/module.js';
 import { perPlatform } from '../../app/per-platform.js';
 import { identityAdminRoutes } from './admin-routes.js';
-import { OidcLogin } from './oidc/oidc-login.js';
+import { BrowserBinding } from './oidc/browser-binding.js';
+import { OIDC_FLOW_TTL_SECONDS, OidcLogin } from './oidc/oidc-login.js';
 import { oidcRoutes } from './oidc/oidc-routes.js';
 import { reencryptBatch } from './pii-rotation.js';
 import { PrivacyService } from './privacy-service.js';
@@ -26,6 +27,7 @@ import { TokenSigner } from './tokens/token-signer.js';
 export interface Identity {
   readonly service: IdentityService;
   readonly oidc: OidcLogin;
+  readonly oidcBinding: BrowserBinding;
   readonly privacy: PrivacyService;
   readonly signer: TokenSigner;
   readonly sms: SmsProvider;
@@ -45,20 +47,21 @@ export const identityOf = perPlatform((platform): Identity => {
   const fingerprints = new SignupFingerprints(secrets.blindIndexKey);
   const attempts = new RealNameAttempts(database.db, config.realNameAttempts, platform.clock);
   const privacy = new PrivacyService(database.db, vault, verifier, sessions, platform.outbox, ids, platform.clock, attempts, auditOf(platform).trail, fingerprints);
-  const oidc = new OidcLogin(config.oidcProviders, database.db, sessions, ids, config.nodeEnv !== 'production');
+  const oidcBinding = new BrowserBinding(secrets.blindIndexKey, OIDC_FLOW_TTL_SECONDS, config.nodeEnv === 'production');
+  const oidc = new OidcLogin(config.oidcProviders, database.db, sessions, ids, config.nodeEnv !== 'production', oidcBinding);
   const service = new IdentityService(database.db, repo, vault, codes, sessions, ids, platform.outbox, fingerprints);
-  return { service, oidc, privacy, signer, sms };
+  return { service, oidc, oidcBinding, privacy, signer, sms };
 });
 
 export const identityModule: QuanyiModule = {
   name: 'identity',
   authenticators: (platform) => [identityOf(platform).service.sessions.authenticate],
   routes: async (app, platform) => {
-    const { service, privacy, signer, sms, oidc } = identityOf(platform);
+    const { service, privacy, signer, sms, oidc, oidcBinding } = identityOf(platform);
     await identityRoutes(app, { service, signer, devSms: sms.kind === 'dev', riskGate: () => platform.hooks.riskGate });
     await privacyRoutes(app, privacy);
     await identityAdminRoutes(app, service);
-    if (oidc.providerNames.length > 0) await oidcRoutes(app, oidc);
+    if (oidc.providerNames.length > 0) await oidcRoutes(app, oidc, oidcBinding);
     if (platform.config.nodeEnv !== 'production') await sandboxRealNameRoutes(app);
   },
   jobs: ({ database, vault, logger, config, clock }) => [

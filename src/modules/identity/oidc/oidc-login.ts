@@ -6,14 +6,16 @@ import type { Database } from '../../../platform/db/schema.js';
 import { AppError } from '../../../platform/errors/app-error.js';
 import type { IdGenerator } from '../../../platform/ids/snowflake.js';
 import type { Sessions, TokenResponse } from '../tokens/sessions.js';
+import type { BoundFlow, BrowserBinding } from './browser-binding.js';
 
-const STATE_TTL_SECONDS = 600;
+/** How long a started flow may take (its state row and its browser cookie). */
+export const OIDC_FLOW_TTL_SECONDS = 600;
 
 export type OidcCallbackResult = ({ readonly kind: 'login'; readonly user_id: string } & TokenResponse) | { readonly kind: 'linked'; readonly user_id: string; readonly provider: string };
 
 /**
  * Third-party login with any OpenID Connect provider: authorization code flow with PKCE (S256), state and
- * nonce kept server-side for ten minutes and usable once. The provider's `sub` is linked to one of our users:
+ * nonce kept server-side for ten minutes and usable once, and bound to the starting browser by a signed cookie. The provider's `sub` is linked to one of our users:
  * the signed-in user when the flow was started with a bearer token, otherwise the user already linked, or a new
  * user (who can add a phone later).
  */
@@ -26,13 +28,15 @@ export class OidcLogin {
     private readonly sessions: Sessions,
     private readonly ids: IdGenerator,
     private readonly allowInsecureLocalIssuers: boolean,
+    private readonly binding: BrowserBinding,
   ) {}
 
   get providerNames(): string[] {
     return this.providers.map((p) => p.name);
   }
 
-  async start(providerName: string, linkUserId: string | null): Promise<{ authorization_url: string; state: string }> {
+  /** Starts a flow; `cookie` is the Set-Cookie header that binds it to this browser (browser-binding.ts). */
+  async start(providerName: string, linkUserId: string | null): Promise<{ authorization_url: string; state: string; cookie: string }> {
     const provider = this.provider(providerName);
     const config = await this.configuration(provider);
     const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -46,7 +50,7 @@ export class OidcLogin {
         code_verifier: codeVerifier,
         nonce,
         link_user_id: linkUserId,
-        expires_at: sql<Date>`now() + make_interval(secs => ${STATE_TTL_SECONDS})`,
+        expires_at: sql<Date>`now() + make_interval(secs => ${OIDC_FLOW_TTL_SECONDS})`,
       })
       .execute();
     const url = oidc.buildAuthorizationUrl(config, {
@@ -57,12 +61,22 @@ export class OidcLogin {
       code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
     });
-    return { authorization_url: url.href, state };
+    return { authorization_url: url.href, state, cookie: this.binding.cookieFor({ provider: provider.name, state, linkUserId }) };
   }
 
-  /** Completes the flow with the parameters the provider put on the redirect URI. */
-  async callback(providerName: string, params: { code: string; state: string; iss?: string }): Promise<OidcCallbackResult> {
+  /**
+   * Completes the flow with the parameters the provider put on the redirect URI, in the browser that started it
+   * (`browser`: the flow its cookie vouches for) and, for a link, signed in as the user who started it (`signedInUserId`).
+   */
+  async callback(
+    providerName: string,
+    params: { code: string; state: string; iss?: string },
+    browser: BoundFlow | undefined,
+    signedInUserId: string | null,
+  ): Promise<OidcCallbackResult> {
     const provider = this.provider(providerName);
+    // Another browser's state (an attacker's flow posted by a victim: login CSRF) goes no further.
+    if (!browser || browser.state !== params.state || browser.provider !== provider.name) throw new AppError('OIDC_BROWSER_MISMATCH');
     const pending = await this.db
       .updateTable('oidc_states')
       .set({ used_at: sql<Date>`now()` })
@@ -73,6 +87,9 @@ export class OidcLogin {
       .returning(['code_verifier', 'nonce', 'link_user_id'])
       .executeTakeFirst();
     if (!pending) throw new AppError('OIDC_STATE_INVALID');
+    const linkUserId = pending.link_user_id === null ? null : String(pending.link_user_id);
+    // A link is made only for the user who started it, still signed in: never for whoever finishes the flow.
+    if (linkUserId !== browser.linkUserId || (linkUserId !== null && signedInUserId !== linkUserId)) throw new AppError('OIDC_LINK_SESSION_REQUIRED');
 
     const config = await this.configuration(provider);
     const redirect = new URL(provider.redirectUri);
@@ -101,8 +118,8 @@ export class OidcLogin {
         .where('provider', '=', provider.name)
         .where('subject', '=', subject)
         .executeTakeFirst();
-      if (pending.link_user_id !== null) {
-        const userId = String(pending.link_user_id);
+      if (linkUserId !== null) {
+        const userId = linkUserId;
         if (linked && String(linked.user_id) !== userId) throw new AppError('EXTERNAL_ACCOUNT_LINKED');
         if (!linked) await trx.insertInto('external_accounts').values({ provider: provider.name, subject, user_id: userId }).execute();
         return { kind: 'linked' as const, user_id: userId, provider: provider.name };
