@@ -52,10 +52,10 @@ describe.each(backendPairs())('activities on $label', ({ db, cache }) => {
     return { coupons: (coupons.json.data as { coupons: unknown[] }).coupons.length, points: (points.json.data as { balance: number }).balance };
   }
 
-  let seedActivity: Promise<string> | undefined;
-  /** The seed's template, pasted as written, with its coupon_id naming one of our templates. */
-  function seedTemplate(): Promise<string> {
-    seedActivity ??= (async () => {
+  let specActivity: Promise<string> | undefined;
+  /** The specification's template, pasted as written, with its coupon_id naming one of our templates. */
+  function specTemplate(): Promise<string> {
+    specActivity ??= (async () => {
       const created = await api('/api/v1/coupon/templates', { body: { name: '新人券', type: 'CASH', amount: '10.00', valid_days: 30 }, headers: bearer(await operator()) });
       const templateId = (created.json.data as { template_id: string }).template_id;
       const text = `{"activity_type": "NEW_USER_REGISTER","reward": [{"coupon_id": "${templateId}", "quantity": 2},{"points": 100}],"rules": [{"condition": "device_id NOT IN (blacklist)"},{"condition": "ip_city = '上海'"}]
@@ -64,11 +64,11 @@ describe.each(backendPairs())('activities on $label', ({ db, cache }) => {
       expect(activity.status, activity.text).toBe(200);
       return (activity.json.data as { activity_id: string }).activity_id;
     })();
-    return seedActivity;
+    return specActivity;
   }
 
-  it("the seed's template, pasted as is: a new user from Shanghai gets 2 coupons and 100 points; from Beijing or a blacklisted device, nothing", async () => {
-    await seedTemplate();
+  it("the specification's template, pasted as is: a new user from Shanghai gets 2 coupons and 100 points; from Beijing or a blacklisted device, nothing", async () => {
+    await specTemplate();
     expect((await api('/api/v1/risk/blacklist', { body: { kind: 'DEVICE', value: 'emulator-farm-7', reason: '群控' }, headers: bearer(await operator()) })).status).toBe(200);
 
     const shanghai = await signUp(SHANGHAI_IP, 'iphone-abc');
@@ -83,7 +83,7 @@ describe.each(backendPairs())('activities on $label', ({ db, cache }) => {
     expect(await rewardsOf(shanghai)).toEqual({ coupons: 2, points: 100 });
     expect(await rewardsOf(beijing)).toEqual({ coupons: 0, points: 0 });
     // …and the activity's own condition refuses it too (a device blacklisted between sign-up and the event).
-    const activityId = await seedTemplate();
+    const activityId = await specTemplate();
     const listedUser = await identityOf(server.platform).service.ensureUser(server.platform.database.db, newPhone());
     const outcome = await activitiesOf(server.platform).onRegistered({ user_id: listedUser, ip: SHANGHAI_IP, device_id: 'emulator-farm-7', invite_code: null, registered_at: new Date().toISOString() });
     expect(outcome[activityId]).toBeUndefined();
@@ -95,7 +95,7 @@ describe.each(backendPairs())('activities on $label', ({ db, cache }) => {
   });
 
   it('100 concurrent deliveries of one registration grant once', async () => {
-    const activityId = await seedTemplate();
+    const activityId = await specTemplate();
     const userId = await identityOf(server.platform).service.ensureUser(server.platform.database.db, newPhone());
     const event = { user_id: userId, ip: SHANGHAI_IP, device_id: 'pixel-1', invite_code: null, registered_at: new Date().toISOString() };
     const outcomes = await Promise.all(Array.from({ length: 100 }, () => activitiesOf(server.platform).onRegistered(event)));

@@ -16,7 +16,7 @@ export const DEMO_PHONES = { operator: '13800000000', cashier: '13800000001', ri
  * operators may only read), a channel with a merchant (cashier credentials and a cashier), four
  * coupon templates (one of each type), a consumer holding one coupon of each, a lottery campaign (instant pool
  * and weekly tiers), settlement's money in (a funded marketing budget, the gift card's sale, payees), and the
- * seed's sign-up activity. Loaded once; the merchant's
+ * specification's sign-up activity. Loaded once; the merchant's
  * credentials (its secret is shown only at creation) are written to DATA_DIR/demo.json. Never in production.
  */
 export async function loadDemoData(platform: Platform): Promise<void> {
@@ -75,7 +75,7 @@ export async function loadDemoData(platform: Platform): Promise<void> {
     return { merchant, templates, held, campaign };
   });
   await identity.grantRole(DEMO_PHONES.cashier, 'merchant_staff', demo.merchant.merchant_id, DEMO_CREATOR);
-  // The seed's activity template (§4.3.1), with its coupon naming the demo's 立减5元 template.
+  // The specification's activity template (§4.3.1), with its coupon naming the demo's 立减5元 template.
   const activities = activitiesOf(platform);
   const prepared = await activities.prepare({
     name: '新人注册礼 · 演示 Demo sign-up gift',

@@ -13,7 +13,7 @@ export async function activityRoutes(app: FastifyInstance, activities: ActivityS
       schema: {
         tags: ['activities'],
         summary:
-          'Create an activity from a template as the seed writes it ({"activity_type", "reward": [...], "rules": [{"condition": ...}]}); conditions in the SQL-like syntax or CEL are checked on save (422 ACTIVITY_RULE_INVALID with the rule index and column)',
+          'Create an activity from a template as the specification writes it ({"activity_type", "reward": [...], "rules": [{"condition": ...}]}); conditions in the SQL-like syntax or CEL are checked on save (422 ACTIVITY_RULE_INVALID with the rule index and column)',
         security: bearer,
         body: { type: 'object', required: ['activity_type'], maxProperties: 20 },
       },

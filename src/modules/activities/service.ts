@@ -57,8 +57,8 @@ const CACHE_MS = 5_000;
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 /**
- * The activity engine (issue #8, seed 001 §4.3): operators post templates whose rules are conditions in the
- * seed's SQL-like syntax or CEL (domain/conditions); events (a sign-up, an accepted invoice) are matched against
+ * The activity engine (issue #8, specification §4.3): operators post templates whose rules are conditions in the
+ * specification's SQL-like syntax or CEL (domain/conditions); events (a sign-up, an accepted invoice) are matched against
  * the running activities of their type, and each activity whose every condition holds grants its rewards
  * (grants.ts: exactly once per user and grant key, within budget and cap).
  */

@@ -7,7 +7,7 @@ export interface IdentityTables {
     phone_hash: string | null;
     phone_enc: string | null;
     id_card_hash: string | null;
-    /** 0 not verified, 1 verified (the seed's TINYINT). */
+    /** 0 not verified, 1 verified (the specification's TINYINT). */
     real_name_status: Generated<number>;
     status: Generated<'active' | 'erased'>;
     created_at: CreatedAt;
@@ -35,7 +35,7 @@ export interface IdentityTables {
   user_certificates: {
     id: Int8;
     user_id: Int8;
-    /** 1 ID card, 2 bank card (the seed's cert_type). */
+    /** 1 ID card, 2 bank card (the specification's cert_type). */
     cert_type: 1 | 2;
     cert_hash: string;
     verified_at: Timestamp | null;

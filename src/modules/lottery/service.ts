@@ -67,7 +67,7 @@ export class LotteryService {
   /**
    * The intake terms in force at `now`: the lowest floor and the longest age limit among running campaigns, so an
    * invoice is accepted if any campaign could count it (each campaign applies its own terms when granting
-   * chances); the seed's defaults (10.00 yuan, 90 days) when none runs.
+   * chances); the specification's defaults (10.00 yuan, 90 days) when none runs.
    */
   async intakePolicy(now: Date): Promise<{ minAmountFen: bigint; maxAgeDays: number }> {
     const running = await this.repo.runningCampaigns(this.db, now);

@@ -65,7 +65,7 @@ export const riskModule: QuanyiModule = {
   routes: (app, platform) => riskRoutes(app, riskOf(platform)),
   subscribers: (platform) => [
     {
-      // Cash-out (seed 001 §4.4) is judged after the redemption, off the till's hot path: each coupon redeemed
+      // Cash-out (coupon specification §4.4) is judged after the redemption, off the till's hot path: each coupon redeemed
       // counts once at its merchant (a redelivered event is not counted again).
       name: 'risk.cash-out',
       topics: ['coupon.consumed'],

@@ -39,7 +39,7 @@ interface ConsumedEvent {
 export const SPLIT_SUBSCRIBER = 'settlement.splits';
 
 /**
- * Step 7 of the seed's redemption flow: each redemption's value moves from its funder into clearing and is split
+ * Step 7 of the specification's redemption flow: each redemption's value moves from its funder into clearing and is split
  * between the platform, the merchant and the channel, each part reserved until the day it becomes available.
  *
  * Exactly once per redemption id: `settlement_splits` is keyed by it, and the ledger's transfer ids are derived

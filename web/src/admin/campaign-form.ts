@@ -74,7 +74,7 @@ export function prizeRow(fields: Partial<Omit<PrizeRow, 'key'>> = {}): PrizeRow 
   return { key: nextKey++, tier: '', name: '', kind: 'CASH', amount: '', template_id: '', count: '1', ...fields };
 }
 
-/** A new form, filled with the seed's defaults and an example pool, starting now for a month. */
+/** A new form, filled with the specification's defaults and an example pool, starting now for a month. */
 export function defaultForm(now = new Date()): CampaignFormModel {
   return {
     name: '',

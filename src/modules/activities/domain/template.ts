@@ -1,7 +1,7 @@
 import { MoneyFormatError, parseMoney } from '../../../platform/money/money.js';
 
 /**
- * An activity template as operators write it (seed 001 §4.3.1), checked and normalised:
+ * An activity template as operators write it (coupon specification §4.3.1), checked and normalised:
  * `{"activity_type": "NEW_USER_REGISTER", "reward": [{"coupon_id": "<template id>", "quantity": 2}, {"points": 100}],
  *   "rules": [{"condition": "device_id NOT IN (blacklist)"}, {"condition": "ip_city = '上海'"}]}`
  * (rewards may also be `{"draw_chances": n}` for the invoice-triggered types) plus optional `name`,

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Marketing activities (issue #8, seed 001 §4.3): templates with rewards and rule conditions, the grants made
+ * Marketing activities (issue #8, coupon specification §4.3): templates with rewards and rule conditions, the grants made
  * under them (one per user and grant key: the unique key makes a reward exactly-once under retries and races),
  * invite codes and referrals, and a double-entry points ledger.
  */

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Identity. `user_auth` and `user_certificates` follow the seed's tables; personal data lives only as
+ * Identity. `user_auth` and `user_certificates` follow the specification's tables; personal data lives only as
  * AES-256-GCM ciphertext (`*_enc`) with HMAC blind indexes (`*_hash`) for lookup, never in clear.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -18,7 +18,7 @@ export const REASON_CODES = [
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-/** A campaign's terms for invoices (seed 000 §2.1, FAQ Q1): defaults 10.00 yuan and 90 days. */
+/** A campaign's terms for invoices (lottery specification §2.1, FAQ Q1): defaults 10.00 yuan and 90 days. */
 export interface EligibilityPolicy {
   readonly minAmountFen: Fen;
   readonly maxAgeDays: number;
@@ -41,7 +41,7 @@ export interface EligibilityFacts {
 }
 
 /**
- * Every rule an invoice must pass to count (seed 000 §2.1 and FAQ Q1), checked all at once so the consumer
+ * Every rule an invoice must pass to count (lottery specification §2.1 and FAQ Q1), checked all at once so the consumer
  * learns every problem in one answer. Pure: the facts are gathered by the service.
  */
 export function eligibilityReasons(facts: EligibilityFacts, policy: EligibilityPolicy = DEFAULT_POLICY): ReasonCode[] {

@@ -44,7 +44,7 @@ export type PrizeInput =
   | { readonly name: string; readonly kind: 'CASH'; readonly amount: string | number; readonly count: number }
   | { readonly name: string; readonly kind: 'COUPON'; readonly coupon_template_id: string; readonly count: number };
 
-/** The seed's defaults (§2.1): at least 10.00 yuan, issued within 90 days; weekly draws Wednesdays at 10:00. */
+/** The specification's defaults (§2.1): at least 10.00 yuan, issued within 90 days; weekly draws Wednesdays at 10:00. */
 export const DEFAULTS = { minAmountFen: 1000, maxAgeDays: 90, weeklyCron: '0 10 * * 3', claimDeadlineDays: 30 } as const;
 /** A pool is shuffled in memory at its first draw; this bounds that work (and the verifier's). */
 export const MAX_TICKETS = 10_000_000;

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * Channels (渠道方): the partners that bring merchants to the platform and take the channel's share of each
- * redemption (seed 001 §4.2.2: platform 10%, merchant 85%, channel 5% settled monthly). A merchant belongs to
+ * redemption (coupon specification §4.2.2: platform 10%, merchant 85%, channel 5% settled monthly). A merchant belongs to
  * at most one channel.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

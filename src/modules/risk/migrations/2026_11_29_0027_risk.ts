@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Risk control (issue #8, seed 001 §4.4):
+ * Risk control (issue #8, coupon specification §4.4):
  * - `risk_rule_versions`: each rule's parameters and switch, a new version per change (the latest is in force);
  * - `risk_blacklist`: phone blind indexes, device ids, IPs and CIDRs;
  * - `risk_decisions`: every decision that was not a plain ALLOW, with its reasons and the facts behind it;

@@ -1,7 +1,7 @@
 import { addCalendarDays } from '../../../platform/time/clock.js';
 
 /**
- * When a settlement leg becomes available (seed 001 §4.2.2: platform T+1, merchant T+3, channel monthly).
+ * When a settlement leg becomes available (coupon specification §4.2.2: platform T+1, merchant T+3, channel monthly).
  * Dates are Asia/Shanghai calendar dates, YYYY-MM-DD.
  */
 export type DayBasis = 'calendar' | 'working';

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Settlement's working tables around the ledger (seed 001 §1.2, §4.2.2). The ledger (0023) records the money;
+ * Settlement's working tables around the ledger (coupon specification §1.2, §4.2.2). The ledger (0023) records the money;
  * these record why and when:
  *
  * - `settlement_splits`: one per redemption, its parts and how much of it was refunded;

@@ -17,8 +17,8 @@ function refusal(source: string, lists: readonly string[] = LISTS): { message: s
   return result.error;
 }
 
-describe('compileCondition: the seed', () => {
-  it('compiles both seed conditions as SQL-like, to the CEL the issue describes', () => {
+describe('compileCondition: the specification', () => {
+  it('compiles both of the specification's conditions as SQL-like, to the CEL the issue describes', () => {
     const blacklist = compiled('device_id NOT IN (blacklist)');
     expect(blacklist).toMatchObject({ dialect: 'sql', cel: '!(device_id in blacklist)', variables: ['device_id'], lists: ['blacklist'] });
     const city = compiled("ip_city = '上海'");
@@ -197,19 +197,19 @@ describe('compileCondition: syntax errors', () => {
 });
 
 describe('compileRules', () => {
-  const seedRules = [{ condition: 'device_id NOT IN (blacklist)' }, { condition: "ip_city = '上海'" }];
+  const specRules = [{ condition: 'device_id NOT IN (blacklist)' }, { condition: "ip_city = '上海'" }];
 
-  it('compiles every rule of the seed template', () => {
-    const result = compileRules(seedRules, ['blacklist']);
+  it('compiles every rule of the specification's template', () => {
+    const result = compileRules(specRules, ['blacklist']);
     expect(result.ok && result.conditions.map((condition) => condition.cel)).toEqual(['!(device_id in blacklist)', 'ip_city == "上海"']);
   });
 
   it('reports the first bad rule with its 0-based index and column', () => {
-    expect(compileRules([...seedRules, { condition: 'ip_city = ' }, { condition: 'foo' }], ['blacklist'])).toEqual({
+    expect(compileRules([...specRules, { condition: 'ip_city = ' }, { condition: 'foo' }], ['blacklist'])).toEqual({
       ok: false,
       error: { index: 2, column: 11, message: 'syntax error: expected a name, TRUE or FALSE, a string, or a number, found the end of the condition' },
     });
-    expect(compileRules(seedRules, [])).toEqual({ ok: false, error: { index: 0, column: 19, message: "unknown list 'blacklist' (no lists are declared)" } });
+    expect(compileRules(specRules, [])).toEqual({ ok: false, error: { index: 0, column: 19, message: "unknown list 'blacklist' (no lists are declared)" } });
     expect(compileRules([{ condition: 7 } as unknown as { condition: string }], [])).toEqual({
       ok: false,
       error: { index: 0, column: 1, message: 'rule has no condition: expected a string' },

@@ -14,7 +14,7 @@ export interface Program {
 export interface CompiledCondition {
   /** What the operator wrote. */
   readonly source: string;
-  /** 'sql' for the seed's SQL-like syntax, 'cel' for CEL. */
+  /** 'sql' for the specification's SQL-like syntax, 'cel' for CEL. */
   readonly dialect: Dialect;
   /** The CEL that runs: the translation of SQL-like input, CEL input as written (before region normalisation). */
   readonly cel: string;

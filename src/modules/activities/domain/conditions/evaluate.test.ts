@@ -36,16 +36,16 @@ function evaluationError(source: string, context: ConditionContext, lists: Named
   throw new Error(`${source} evaluated`);
 }
 
-describe('evaluate: the seed rules', () => {
-  const seed = ['device_id NOT IN (blacklist)', "ip_city = '上海'"];
+describe('evaluate: the specification's rules', () => {
+  const specRules = ['device_id NOT IN (blacklist)', "ip_city = '上海'"];
 
   it('passes a Shanghai user on a clean device', () => {
-    expect(seed.map((rule) => run(rule))).toEqual([true, true]);
+    expect(specRules.map((rule) => run(rule))).toEqual([true, true]);
   });
 
   it('fails a Beijing user, and a blacklisted device', () => {
-    expect(seed.map((rule) => run(rule, { ...SHANGHAI_USER, ip_city: '北京市' }))).toEqual([true, false]);
-    expect(seed.map((rule) => run(rule, { ...SHANGHAI_USER, device_id: 'dev-bad-2' }))).toEqual([false, true]);
+    expect(specRules.map((rule) => run(rule, { ...SHANGHAI_USER, ip_city: '北京市' }))).toEqual([true, false]);
+    expect(specRules.map((rule) => run(rule, { ...SHANGHAI_USER, device_id: 'dev-bad-2' }))).toEqual([false, true]);
   });
 
   it('gives the same answers for the CEL spelling', () => {

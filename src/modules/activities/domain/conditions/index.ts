@@ -1,5 +1,5 @@
 /**
- * Activity rule conditions: the seed's SQL-like syntax or CEL, compiled once (parse, type-check, plan) and
+ * Activity rule conditions: the specification's SQL-like syntax or CEL, compiled once (parse, type-check, plan) and
  * evaluated with @bufbuild/cel. Pure: no I/O.
  */
 export { compileCondition, compileRules } from './compile.js';

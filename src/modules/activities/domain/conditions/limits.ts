@@ -2,7 +2,7 @@
  * Bounds checked before any parser sees a condition, so that no input can make compiling slow or deep:
  *
  * - Length: ohm matches at roughly 5 µs per character on expression-heavy text, so MAX_CONDITION_LENGTH keeps
- *   the worst compile (both grammars tried, then @bufbuild/cel's parser) a few milliseconds. The seed's
+ *   the worst compile (both grammars tried, then @bufbuild/cel's parser) a few milliseconds. The specification's
  *   conditions are about 30 characters.
  * - Nesting: ohm, @bufbuild/cel's parser and the checker recurse once per parenthesis or bracket; beyond about
  *   150 levels ohm overflows the stack. MAX_NESTING_DEPTH is far below that and far above any real condition.

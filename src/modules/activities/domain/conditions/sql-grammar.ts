@@ -2,7 +2,7 @@ import * as ohm from 'ohm-js';
 import { lexicalGrammar } from './lexical-grammar.js';
 
 /**
- * The seed's SQL-like condition syntax, e.g. `device_id NOT IN (blacklist) AND ip_city = '上海'`.
+ * The specification's SQL-like condition syntax, e.g. `device_id NOT IN (blacklist) AND ip_city = '上海'`.
  *
  * - Precedence, loosest first: OR, AND, NOT, then one comparison; parentheses group. Keywords
  *   (AND OR NOT IN TRUE FALSE) are case-insensitive; names are case-sensitive.
