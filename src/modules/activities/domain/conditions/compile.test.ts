@@ -18,7 +18,7 @@ function refusal(source: string, lists: readonly string[] = LISTS): { message: s
 }
 
 describe('compileCondition: the specification', () => {
-  it('compiles both of the specification's conditions as SQL-like, to the CEL the issue describes', () => {
+  it('compiles both conditions of the specification as SQL-like, to the CEL the issue describes', () => {
     const blacklist = compiled('device_id NOT IN (blacklist)');
     expect(blacklist).toMatchObject({ dialect: 'sql', cel: '!(device_id in blacklist)', variables: ['device_id'], lists: ['blacklist'] });
     const city = compiled("ip_city = '上海'");
@@ -199,7 +199,7 @@ describe('compileCondition: syntax errors', () => {
 describe('compileRules', () => {
   const specRules = [{ condition: 'device_id NOT IN (blacklist)' }, { condition: "ip_city = '上海'" }];
 
-  it('compiles every rule of the specification's template', () => {
+  it('compiles every rule of the specification template', () => {
     const result = compileRules(specRules, ['blacklist']);
     expect(result.ok && result.conditions.map((condition) => condition.cel)).toEqual(['!(device_id in blacklist)', 'ip_city == "上海"']);
   });

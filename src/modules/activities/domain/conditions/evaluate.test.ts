@@ -36,7 +36,7 @@ function evaluationError(source: string, context: ConditionContext, lists: Named
   throw new Error(`${source} evaluated`);
 }
 
-describe('evaluate: the specification's rules', () => {
+describe('evaluate: the rules of the specification', () => {
   const specRules = ['device_id NOT IN (blacklist)', "ip_city = '上海'"];
 
   it('passes a Shanghai user on a clean device', () => {
