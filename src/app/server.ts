@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAccessControl, registerBodyBoundChecks } from '../platform/http/access.js';
 import { registerActor } from '../platform/http/actor.js';
+import { answerClientError } from '../platform/http/client-error.js';
 import { registerErrorHandling } from '../platform/http/error-handler.js';
 import { registerIdempotency } from '../platform/http/idempotency.js';
 import { registerOpenApi } from '../platform/http/openapi.js';
@@ -34,6 +35,7 @@ export async function buildServer(platform: Platform, options: ServerOptions): P
     trustProxy: config.nodeEnv === 'production' ? 'loopback,uniquelocal' : true,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   });
 

@@ -11,6 +11,7 @@ export interface ErrorDefinition {
 
 export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, zh: '请求格式错误', en: 'The request is malformed' },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, zh: '请求头或网址过长', en: 'The request headers or URL are too large' },
   VALIDATION_FAILED: { status: 400, zh: '请求参数不合法', en: 'The request parameters are invalid' },
   UNAUTHORIZED: { status: 401, zh: '请先登录', en: 'Authentication is required' },
   FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
