@@ -37,6 +37,13 @@ describe('WorkerPool', () => {
     await expect(pool.run({ kind: 'echo', value: 'after' })).resolves.toBe('after');
   });
 
+  it('runs the jobs queued behind one that was terminated', async () => {
+    const spinning = pool.run({ kind: 'spin' });
+    const queued = pool.run({ kind: 'echo', value: 'next' });
+    await expect(spinning).rejects.toBeInstanceOf(WorkerJobTimeoutError);
+    await expect(queued).resolves.toBe('next');
+  });
+
   it('ends a job that outgrows its heap with an out-of-memory error', async () => {
     await expect(pool.run({ kind: 'allocate' })).rejects.toBeInstanceOf(WorkerJobOutOfMemoryError);
     await expect(pool.run({ kind: 'echo', value: 'still here' })).resolves.toBe('still here');

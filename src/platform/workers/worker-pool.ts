@@ -12,8 +12,6 @@ export interface WorkerPoolLimits {
   readonly deadlineMs: number;
   /** V8 heap of each thread (old generation); a job that needs more is ended by V8. */
   readonly memoryMb: number;
-  /** An idle thread exits after this; the next job starts a new one. */
-  readonly idleTimeoutMs?: number;
 }
 
 /** Every thread is busy and the queue is full: try again later (`retryAfterSeconds`). */
@@ -51,32 +49,43 @@ export class WorkerJobFailedError extends Error {
  * terminates its thread. Knows nothing of what the jobs do: the worker file (see worker-job.ts) says that.
  */
 export class WorkerPool<Input, Output> {
-  private readonly pool: Piscina<JobEnvelope<Input>, Output>;
+  private started: Piscina<JobEnvelope<Input>, Output> | undefined;
   /** Jobs accepted and not yet settled, running or waiting. Counted here: piscina's own queue bound also counts threads still starting. */
   private inFlight = 0;
 
   constructor(
-    script: WorkerScript,
+    private readonly script: WorkerScript,
     private readonly limits: WorkerPoolLimits,
-  ) {
-    this.pool = new Piscina({
-      filename: script.url,
-      execArgv: [...script.execArgv],
-      minThreads: 0,
+  ) {}
+
+  /** Started on the first job, so a process that never runs one (a CLI command) starts no thread. */
+  private get pool(): Piscina<JobEnvelope<Input>, Output> {
+    this.started ??= this.startPool();
+    return this.started;
+  }
+
+  private startPool(): Piscina<JobEnvelope<Input>, Output> {
+    const { limits } = this;
+    const pool = new Piscina<JobEnvelope<Input>, Output>({
+      filename: this.script.url,
+      execArgv: [...this.script.execArgv],
+      // Piscina replaces a terminated thread only up to minThreads: below it, jobs queued behind a job that ran out
+      // of time would wait for the next run() to start a thread.
+      minThreads: limits.threads,
       maxThreads: limits.threads,
       maxQueue: limits.queue + limits.threads,
-      idleTimeout: limits.idleTimeoutMs ?? 60_000,
       // Jobs may leave asynchronous work (a nested worker) alive between tasks; 'sync' would freeze it.
       atomics: 'disabled',
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, limits.memoryMb / 4)), stackSizeMb: 4 },
     });
     // Failures reach the job they belong to; a thread dying between jobs needs no one's attention.
-    this.pool.on('error', () => undefined);
+    pool.on('error', () => undefined);
+    return pool;
   }
 
   /** Jobs waiting for a thread now. */
   get queued(): number {
-    return this.pool.queueSize;
+    return this.started?.queueSize ?? 0;
   }
 
   private get retryAfterSeconds(): number {
@@ -108,6 +117,7 @@ export class WorkerPool<Input, Output> {
 
   /** Ends every thread, running jobs included. */
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await this.started?.destroy();
+    this.started = undefined;
   }
 }
