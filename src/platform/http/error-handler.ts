@@ -28,9 +28,8 @@ export function errorBody(request: FastifyRequest, error: AppError): ErrorBody {
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
-  // A refusal that says when to come back says it in the header clients and proxies read, too.
-  const retryAfter = error.details.retry_after;
-  if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfter));
+  // A refusal that says when to come back says it in the standard header too (RFC 9110 §10.2.3).
+  if (typeof error.details.retry_after === 'number') reply.header('retry-after', String(error.details.retry_after));
   return reply.code(error.status).type('application/json; charset=utf-8').send(errorBody(request, error));
 }
 
