@@ -1,9 +1,8 @@
-import { AppError } from '../../platform/errors/app-error.js';
-import type { ErrorCode } from '../../platform/errors/error-codes.js';
 import { MoneyFormatError, parseMoney } from '../../platform/money/money.js';
 import { parseInvoiceQr } from './domain/qr-payload.js';
 import { fromXmlFile, type EntryKind, type Extraction, type InvoiceFields } from './extraction.js';
-import { InvoiceFileError, type InvoiceFileErrorReason } from './files/errors.js';
+import { checkXmlComplexity, type FileComplexityLimits } from './files/complexity.js';
+import { InvoiceFileError } from './files/errors.js';
 import { decodeQrFromImageAsync } from './files/image-qr.js';
 import { readInvoiceFieldsByOcr } from './files/ocr.js';
 import { extractFromOfd } from './files/ofd.js';
@@ -13,48 +12,36 @@ import { sniffFileKind } from './files/sniff.js';
 /** An upload waits at most this long for OCR; the tax authority still has to be asked after it. */
 const OCR_TIMEOUT_MS = 15_000;
 
-/** How a refused file is answered: each is a clear 4xx, never a 500. */
-const FILE_ERRORS: Readonly<Record<InvoiceFileErrorReason, ErrorCode>> = {
-  UNSUPPORTED: 'INVOICE_FILE_UNSUPPORTED',
-  UNREADABLE: 'INVOICE_FILE_UNREADABLE',
-  TRUNCATED: 'INVOICE_FILE_UNREADABLE',
-  TOO_LARGE: 'INVOICE_FILE_TOO_LARGE',
-  ZIP_BOMB: 'INVOICE_FILE_REJECTED',
-  NO_INVOICE: 'INVOICE_FILE_NO_INVOICE',
-};
-
 /**
  * An uploaded invoice file, whatever its kind, by its bytes (never the declared content type): XML → OFD (the
  * embedded invoice XML, else its custom data) → PDF (the QR text, else the text layer) → image (the QR code).
  * An image without a readable QR code is read by OCR (tesseract, offline), last, as the seed's pipeline says.
+ * CPU-heavy and run on untrusted bytes: call it only inside the file-reading worker (file-extraction-job.ts), after
+ * the header checks. Refusals are InvoiceFileError.
  */
-export async function fromUploadedFile(bytes: Buffer, today: string): Promise<Extraction> {
-  try {
-    switch (sniffFileKind(bytes)) {
-      case 'xml':
-        return fromXmlFile(bytes, today);
-      case 'zip':
-        return fromOfd(bytes, today);
-      case 'pdf':
-        return await fromPdf(bytes, today);
-      case 'png':
-      case 'jpeg': {
-        const qr = await decodeQrFromImageAsync(bytes);
-        if (qr) return fromQrText(qr, 'image', today);
-        return await fromOcr(bytes);
-      }
-      default:
-        throw new InvoiceFileError('UNSUPPORTED', 'not an XML, OFD, PDF, PNG or JPEG file');
+export async function fromUploadedFile(bytes: Buffer, today: string, limits: FileComplexityLimits): Promise<Extraction> {
+  switch (sniffFileKind(bytes)) {
+    case 'xml':
+      return fromXmlFile(bytes, today);
+    case 'zip':
+      return fromOfd(bytes, today, limits);
+    case 'pdf':
+      return await fromPdf(bytes, today);
+    case 'png':
+    case 'jpeg': {
+      const qr = await decodeQrFromImageAsync(bytes);
+      if (qr) return fromQrText(qr, 'image', today);
+      return await fromOcr(bytes);
     }
-  } catch (error) {
-    if (error instanceof InvoiceFileError) throw new AppError(FILE_ERRORS[error.reason]);
-    throw error;
+    default:
+      throw new InvoiceFileError('UNSUPPORTED', 'not an XML, OFD, PDF, PNG or JPEG file');
   }
 }
 
-function fromOfd(bytes: Buffer, today: string): Extraction {
+function fromOfd(bytes: Buffer, today: string, limits: FileComplexityLimits): Extraction {
   const { invoiceXml, customData } = extractFromOfd(bytes);
   if (invoiceXml) {
+    checkXmlComplexity(invoiceXml, limits);
     const fromXml = fromXmlFile(invoiceXml, today);
     if (!fromXml.ok) return { ...fromXml, fields: { ...fromXml.fields, entry: 'ofd' } };
     // The OFD's own tags must agree with the signed XML inside it.

@@ -5,12 +5,14 @@ import { perPlatform } from '../../app/per-platform.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { identityOf } from '../identity/index.js';
 import { lotteryOf } from '../lottery/index.js';
+import { InvoiceFileReader } from './file-reader.js';
 import { InvoiceRepo } from './repo.js';
 import { invoiceRoutes } from './routes.js';
 import { InvoiceService } from './service.js';
 import { HttpTaxAuthority } from './tax-authority/http-tax-authority.js';
 import { taxSandboxRoutes } from './tax-sandbox/sandbox-routes.js';
 import { TaxSandbox } from './tax-sandbox/sandbox-service.js';
+import { UploadQuota } from './upload-quota.js';
 
 export interface Invoices {
   readonly service: InvoiceService;
@@ -18,6 +20,9 @@ export interface Invoices {
   readonly sandbox: TaxSandbox;
   readonly clock: Clock;
   readonly files: FileStore;
+  /** Reads uploaded files in the bounded worker pool. */
+  readonly reader: InvoiceFileReader;
+  readonly quota: UploadQuota;
 }
 
 export const invoicesOf = perPlatform((platform): Invoices => {
@@ -32,9 +37,17 @@ export const invoicesOf = perPlatform((platform): Invoices => {
   const buyers = { isRealNameVerified: (userId: string) => identity.isRealNameVerified(userId) };
   // The floor and age limit are the lottery campaigns' terms (the loosest of those running).
   const policies = { current: (now: Date) => lotteryOf(platform).service.intakePolicy(now) };
-  const service = new InvoiceService(database.db, new InvoiceRepo(), authority, buyers, platform.outbox, platform.ids, clock, policies, () => platform.hooks.riskGate);
+  const uploads = config.invoiceUploads;
+  const reader = new InvoiceFileReader(
+    { threads: uploads.workers, queue: uploads.queue, deadlineMs: uploads.jobTimeoutMs, memoryMb: uploads.jobMemoryMb },
+    { maxPixels: uploads.maxPixels, maxXmlElements: uploads.maxXmlElements, maxXmlDepth: uploads.maxXmlDepth, maxPdfPages: uploads.maxPdfPages },
+  );
+  const quota = new UploadQuota(cache, uploads, (error) => platform.logger.warn({ err: error }, 'upload quota counter unavailable; letting the upload through'));
   const files = new LocalFileStore(path.join(config.dataDir, 'files'));
-  return { service, authority, sandbox: new TaxSandbox(database.db, clock), clock, files };
+  const service = new InvoiceService(database.db, new InvoiceRepo(), authority, buyers, platform.outbox, platform.ids, clock, policies, () => platform.hooks.riskGate, files, (xml, key) =>
+    reader.verifySignature(xml, key),
+  );
+  return { service, authority, sandbox: new TaxSandbox(database.db, clock), clock, files, reader, quota };
 });
 
 export const invoicesModule: QuanyiModule = {

@@ -14,7 +14,7 @@ export interface NewInvoiceRow {
   readonly reasons: readonly ReasonCode[];
   readonly sources: Readonly<Record<string, string>>;
   readonly requestId: string;
-  /** The uploaded file in the file store, when the invoice came as a file. */
+  /** The uploaded file in the file store, when an accepted invoice came as a file (refused files are not kept). */
   readonly fileSha256?: string;
 }
 
@@ -72,6 +72,12 @@ export class InvoiceRepo {
         file_sha256: row.fileSha256 ?? null,
       })
       .execute();
+  }
+
+  /** Whether any invoice names this stored file (the same bytes may have been accepted from another upload). */
+  async isFileReferenced(db: Db, fileSha256: string): Promise<boolean> {
+    const row = await db.selectFrom('invoices').select('invoice_id').where('file_sha256', '=', fileSha256).limit(1).executeTakeFirst();
+    return Boolean(row);
   }
 
   /** A seller's invoices issued since `sinceDate` (any submitter; `sameUser` marks the given user's), for fraud signals. */

@@ -5,7 +5,6 @@ import { ok } from '../../platform/http/envelope.js';
 import { moneySchema } from '../../platform/money/money.js';
 import { businessDate } from '../../platform/time/clock.js';
 import { fromTypedEntry, type TypedInvoice } from './extraction.js';
-import { fromUploadedFile } from './file-extraction.js';
 import type { Invoices } from './index.js';
 import { deviceIdOf } from '../../platform/http/device-id.js';
 import type { RiskGate } from '../../platform/risk/risk-gate.js';
@@ -28,7 +27,8 @@ const typedInvoice = {
   },
 } as const;
 
-export async function invoiceRoutes(app: FastifyInstance, { service, clock, files }: Invoices, riskGate: () => RiskGate): Promise<void> {
+export async function invoiceRoutes(app: FastifyInstance, { service, clock, reader, quota }: Invoices, riskGate: () => RiskGate): Promise<void> {
+  app.addHook('onClose', () => reader.close());
   // An invoice file posted as the body (the platform's other bodies are JSON). Its kind is read from its bytes.
   app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_request, body, done) => done(null, body));
 
@@ -58,9 +58,12 @@ export async function invoiceRoutes(app: FastifyInstance, { service, clock, file
       if (!Buffer.isBuffer(body)) {
         return ok(await service.submit({ userId: request.actor!.id, extraction: fromTypedEntry(body, today), requestId: request.id, language: language(request) }));
       }
-      const extraction = await fromUploadedFile(body, today);
-      const stored = await files.put(body); // only files that passed the checks are kept
-      return ok(await service.submit({ userId: request.actor!.id, extraction, requestId: request.id, language: language(request), fileSha256: stored.sha256 }));
+      // The cheap checks first; then the file is read in the worker pool, never on this event loop.
+      const userId = request.actor!.id;
+      await service.assertMayUpload(userId);
+      await quota.charge(userId, body.byteLength);
+      const extraction = await reader.read(body, today);
+      return ok(await service.submit({ userId, extraction, requestId: request.id, language: language(request), file: body }));
     },
   );
 

@@ -15,18 +15,23 @@ import { InvoiceRepo } from './repo.js';
 import { TaxAuthorityUnavailableError, TaxQueryLimitError, type TaxAuthority, type TaxStatusAnswer } from './tax-authority/port.js';
 import { verifyEInvoiceSignature } from './xml/einvoice-xml.js';
 import { ALLOW_ALL, type RiskGate } from '../../platform/risk/risk-gate.js';
+import type { FileStore } from '../../platform/files/file-store.js';
 
 /** What the invoices module needs to know about a user, asked of the identity module. */
 export interface BuyerCheck {
   isRealNameVerified(userId: string): Promise<boolean>;
 }
 
+/** Checks the bureau's signature over a signed invoice XML (in the file-reading pool, in production). */
+export type SignatureVerifier = (xml: Uint8Array, publicKeyHex: string) => Promise<boolean>;
+
 export interface Submission {
   readonly userId: string;
   readonly extraction: Extraction;
   readonly requestId: string;
   readonly language: Language;
-  readonly fileSha256?: string;
+  /** The uploaded file the fields were read from; kept in the file store only if the invoice is accepted. */
+  readonly file?: Uint8Array;
 }
 
 /**
@@ -52,12 +57,19 @@ export class InvoiceService {
     /** The campaigns' terms in force: an invoice is accepted if at least one running campaign could count it. */
     private readonly policies: IntakePolicySource = { current: async () => DEFAULT_POLICY },
     private readonly riskGate: () => RiskGate = () => ALLOW_ALL,
+    private readonly files?: FileStore,
+    private readonly verifySignature: SignatureVerifier = async (xml, key) => verifyEInvoiceSignature(Buffer.from(xml), key),
   ) {}
 
-  async submit({ userId, extraction, requestId, language, fileSha256 }: Submission) {
+  /** The cheap check before any byte of an uploaded file is read: only real-name users' invoices can count. */
+  async assertMayUpload(userId: string): Promise<void> {
+    if (!(await this.buyers.isRealNameVerified(userId))) throw new AppError('REAL_NAME_REQUIRED');
+  }
+
+  async submit({ userId, extraction, requestId, language, file }: Submission) {
     const { fields } = extraction;
     if (!extraction.ok) {
-      await this.reject(userId, fields, ['INVOICE_FORMAT_INVALID'], {}, requestId, fileSha256);
+      await this.reject(userId, fields, ['INVOICE_FORMAT_INVALID'], {}, requestId);
       throw refusal(['INVOICE_FORMAT_INVALID'], language, language === 'en' ? extraction.problem.en : extraction.problem.zh);
     }
     const policy = await this.policies.current(this.clock.now());
@@ -80,15 +92,53 @@ export class InvoiceService {
     // Where the file said nothing of the seller, the authority's register does.
     const known: InvoiceFields = { ...fields, sellerTaxId: fields.sellerTaxId ?? answer.sellerTaxId, sellerName: fields.sellerName ?? answer.sellerName };
     if (reasons.length > 0) {
-      await this.reject(userId, known, reasons, extraction.sources, requestId, fileSha256);
+      await this.reject(userId, known, reasons, extraction.sources, requestId);
       throw refusal(reasons, language, undefined, policy);
     }
     const invoiceId = this.ids.next();
     const signals = await this.signalsFor(userId, known, answer, policy);
     // Flagged invoices that risk control will review wait for it before they count in the lottery.
     const underReview = signals.length > 0 && (await this.riskGate().assessInvoice({ userId, invoiceSignals: signals.map((s) => s.code) })) === 'REVIEW';
-    const accepted = await this.db.transaction().execute(async (trx) => {
-      const won = await this.repo.insertAccepted(trx, { invoiceId, userId, fields: known, reasons: [], sources: extraction.sources, requestId, fileSha256 });
+    // Stored before the row that names it, so an accepted invoice never points at a missing file; taken back below if
+    // the invoice is not recorded after all.
+    const stored = file && this.files ? await this.files.put(file) : undefined;
+    let accepted = false;
+    try {
+      accepted = await this.recordAccepted({ invoiceId, userId, known, signals, underReview, sources: extraction.sources, requestId, fileSha256: stored?.sha256 });
+    } finally {
+      if (!accepted && stored) await this.forgetFile(stored.sha256);
+    }
+    if (!accepted) {
+      // Another submission of the same invoice was accepted between our check and our insert.
+      await this.reject(userId, known, ['INVOICE_DUPLICATE'], extraction.sources, requestId);
+      throw refusal(['INVOICE_DUPLICATE'], language);
+    }
+    return {
+      invoice_id: invoiceId,
+      status: 'ACCEPTED' as const,
+      kind: known.kind,
+      invoice_number: known.number,
+      issue_date: known.issueDate,
+      total_amount: formatMoney(known.amountFen),
+      seller_name: known.sellerName ?? null,
+      sources: extraction.sources,
+    };
+  }
+
+  /** The accepted invoice, its signals and `invoice.accepted` in one transaction; false when another submission won. */
+  private async recordAccepted(accepted: {
+    invoiceId: string;
+    userId: string;
+    known: InvoiceFields;
+    signals: readonly FraudSignal[];
+    underReview: boolean;
+    sources: Readonly<Record<string, string>>;
+    requestId: string;
+    fileSha256: string | undefined;
+  }): Promise<boolean> {
+    const { invoiceId, userId, known, signals, underReview, sources, requestId, fileSha256 } = accepted;
+    return this.db.transaction().execute(async (trx) => {
+      const won = await this.repo.insertAccepted(trx, { invoiceId, userId, fields: known, reasons: [], sources, requestId, fileSha256 });
       if (!won) return false;
       await this.repo.insertSignals(trx, invoiceId, signals);
       await this.outbox.publish(trx, {
@@ -109,21 +159,12 @@ export class InvoiceService {
       });
       return true;
     });
-    if (!accepted) {
-      // Another submission of the same invoice was accepted between our check and our insert.
-      await this.reject(userId, known, ['INVOICE_DUPLICATE'], extraction.sources, requestId, fileSha256);
-      throw refusal(['INVOICE_DUPLICATE'], language);
-    }
-    return {
-      invoice_id: invoiceId,
-      status: 'ACCEPTED' as const,
-      kind: known.kind,
-      invoice_number: known.number,
-      issue_date: known.issueDate,
-      total_amount: formatMoney(known.amountFen),
-      seller_name: known.sellerName ?? null,
-      sources: extraction.sources,
-    };
+  }
+
+  /** Removes a stored file no invoice names (the same bytes may belong to an invoice accepted from another upload). */
+  private async forgetFile(sha256: string): Promise<void> {
+    if (!this.files || (await this.repo.isFileReferenced(this.db, sha256))) return;
+    await this.files.delete(sha256);
   }
 
   /** The form's live check: format, and whether the number is already registered (never by whom). */
@@ -186,11 +227,11 @@ export class InvoiceService {
       if (error instanceof TaxAuthorityUnavailableError) throw new AppError('TAX_AUTHORITY_UNAVAILABLE');
       throw error;
     }
-    return verifyEInvoiceSignature(xml, key);
+    return this.verifySignature(xml, key);
   }
 
-  private async reject(userId: string, fields: InvoiceFields, reasons: readonly ReasonCode[], sources: Readonly<Record<string, string>>, requestId: string, fileSha256: string | undefined): Promise<void> {
-    await this.repo.insertRejected(this.db, { invoiceId: this.ids.next(), userId, fields, reasons, sources, requestId, fileSha256 });
+  private async reject(userId: string, fields: InvoiceFields, reasons: readonly ReasonCode[], sources: Readonly<Record<string, string>>, requestId: string): Promise<void> {
+    await this.repo.insertRejected(this.db, { invoiceId: this.ids.next(), userId, fields, reasons, sources, requestId });
   }
 }
 

@@ -56,6 +56,27 @@ export interface Config {
   readonly riskRuleDefaults: Readonly<Record<string, RiskRuleDefault>>;
   /** The built web app (web/dist unless WEB_DIR says otherwise); served at /app, /merchant, /admin, /fairness. */
   readonly webDir: string;
+  readonly invoiceUploads: InvoiceUploadConfig;
+}
+
+/** Invoice file uploads: the per-user quota, the header limits and the worker pool that reads the files. */
+export interface InvoiceUploadConfig {
+  /** Files per user per hour and per day (fixed windows from the first upload); `0` disables that ceiling. */
+  readonly perHour: number;
+  readonly perDay: number;
+  /** Bytes per user per hour and per day. */
+  readonly bytesPerHour: number;
+  readonly bytesPerDay: number;
+  /** width × height of an image, elements and depth of an XML file, pages of a PDF, refused above these. */
+  readonly maxPixels: number;
+  readonly maxXmlElements: number;
+  readonly maxXmlDepth: number;
+  readonly maxPdfPages: number;
+  /** Threads reading files at once, files waiting for one, and each file's wall-time and heap limits. */
+  readonly workers: number;
+  readonly queue: number;
+  readonly jobTimeoutMs: number;
+  readonly jobMemoryMb: number;
 }
 
 /**
@@ -151,6 +172,26 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     lotteryBeacon: lotteryBeaconConfig(env),
     riskRuleDefaults: riskRuleDefaults(env),
     webDir: path.resolve(env.WEB_DIR?.trim() || DEFAULT_WEB_DIR),
+    invoiceUploads: invoiceUploadConfig(env),
+  };
+}
+
+const MIB = 1_048_576;
+
+function invoiceUploadConfig(env: Env): InvoiceUploadConfig {
+  return {
+    perHour: integer(env, 'INVOICE_UPLOADS_PER_HOUR', 20, 0, 1_000_000),
+    perDay: integer(env, 'INVOICE_UPLOADS_PER_DAY', 50, 0, 1_000_000),
+    bytesPerHour: integer(env, 'INVOICE_UPLOAD_BYTES_PER_HOUR', 50 * MIB, 0, 1024 * 1024 * MIB),
+    bytesPerDay: integer(env, 'INVOICE_UPLOAD_BYTES_PER_DAY', 200 * MIB, 0, 1024 * 1024 * MIB),
+    maxPixels: integer(env, 'INVOICE_FILE_MAX_PIXELS', 25_000_000, 1, 40_000_000),
+    maxXmlElements: integer(env, 'INVOICE_XML_MAX_ELEMENTS', 50_000, 1, 10_000_000),
+    maxXmlDepth: integer(env, 'INVOICE_XML_MAX_DEPTH', 64, 1, 10_000),
+    maxPdfPages: integer(env, 'INVOICE_PDF_MAX_PAGES', 50, 1, 100_000),
+    workers: integer(env, 'FILE_WORKERS', 1, 1, 64),
+    queue: integer(env, 'FILE_WORKER_QUEUE', 8, 0, 10_000),
+    jobTimeoutMs: integer(env, 'FILE_JOB_TIMEOUT_MS', 20_000, 100, 600_000),
+    jobMemoryMb: integer(env, 'FILE_JOB_MEMORY_MB', 256, 32, 16_384),
   };
 }
 

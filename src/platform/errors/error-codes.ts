@@ -241,6 +241,14 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, zh: '请求过于频繁,请稍后再试', en: 'Too many requests; slow down and retry later' },
   INTERNAL: { status: 500, zh: '服务器内部错误,请稍后重试', en: 'Internal server error; please retry later' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用,请稍后重试', en: 'The service is temporarily unavailable' },
+  // Invoice uploads (#16): what is refused before or instead of reading a file.
+  INVOICE_FILE_TOO_COMPLEX: {
+    status: 422,
+    zh: '发票文件过于复杂(像素、元素、页数过多或处理超时),请上传原始发票文件或压缩后的图片',
+    en: 'The invoice file is too complex to read (too many pixels, elements or pages, or it took too long); upload the original invoice file or a smaller image',
+  },
+  INVOICE_UPLOAD_QUOTA_EXCEEDED: { status: 429, zh: '上传发票文件过于频繁,请稍后再试', en: 'You have uploaded too many invoice files; try again later' },
+  FILE_PROCESSING_BUSY: { status: 503, zh: '文件处理繁忙,请稍后重试', en: 'Too many files are being read right now; try again shortly' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

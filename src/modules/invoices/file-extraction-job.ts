@@ -1,0 +1,51 @@
+import { workerJob } from '../../platform/workers/worker-job.js';
+import type { Extraction } from './extraction.js';
+import { fromUploadedFile } from './file-extraction.js';
+import { checkFileComplexity, type FileComplexityLimits } from './files/complexity.js';
+import { InvoiceFileError, type InvoiceFileErrorReason } from './files/errors.js';
+import { verifyEInvoiceSignature } from './xml/einvoice-xml.js';
+
+/** Read an uploaded file: the header checks, then the extraction. */
+export interface ExtractionJob {
+  readonly task: 'extract';
+  readonly bytes: Uint8Array;
+  /** Today's business date (Asia/Shanghai), which bounds the invoice number's year. */
+  readonly today: string;
+  readonly limits: FileComplexityLimits;
+}
+
+/** Check the bureau's signature over an extracted XML (which means parsing it again, just as untrusted). */
+export interface SignatureJob {
+  readonly task: 'verify-signature';
+  readonly xml: Uint8Array;
+  readonly publicKeyHex: string;
+}
+
+export type FileJob = ExtractionJob | SignatureJob;
+
+/** A refusal travels as data: only an Error's message would survive the thread boundary. */
+export type ExtractionOutcome =
+  | { readonly ok: true; readonly extraction: Extraction }
+  | { readonly ok: false; readonly reason: InvoiceFileErrorReason; readonly detail: string };
+
+export type FileJobOutcome = ExtractionOutcome | { readonly signatureValid: boolean };
+
+/**
+ * The worker thread's jobs (run by the kernel's WorkerPool, see file-reader.ts), away from the API's event loop.
+ * OCR's tesseract worker and the PDF and QR-scan workers are started from here, so they are nested in this thread
+ * and end with it.
+ */
+export default workerJob(async (job: FileJob): Promise<FileJobOutcome> => {
+  if (job.task === 'verify-signature') return { signatureValid: verifyEInvoiceSignature(asBuffer(job.xml), job.publicKeyHex) };
+  try {
+    checkFileComplexity(job.bytes, job.limits);
+    return { ok: true, extraction: await fromUploadedFile(asBuffer(job.bytes), job.today, job.limits) };
+  } catch (error) {
+    if (error instanceof InvoiceFileError) return { ok: false, reason: error.reason, detail: error.message };
+    throw error;
+  }
+});
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -1,0 +1,24 @@
+import { workerJob } from './worker-job.js';
+
+/** Jobs for worker-pool.test.ts: each behaves like one kind of hostile or ordinary input. */
+export type TestJob = { kind: 'echo'; value: string } | { kind: 'spin' } | { kind: 'allocate' } | { kind: 'throw'; message: string } | { kind: 'sleep'; ms: number };
+
+export default workerJob(async (job: TestJob) => {
+  switch (job.kind) {
+    case 'echo':
+      return job.value;
+    case 'spin':
+      for (;;) {
+        // Never yields: only terminating the thread ends this.
+      }
+    case 'allocate': {
+      const kept: number[][] = [];
+      for (;;) kept.push(Array.from({ length: 100_000 }, (_, i) => i));
+    }
+    case 'throw':
+      throw new Error(job.message);
+    case 'sleep':
+      await new Promise((resolve) => setTimeout(resolve, job.ms));
+      return 'slept';
+  }
+});
