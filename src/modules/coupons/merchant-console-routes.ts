@@ -27,7 +27,7 @@ export async function merchantConsoleRoutes(app: FastifyInstance, db: Kysely<Dat
   app.get<{ Querystring: RedemptionsQuery }>(
     '/api/v1/merchants/me/redemptions',
     {
-      config: { access: { roles: ['merchant_staff'] } },
+      config: { access: { roles: ['merchant_staff'], cashier: true } },
       schema: {
         tags: ['coupons'],
         summary: "Your merchant's redemptions on one business day (Asia/Shanghai; default today), newest transaction first, with the day's totals",

@@ -345,6 +345,18 @@ export class CouponRepo {
       .execute();
   }
 
+  /** A coupon's redemptions at these merchants only, oldest first (what a till may see of it). */
+  async redemptionsOfCouponAt(db: Db, couponId: string, merchantIds: readonly string[]) {
+    return db
+      .selectFrom('coupon_redemptions')
+      .select(['transaction_id', 'merchant_id', 'order_id', 'amount_fen', 'refunded_fen', 'created_at'])
+      .where('coupon_id', '=', couponId)
+      .where('merchant_id', 'in', merchantIds)
+      .orderBy('redemption_id')
+      .limit(100)
+      .execute();
+  }
+
   /** Records a refund against a redemption; the guard (and a CHECK) keep it within what was taken. */
   async refundRedemption(db: Db, redemptionId: string, amountFen: bigint): Promise<boolean> {
     const result = await sql`

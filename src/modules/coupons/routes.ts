@@ -176,7 +176,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
   app.post<{ Body: RedemptionBody }>(
     '/api/v1/coupon/consume',
     {
-      config: { access: { roles: ['merchant_staff'] } },
+      config: { access: { roles: ['merchant_staff'], cashier: true } },
       schema: {
         tags: ['coupons'],
         summary: 'Redeem coupons at the till (signed cashier call); never double-spends',
@@ -213,7 +213,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
   app.post<{ Body: { coupon_code: string; merchant_id: string; amount: string | number; order_id: string; ttl_seconds?: number } }>(
     '/api/v1/coupon/lock',
     {
-      config: { access: { roles: ['merchant_staff'] } },
+      config: { access: { roles: ['merchant_staff'], cashier: true } },
       schema: {
         tags: ['coupons'],
         summary: 'Hold a coupon, or an amount of a gift card, while the customer pays (default 15 min); confirm with consume {lock_id}',
@@ -242,7 +242,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
   app.post<{ Body: { lock_id: string } }>(
     '/api/v1/coupon/unlock',
     {
-      config: { access: { roles: ['merchant_staff'] } },
+      config: { access: { roles: ['merchant_staff'], cashier: true } },
       schema: {
         tags: ['coupons'],
         summary: 'Release a lock (payment abandoned); the hold goes back to the coupon',
@@ -256,7 +256,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
   app.post<{ Body: RedemptionBody }>(
     '/api/v1/coupon/validate',
     {
-      config: { access: { roles: ['merchant_staff'] }, idempotency: 'off' },
+      config: { access: { roles: ['merchant_staff'], cashier: true }, idempotency: 'off' },
       schema: {
         tags: ['coupons'],
         summary: 'Dry run of consume: the same checks and pricing, no effects (the till shows discount and payable)',
@@ -287,7 +287,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
   app.post<{ Body: { transaction_id: string; amount?: string | number } }>(
     '/api/v1/coupon/refund',
     {
-      config: { access: { roles: ['merchant_staff'] } },
+      config: { access: { roles: ['merchant_staff'], cashier: true } },
       schema: {
         tags: ['coupons'],
         summary: 'Refund a till transaction: in full, or partly back onto its gift cards (never more than was taken)',
@@ -307,8 +307,12 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
   app.get<{ Params: { code: string } }>(
     '/api/v1/coupon/:code',
     {
-      config: { access: 'authenticated' },
-      schema: { tags: ['coupons'], summary: 'A coupon with its status, balance, template and history (owner, merchant, staff)', security: bearer },
+      config: { access: { roles: ['consumer'], cashier: true } },
+      schema: {
+        tags: ['coupons'],
+        summary: 'A coupon with its status, balance and template; its holder and staff also get its history, a till only its own redemptions of it',
+        security: [{ bearer: [] }, { merchantSignature: [] }],
+      },
     },
     async (request) => ok(await coupons.view(request.params.code, request.actor!)),
   );

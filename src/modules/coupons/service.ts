@@ -8,6 +8,7 @@ import { parseAmountField } from '../../platform/money/amount-field.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { normalizeCouponCode } from './domain/coupon-code.js';
+import { couponAudience } from './domain/coupon-audience.js';
 import { fundingFor, type Funding, type FundingInput } from './domain/funding.js';
 import { couponType, CouponTypeError, deserializeParams, isCouponTypeCode, serializeParams, type TypedParams } from './domain/coupon-types.js';
 import { nextStatus, type CouponStatus } from './domain/state-machine.js';
@@ -242,18 +243,34 @@ export class CouponService {
   async view(code: string, actor: Actor) {
     const coupon = await this.requireCoupon(this.db, code);
     const template = (await this.repo.findTemplate(this.db, coupon.templateId))!;
-    const staff = actor.roles.some((r) => r === 'operator' || r === 'risk_reviewer' || r === 'auditor' || r === 'admin');
-    const merchantCanSee = actor.merchantIds?.some((m) => !template.merchantIds || template.merchantIds.includes(m)) ?? false;
-    if (!staff && coupon.userId !== actor.id && !merchantCanSee) throw new AppError('COUPON_NOT_FOUND');
+    const audience = couponAudience(actor, coupon, template.merchantIds);
+    if (!audience) throw new AppError('COUPON_NOT_FOUND');
     const typed = deserializeParams(template.type, template.params);
-    const events = await this.repo.eventsOf(this.db, coupon.couponId);
-    return {
-      coupon_id: coupon.couponId,
+    const summary = {
       coupon_code: coupon.code,
       status: coupon.expired && (coupon.status === 'ACTIVATED' || coupon.status === 'FROZEN') ? 'EXPIRED' : coupon.status,
       balance: formatMoney(coupon.balanceFen),
       valid_until: coupon.validUntil?.toISOString() ?? null,
       template: { template_id: template.templateId, name: template.name, type: template.type, params: serializeParams(typed) },
+    };
+    if (audience.kind === 'till') {
+      const redemptions = await this.repo.redemptionsOfCouponAt(this.db, coupon.couponId, audience.merchantIds);
+      return {
+        ...summary,
+        redemptions: redemptions.map((r) => ({
+          transaction_id: r.transaction_id,
+          merchant_id: r.merchant_id,
+          order_id: r.order_id,
+          amount: formatMoney(BigInt(r.amount_fen)),
+          refunded: formatMoney(BigInt(r.refunded_fen)),
+          at: r.created_at.toISOString(),
+        })),
+      };
+    }
+    const events = await this.repo.eventsOf(this.db, coupon.couponId);
+    return {
+      coupon_id: coupon.couponId,
+      ...summary,
       history: events.map((e) => ({
         action: e.action,
         from: e.from_status,

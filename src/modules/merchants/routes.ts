@@ -42,7 +42,7 @@ export async function merchantRoutes(app: FastifyInstance, merchants: MerchantSe
   app.get<{ Params: { id: string } }>(
     '/api/v1/merchants/:id',
     {
-      config: { access: { roles: ['operator', 'auditor', 'merchant_staff'] } },
+      config: { access: { roles: ['operator', 'auditor', 'merchant_staff'], cashier: true } },
       schema: { tags: ['merchants'], summary: "A merchant's profile and channel (staff: their own merchant only)", security: [{ merchantSignature: [] }, { bearer: [] }] },
     },
     async (request) => {

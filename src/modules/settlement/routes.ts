@@ -135,7 +135,7 @@ export async function settlementRoutes(app: FastifyInstance, settlement: Settlem
   app.get<{ Querystring: { cursor?: string; limit?: number } }>(
     '/api/v1/merchants/me/settlements',
     {
-      config: { access: { roles: ['merchant_staff'] } },
+      config: { access: { roles: ['merchant_staff'], cashier: true } },
       schema: {
         tags: ['settlement'],
         summary: "Your merchant's settlement statements, newest first",
@@ -149,7 +149,7 @@ export async function settlementRoutes(app: FastifyInstance, settlement: Settlem
   app.get<{ Params: { id: string }; Querystring: { format?: 'json' | 'csv' } }>(
     '/api/v1/merchants/me/settlements/:id',
     {
-      config: { access: { roles: ['merchant_staff'] } },
+      config: { access: { roles: ['merchant_staff'], cashier: true } },
       schema: { tags: ['settlement'], summary: 'One of your statements with its lines (format=csv downloads it)', security: [{ merchantSignature: [] }, { bearer: [] }], querystring: formatQuery },
     },
     async (request, reply) => sendStatement(reply, await reports.statement(request.params.id, request.actor!.merchantIds ?? []), request.query.format),

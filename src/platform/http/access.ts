@@ -7,10 +7,12 @@ export const ROLES = ['consumer', 'merchant_staff', 'operator', 'risk_reviewer',
 export type RoleName = (typeof ROLES)[number];
 
 /**
- * What a route needs: `public` (anyone), `authenticated` (any signed-in actor), or one of some roles.
+ * What a route needs: `public` (anyone), `authenticated` (any signed-in person), or a signed-in person with one
+ * of some roles. A merchant's signed cashier call (an actor of kind `merchant`) is no person: it passes only
+ * where the route also says `cashier: true`, so a till's key can never claim, activate or read as a consumer.
  * Every route under /api/ must declare it; the server refuses to start otherwise, so no route is open by mistake.
  */
-export type Access = 'public' | 'authenticated' | { readonly roles: readonly RoleName[] };
+export type Access = 'public' | 'authenticated' | { readonly roles: readonly RoleName[]; readonly cashier?: true };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -81,9 +83,15 @@ export function registerAccessControl(app: FastifyInstance, authenticators: read
     request.actor = actor;
     if (access === 'public') return;
     if (!actor) throw new AppError('UNAUTHORIZED');
-    if (access === 'authenticated') return;
-    if (!access.roles.some((role) => hasRole(actor, role))) throw new AppError('FORBIDDEN');
+    if (!admits(access, actor)) throw new AppError('FORBIDDEN');
   });
+}
+
+/** Whether a signed-in `actor` may call a route declaring `access` (anything but `public`). */
+export function admits(access: Exclude<Access, 'public'>, actor: Actor): boolean {
+  if (actor.kind === 'merchant') return access !== 'authenticated' && access.cashier === true;
+  if (access === 'authenticated') return true;
+  return access.roles.some((role) => hasRole(actor, role));
 }
 
 export function hasRole(actor: Actor, role: RoleName): boolean {
