@@ -17,7 +17,7 @@ const tillProbe: QuanyiModule = {
   routes: async (app) => {
     app.post<{ Body: { amount: string } }>(
       '/api/v1/test/till',
-      { config: { access: { roles: ['merchant_staff'] } }, schema: { body: { type: 'object', required: ['amount'], properties: { amount: { type: 'string' } } } } },
+      { config: { access: { roles: ['merchant_staff'], cashier: true } }, schema: { body: { type: 'object', required: ['amount'], properties: { amount: { type: 'string' } } } } },
       async (request) => ok({ actor: request.actor, amount: request.body.amount }),
     );
   },

@@ -11,6 +11,7 @@ import type { Database } from '../../../src/platform/db/schema.js';
  * - tax_sandbox_taxpayers, tax_sandbox_queries: the tax-authority sandbox stands in for an external system; it seeds
  *   its demo taxpayers on first use, and counts every status query against the daily limit, found or not, as the
  *   real verification platform does;
+ * - invoices: a refused invoice is recorded with every reason, so its owner sees why in "my invoices";
  * - node_leases, scheduler_leases: heartbeats, unrelated to requests.
  * Missing tables are ignored, so the list may name tables a module does not have.
  */
@@ -23,6 +24,7 @@ export const CHANGED_BY_REFUSALS = new Set([
   'identity_sms_codes',
   'tax_sandbox_taxpayers',
   'tax_sandbox_queries',
+  'invoices',
   'node_leases',
   'scheduler_leases',
   'kysely_migration',
