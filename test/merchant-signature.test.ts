@@ -4,12 +4,14 @@ import type { QuanyiModule } from '../src/app/module.js';
 import { identityModule, identityOf } from '../src/modules/identity/index.js';
 import { merchantsModule } from '../src/modules/merchants/index.js';
 import { signRequest } from '../src/modules/merchants/signature.js';
+import { SignatureNonces } from '../src/modules/merchants/signature-nonces.js';
+import { MemoryCache } from '../src/platform/cache/memory-cache.js';
 import { ok } from '../src/platform/http/envelope.js';
 import { backendPairs } from './support/backends.js';
-import { http } from './support/http.js';
+import { http, listenForTest } from './support/http.js';
 import { bearer, newPhone } from './support/identity.js';
 import { signedCall, type MerchantCredentialsForTest } from './support/merchant.js';
-import { useTestServer } from './support/test-platform.js';
+import { buildTestApp, useTestServer } from './support/test-platform.js';
 
 // A till-facing route, like coupon consume: merchant staff only.
 const tillProbe: QuanyiModule = {
@@ -76,6 +78,37 @@ describe.each(backendPairs())('signed cashier calls on $label', ({ db, cache }) 
     const replay = await signedCall(server.base, merchant, 'POST', '/api/v1/test/till', { amount: '1.00' }, { nonce });
     expect(replay.status).toBe(401);
     expect(replay.json.error).toBe('SIGNATURE_REPLAYED');
+  });
+
+  it('refuses a replay sent to another process with its own empty cache (or after the cache lost its data)', async () => {
+    const merchant = await createMerchant();
+    const nonce = randomBytes(12).toString('hex');
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = signRequest(merchant.api_secret, 'POST', '/api/v1/test/till', timestamp, nonce, '{"amount":"1.00"}');
+    const call = { timestamp, nonce, signature, rawBody: '{"amount":"1.00"}' };
+    expect((await signedCall(server.base, merchant, 'POST', '/api/v1/test/till', undefined, call)).status).toBe(200);
+    // A second API process on the same database: nothing shared with the first but the database.
+    const second = await buildTestApp({ ...server.platform, cache: new MemoryCache() }, [identityModule, merchantsModule, tillProbe]);
+    try {
+      const replay = await signedCall(await listenForTest(second), merchant, 'POST', '/api/v1/test/till', undefined, call);
+      expect(replay.status).toBe(401);
+      expect(replay.json.error).toBe('SIGNATURE_REPLAYED');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps a nonce used until its window is over, then lets the purge remove it', async () => {
+    const nonces = new SignatureNonces(server.platform.database.db);
+    const merchantId = (await createMerchant()).merchant_id;
+    const t0 = new Date('2026-12-02T08:00:00Z');
+    const until = new Date(t0.getTime() + 600_000);
+    expect(await nonces.claim(merchantId, 'n-aaaaaaaaaaaaaaaa', t0, until)).toBe(true);
+    expect(await nonces.claim(merchantId, 'n-aaaaaaaaaaaaaaaa', new Date(t0.getTime() + 599_000), until)).toBe(false);
+    const after = new Date(until.getTime() + 1_000);
+    expect(await nonces.purgeExpired(t0)).toBe(0);
+    expect(await nonces.claim(merchantId, 'n-aaaaaaaaaaaaaaaa', after, new Date(after.getTime() + 600_000))).toBe(true);
+    expect(await nonces.purgeExpired(new Date(after.getTime() + 600_001))).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a tampered body, a wrong secret, an unknown key and a stale timestamp', async () => {

@@ -12,6 +12,11 @@ export interface MerchantTables {
     created_by: string;
     created_at: CreatedAt;
   };
+  merchant_signature_nonces: {
+    merchant_id: Int8;
+    nonce: string;
+    expires_at: Date;
+  };
   channels: {
     channel_id: Int8;
     name: string;

@@ -1,9 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { Cache } from '../../platform/cache/cache.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Authenticator } from '../../platform/http/access.js';
 import type { Clock } from '../../platform/time/clock.js';
+import type { SignatureNonces } from './signature-nonces.js';
 
 export const SIGNATURE_WINDOW_SECONDS = 300;
 
@@ -30,11 +30,12 @@ export function signRequest(secret: string, method: string, pathWithQuery: strin
  * Signed cashier calls: X-Api-Key, X-Timestamp (unix seconds, within 5 minutes), X-Nonce (16–64 chars, never
  * twice within the window) and X-Signature (HMAC-SHA256 with the merchant's secret). The headers are checked
  * when the request arrives; the signature once the body has been read. A nonce is remembered only after its
- * signature checks out, so nobody can burn a cashier's nonces by replaying them with a bad signature.
+ * signature checks out, so nobody can burn a cashier's nonces by replaying them with a bad signature. Used nonces
+ * are kept in the database (`SignatureNonces`), so a replay is refused by every process and after a cache restart.
  */
 export function merchantSignatureAuthenticator(
   lookup: (apiKey: string) => Promise<MerchantCredentials | undefined>,
-  cache: Cache,
+  nonces: SignatureNonces,
   clock: Clock,
 ): Authenticator {
   return async (request: FastifyRequest) => {
@@ -54,7 +55,10 @@ export function merchantSignatureAuthenticator(
       verifyBody: async (req: FastifyRequest) => {
         const expected = Buffer.from(signRequest(merchant.secret, req.method, req.url, timestamp, nonce, req.rawBody ?? ''), 'hex');
         if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) throw new AppError('SIGNATURE_INVALID');
-        const fresh = await cache.setIfAbsent(`nonce:${merchant.merchantId}:${nonce}`, '1', SIGNATURE_WINDOW_SECONDS * 2 * 1000);
+        const now = clock.now();
+        // Kept for twice the window, so a timestamp at the far edge of the window plus clock skew between
+        // processes is still covered.
+        const fresh = await nonces.claim(merchant.merchantId, nonce, now, new Date(now.getTime() + SIGNATURE_WINDOW_SECONDS * 2 * 1000));
         if (!fresh) throw new AppError('SIGNATURE_REPLAYED');
       },
     };

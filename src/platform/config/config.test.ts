@@ -118,6 +118,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUANYI_ROLE: role, DATABASE_URL: PG }).role).toBe(role);
   });
 
+  it.each(['api', 'worker', 'scheduler'] as const)('requires REDIS_URL for role %s in production, not for role all', (role) => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: PG, QUANYI_ROLE: role };
+    expect(configError(production).variable).toBe('REDIS_URL');
+    // Production asks for more (an SMS gateway, keys …): only the REDIS_URL refusal is under test here.
+    expect(configError({ ...production, REDIS_URL: 'redis://cache:6379' }).variable).not.toBe('REDIS_URL');
+    expect(configError({ ...production, QUANYI_ROLE: 'all' }).variable).not.toBe('REDIS_URL');
+  });
+
   it('lets the role override win over QUANYI_ROLE', () => {
     expect(loadConfig({ QUANYI_ROLE: 'worker' }, { role: 'all' }).role).toBe('all');
   });

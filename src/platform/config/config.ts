@@ -137,6 +137,11 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
   if (!databaseUrl && nodeEnv === 'production') {
     throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production');
   }
+  if (!redisUrl && nodeEnv === 'production' && role !== 'all') {
+    // Rate limits, quotas and risk counters live in the cache: per process they would multiply by the number of
+    // processes behind the load balancer.
+    throw new ConfigError('REDIS_URL', `is required for role "${role}" when NODE_ENV=production: limits and counters must be shared by every process`);
+  }
   const demoData = demoDataOn(env, nodeEnv, Boolean(databaseUrl));
   return {
     nodeEnv,

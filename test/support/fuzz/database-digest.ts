@@ -12,6 +12,8 @@ import type { Database } from '../../../src/platform/db/schema.js';
  *   its demo taxpayers on first use, and counts every status query against the daily limit, found or not, as the
  *   real verification platform does;
  * - invoices: a refused invoice is recorded with every reason, so its owner sees why in "my invoices";
+ * - merchant_signature_nonces: a correctly signed call uses its nonce whatever the call's outcome, so the same
+ *   signed request cannot be sent again;
  * - node_leases, scheduler_leases: heartbeats, unrelated to requests.
  * Missing tables are ignored, so the list may name tables a module does not have.
  */
@@ -25,6 +27,7 @@ export const CHANGED_BY_REFUSALS = new Set([
   'tax_sandbox_taxpayers',
   'tax_sandbox_queries',
   'invoices',
+  'merchant_signature_nonces',
   'node_leases',
   'scheduler_leases',
   'kysely_migration',
