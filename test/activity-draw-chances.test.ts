@@ -11,6 +11,7 @@ import { merchantsModule } from '../src/modules/merchants/index.js';
 import { payoutsModule } from '../src/modules/payouts/index.js';
 import { riskModule } from '../src/modules/risk/index.js';
 import { settlementModule } from '../src/modules/settlement/index.js';
+import { businessDate } from '../src/platform/time/clock.js';
 import { backendPairs } from './support/backends.js';
 import { http } from './support/http.js';
 import { bearer, sessionFor, verifiedLogin } from './support/identity.js';
@@ -61,7 +62,8 @@ describe.each(backendPairs())('activity draw chances on $label', ({ db, cache })
     user_id: userId,
     kind: 'DIGITAL',
     invoice_number: `26310000000${invoiceId.padStart(9, '0')}`,
-    issue_date: new Date().toISOString().slice(0, 10),
+    // Today in Asia/Shanghai: the UTC date is yesterday there from 16:00 UTC, before the campaign began.
+    issue_date: businessDate(new Date()),
     total_amount: '50.00',
   });
 

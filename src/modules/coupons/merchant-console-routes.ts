@@ -6,6 +6,7 @@ import { ok } from '../../platform/http/envelope.js';
 import { formatMoney } from '../../platform/money/money.js';
 import { addCalendarDays, businessDate, startOfBusinessDay, type Clock } from '../../platform/time/clock.js';
 import { RedemptionQueries, type TransactionLineRow, type TransactionRow } from './redemption-queries.js';
+import { calendarDateSchema } from '../../platform/time/calendar-date.js';
 
 const idPattern = '^\\d{1,20}$';
 
@@ -36,7 +37,7 @@ export async function merchantConsoleRoutes(app: FastifyInstance, db: Kysely<Dat
           type: 'object',
           additionalProperties: false,
           properties: {
-            date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, a day in Asia/Shanghai' },
+            date: { ...calendarDateSchema, description: 'YYYY-MM-DD, a day in Asia/Shanghai' },
             merchant_id: { type: 'string', pattern: idPattern, description: 'One of your merchants (default: all of them)' },
             cursor: { type: 'string', pattern: idPattern, description: 'next_cursor of the previous page' },
             limit: { type: 'integer', minimum: 1, maximum: 200 },

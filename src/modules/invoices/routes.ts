@@ -8,6 +8,7 @@ import { fromTypedEntry, type TypedInvoice } from './extraction.js';
 import type { Invoices } from './index.js';
 import { deviceIdOf } from '../../platform/http/device-id.js';
 import type { RiskGate } from '../../platform/risk/risk-gate.js';
+import { calendarDateSchema } from '../../platform/time/calendar-date.js';
 
 const bearer = [{ bearer: [] }];
 /** Invoice files are small (a 数电 XML is a few kB, a PDF or a phone photo a few MB): larger bodies are refused before they are read. */
@@ -20,7 +21,7 @@ const typedInvoice = {
   additionalProperties: false,
   properties: {
     invoice_number: { type: 'string', minLength: 1, maxLength: 40, description: '数电票: 20 digits; legacy: the 8-digit 发票号码' },
-    issue_date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    issue_date: calendarDateSchema,
     total_amount: { ...moneySchema, description: '数电票: 价税合计 (tax included); legacy: the amount on the QR code (tax excluded)' },
     invoice_code: { type: 'string', maxLength: 20, description: 'Legacy invoices only: the 10/12-digit 发票代码' },
     check_code: { type: 'string', maxLength: 30, description: 'Legacy invoices only: the 20-digit 校验码' },

@@ -7,9 +7,10 @@ import { renderInvoicePdf } from './render/invoice-pdf.js';
 import { renderInvoicePng } from './render/invoice-png.js';
 import type { TaxSandbox } from './sandbox-service.js';
 import { parseAmountField } from '../../../platform/money/amount-field.js';
+import { calendarDateSchema } from '../../../platform/time/calendar-date.js';
 
 const number = { type: 'string', pattern: '^[0-9]{20}$' } as const;
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const date = calendarDateSchema;
 
 /**
  * The tax-authority sandbox over HTTP, the contract a real provider adapter is written against (issue #5):
