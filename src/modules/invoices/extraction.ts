@@ -33,7 +33,7 @@ export interface TypedInvoice {
   readonly check_code?: string;
 }
 
-/** The form's fields, checked for format (the seed's validateInvoiceCode plus the legacy code and check code). */
+/** The form's fields, checked for format (the specification's validateInvoiceCode plus the legacy code and check code). */
 export function fromTypedEntry(input: TypedInvoice, today: string): Extraction {
   const number = normalizeInvoiceNumber(input.invoice_number);
   const legacy = input.invoice_code !== undefined && input.invoice_code.trim() !== '';

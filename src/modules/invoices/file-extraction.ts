@@ -15,7 +15,7 @@ const OCR_TIMEOUT_MS = 15_000;
 /**
  * An uploaded invoice file, whatever its kind, by its bytes (never the declared content type): XML → OFD (the
  * embedded invoice XML, else its custom data) → PDF (the QR text, else the text layer) → image (the QR code).
- * An image without a readable QR code is read by OCR (tesseract, offline), last, as the seed's pipeline says.
+ * An image without a readable QR code is read by OCR (tesseract, offline), last, as the specification's pipeline says.
  * CPU-heavy and run on untrusted bytes: call it only inside the file-reading worker (file-extraction-job.ts), after
  * the header checks. Refusals are InvoiceFileError.
  */

@@ -27,7 +27,7 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
   readonly rateLimit: {
-    /** Requests per second for the whole process (the seed's QPS < 5000 ceiling). 0 disables. */
+    /** Requests per second for the whole process (the specification's QPS < 5000 ceiling). 0 disables. */
     readonly globalPerSecond: number;
     /** Requests per minute per client IP. 0 disables. */
     readonly perIpPerMinute: number;

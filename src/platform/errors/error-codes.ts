@@ -119,7 +119,7 @@ export const ERROR_CODES = {
   AMOUNT_INVALID: { status: 400, zh: '金额格式错误(最多两位小数)', en: 'The amount is malformed (at most 2 decimal places)' },
   COUPON_CODE_INVALID: { status: 400, zh: '券码格式错误', en: 'The coupon code is malformed' },
   COUPON_TEMPLATE_INVALID: { status: 422, zh: '券模板参数不合法', en: 'The coupon template parameters are invalid' },
-  // Invoices (#5). A refused invoice answers 422 with every reason; the messages follow the seed's FAQ (Q1).
+  // Invoices (#5). A refused invoice answers 422 with every reason; the messages follow the lottery specification's FAQ (Q1).
   INVOICE_FORMAT_INVALID: { status: 422, zh: '发票号码、日期或金额格式不正确', en: 'The invoice number, date or amount is malformed' },
   INVOICE_SIGNATURE_INVALID: { status: 422, zh: '发票税局签名无效,文件可能被篡改', en: "The tax bureau's signature on the invoice is not valid; the file may have been altered" },
   INVOICE_NOT_FOUND: { status: 422, zh: '税务机关查无此票,请核对发票信息(当天开具的发票次日可查)', en: 'The tax authority has no such invoice; check its details (invoices issued today can be checked tomorrow)' },

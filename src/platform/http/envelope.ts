@@ -1,4 +1,4 @@
-/** The seeds' response envelope: `{"code":200,"message":"OK","data":…}` on success. */
+/** The specification's response envelope: `{"code":200,"message":"OK","data":…}` on success. */
 export interface Envelope<T> {
   readonly code: 200;
   readonly message: 'OK';

@@ -17,7 +17,7 @@ declare module 'fastify' {
 }
 
 /**
- * Three fixed-window ceilings over the cache port: the whole service (the seed's QPS < 5000; shared by every
+ * Three fixed-window ceilings over the cache port: the whole service (the specification's QPS < 5000; shared by every
  * process when Redis is configured), each client IP, and each signed-in user. Over a limit: 429 RATE_LIMITED with
  * Retry-After. If the cache itself fails, requests pass: throttling must not become an outage.
  */
