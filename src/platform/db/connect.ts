@@ -56,8 +56,7 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Da
     options: `-c search_path=${options.schema}`,
     application_name: 'quanyi',
   });
-  // An idle client losing its server must not crash the process; the next query reports the problem.
-  pool.on('error', () => undefined);
+  survivesLostConnections(pool);
   try {
     const client = await pool.connect();
     try {
@@ -85,7 +84,7 @@ async function connectPglite(options: ConnectOptions): Promise<DatabaseHandle> {
   // connectionTimeoutMillis: code that queries the outer `db` inside a transaction waits forever for the only
   // connection; failing after 30 s turns that bug into an error that names itself instead of a silent hang.
   const pool = new pg.Pool({ ...(embedded.pgConfig as pg.PoolConfig), idleTimeoutMillis: 0, connectionTimeoutMillis: 30_000 });
-  pool.on('error', () => undefined);
+  survivesLostConnections(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (options.schema !== 'public') {
     await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(options.schema)}`.execute(db);
@@ -101,4 +100,17 @@ async function connectPglite(options: ConnectOptions): Promise<DatabaseHandle> {
       await embedded.close();
     },
   };
+}
+
+/**
+ * A connection the server ends (a restart's 57P01, a reset socket) emits 'error' on its client. pg-pool listens
+ * only while the client is idle: on a checked-out client nobody did, and an EventEmitter 'error' without a
+ * listener ends the process. Every client gets its own listener for life; the query in flight still fails (and
+ * answers its request), and pg-pool discards the broken client when it is released, so the pool heals by itself.
+ */
+function survivesLostConnections(pool: pg.Pool): void {
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
 }
