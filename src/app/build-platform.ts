@@ -43,7 +43,10 @@ export async function buildPlatform(config: Config, env: Readonly<Record<string,
     closers.push(() => database.close());
     const applied = await migrateToLatest(database.db, config.databaseSchema);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
-    const cache = await connectCache(config.redisUrl, config.redisKeyPrefix);
+    const cache = await connectCache(config.redisUrl, config.redisKeyPrefix, (degraded, error) => {
+      if (degraded) logger.error({ err: error }, 'cache unreachable: limits and counters are per process until it returns');
+      else logger.info('cache reachable again');
+    });
     closers.push(() => cache.close());
     const nodeLease = await claimNodeId(database.db, instance);
     closers.push(() => nodeLease.release());

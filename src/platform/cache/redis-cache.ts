@@ -45,6 +45,9 @@ end
 return redis.call('ZCOUNT', KEYS[1], string.format('(%.0f', now - tonumber(ARGV[2])), '+inf')
 `;
 
+/** A command Redis has not answered in this long counts as an outage (hundreds of times its usual latency). */
+const COMMAND_TIMEOUT_MS = 500;
+
 type RedisWithScripts = Redis & {
   quanyiIncrement(key: string, by: number, windowMs: number): Promise<[number, number]>;
   quanyiHitWindow(key: string, nowMs: number | '', windowMs: number, member: string, cap: number): Promise<number>;
@@ -73,7 +76,12 @@ export class RedisCache implements Cache {
       keyPrefix,
       lazyConnect: true,
       enableAutoPipelining: true,
-      maxRetriesPerRequest: 2,
+      // Fail fast instead of waiting for Redis to come back: with the offline queue off a command sent while the
+      // connection is down fails at once, one in flight when it drops fails with it, and one Redis does not answer
+      // fails after COMMAND_TIMEOUT_MS. The caller (DegradingCache) then serves from its fallback.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: COMMAND_TIMEOUT_MS,
       connectTimeout: 5_000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     }) as RedisWithScripts;
@@ -173,7 +181,13 @@ export class RedisCache implements Cache {
 
   async close(): Promise<void> {
     this.listeners.clear();
-    if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    if (this.subscriber) await closeConnection(this.subscriber);
+    await closeConnection(this.redis);
   }
+}
+
+/** QUIT when connected (pending replies arrive first); a connection that is down is just dropped, or QUIT waits. */
+async function closeConnection(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
 }
