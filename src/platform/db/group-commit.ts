@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { GroupCommitMetrics } from '../metrics/metrics.js';
+import { isConnectionLoss } from './connection-loss.js';
 import type { Database } from './schema.js';
 
 export type Outcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
@@ -67,7 +68,9 @@ const MAX_SOLO_ATTEMPTS = 3;
  *
  * A batch that fails as a whole (a deadlock, a constraint the decision did not foresee) is not allowed to
  * poison its neighbours: each of its commands is retried alone, and only a command that fails alone gets the
- * error.
+ * error. A batch whose connection was lost is never retried: it may have committed with only the answer lost,
+ * and running its commands again would apply them twice. Each of them fails with the loss instead (answered as
+ * DATABASE_CONNECTION_LOST); a retry with its Idempotency-Key then finds the committed answer, or runs it once.
  */
 export class GroupCommit<C, R> {
   private readonly lanes = new Map<string, Lane<C, R>>();
@@ -139,6 +142,7 @@ export class GroupCommit<C, R> {
       const outcomes = await this.commit(batch);
       this.settle(batch, outcomes);
     } catch (error) {
+      if (isConnectionLoss(error)) return this.settle(batch, batch.map(() => ({ ok: false, error })));
       if (batch.length === 1) return this.solo(batch[0]!, error);
       for (const pending of batch) await this.solo(pending, undefined);
     }

@@ -241,6 +241,11 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, zh: '请求过于频繁,请稍后再试', en: 'Too many requests; slow down and retry later' },
   INTERNAL: { status: 500, zh: '服务器内部错误,请稍后重试', en: 'Internal server error; please retry later' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用,请稍后重试', en: 'The service is temporarily unavailable' },
+  DATABASE_CONNECTION_LOST: {
+    status: 503,
+    zh: '与数据库的连接中断,操作可能已生效也可能未生效;请使用相同的幂等键重试',
+    en: 'The connection to the database was lost, so the operation may or may not have been applied; retry with the same Idempotency-Key',
+  },
   // Invoice uploads (#16): what is refused before or instead of reading a file.
   INVOICE_FILE_TOO_COMPLEX: {
     status: 422,

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionLoss } from '../db/connection-loss.js';
 import { AppError } from '../errors/app-error.js';
 import { ERROR_CODES, type ErrorCode } from '../errors/error-codes.js';
 import { pickLanguage, type Language } from '../errors/language.js';
@@ -47,6 +48,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 function toAppError(error: FastifyError | AppError, language: Language): AppError {
   if (error instanceof AppError) return error;
+  // Not a bug of ours and not a refusal: the answer may have been lost after a commit, so the client must retry
+  // with its key rather than assume either way (idempotency keeps the first answer when there was one).
+  if (isConnectionLoss(error)) return new AppError('DATABASE_CONNECTION_LOST', { retry_after: 1 });
   if (error.validation) {
     // Each field's problem in the reader's language: forms show it next to the field (ajv-i18n's wording).
     const problems = error.validation.map((v) => ({ ...v }));
