@@ -1,6 +1,6 @@
 // npm run bench:coupons — redemption and claim throughput against a running `quanyi start --role api` on the local
 // PostgreSQL and Redis (DATABASE_URL / REDIS_URL, defaulting to this machine's), read against a bare Fastify
-// /hello measured in the same run, and against the seed's design (Redis lock + SELECT … FOR UPDATE) on the same
+// /hello measured in the same run, and against the specification's design (Redis lock + SELECT … FOR UPDATE) on the same
 // hot gift card. Prints figures; asserts nothing but the zero-oversell check of the flash claim.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -24,7 +24,7 @@ import { groupCommitDelta, groupCommitTotals } from './support/group-commit-metr
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-/** BENCH_ONLY=healthz,validate,distinct,hot,seed,claim runs just those scenarios (the bare baseline always runs). */
+/** BENCH_ONLY=healthz,validate,distinct,hot,spec,claim runs just those scenarios (the bare baseline always runs). */
 const only = process.env.BENCH_ONLY?.split(',');
 /** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API server there (open it in Chrome DevTools). */
 const cpuProfileDir = process.env.BENCH_CPU_PROF;
@@ -52,7 +52,7 @@ const relay = new OutboxRelay(db, platform.outbox, createLogger('silent'), 'benc
 while ((await relay.deliverDue()) > 0);
 await sql`UPDATE coupon_info SET status = 'ACTIVATED', user_id = ${operatorId} WHERE status = 'UNACTIVATED'`.execute(db);
 distinctCodes.push(...(await db.selectFrom('coupon_info').select('code').where('status', '=', 'ACTIVATED').where('balance_fen', '=', '100').execute()).map((r) => r.code));
-// Every request of this bench comes from 127.0.0.1, so the seed's coupon-farming rule (more than 10 claims from one
+// Every request of this bench comes from 127.0.0.1, so the specification's coupon-farming rule (more than 10 claims from one
 // IP in 5 minutes freezes the account) would freeze the bench's users at once. It is switched off here, as an
 // operator would for a load test; the other rules (blacklists, the frozen-account check) stay on the claim path.
 await db.transaction().execute((trx) => riskOf(platform).config.change(trx, 'COUPON_FARMING', { enabled: false }, 'bench', 'load test from one IP'));
@@ -65,9 +65,9 @@ await built.close();
 // ---- the servers ----
 const bare = spawnTs('bench/support/bare-hello.ts', [], { PORT: '0' });
 const api = spawnTs('src/cli.ts', ['start', '--role', 'api'], { ...env, PORT: '0', HOST: '127.0.0.1' }, cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`] : []);
-const seed = spawnTs('bench/support/seed-design-server.ts', [], { ...env });
+const specDesign = spawnTs('bench/support/spec-design-server.ts', [], { ...env });
 try {
-  const [bareUrl, apiUrl, seedUrl] = await Promise.all([bare.url, api.url, seed.url]);
+  const [bareUrl, apiUrl, specUrl] = await Promise.all([bare.url, api.url, specDesign.url]);
   await waitReady(apiUrl);
   console.log(`PostgreSQL ${env.DATABASE_URL.replace(/\/\/[^@]*@/, '//')} + Redis; ${connections} connections × ${seconds} s per scenario; ${os.cpus().length} cores`);
   const signed = (path: string, bodyOf: (i: number) => Record<string, unknown>) => {
@@ -124,8 +124,8 @@ try {
         }),
     },
     {
-      key: 'seed',
-      run: () => load("seed's design on one hot card (Redis lock + FOR UPDATE)", { ...options, url: `${seedUrl}/consume`, method: 'POST', body: '{"amount":"0.01"}', headers: { 'content-type': 'application/json' } }),
+      key: 'spec',
+      run: () => load("specification's design on one hot card (Redis lock + FOR UPDATE)", { ...options, url: `${specUrl}/consume`, method: 'POST', body: '{"amount":"0.01"}', headers: { 'content-type': 'application/json' } }),
     },
     {
       key: 'claim',
@@ -159,8 +159,8 @@ try {
   printTable(rows, baseline);
 
 } finally {
-  for (const p of [bare, api, seed]) p.child.kill('SIGTERM');
-  await Promise.all([bare.exited, api.exited, seed.exited]);
+  for (const p of [bare, api, specDesign]) p.child.kill('SIGTERM');
+  await Promise.all([bare.exited, api.exited, specDesign.exited]);
   // With the server stopped, one snapshot: every coupon of the flash template was counted against its stock.
   const check = await buildPlatform(loadConfig({ ...env, NODE_ENV: 'development' }), { ...env, NODE_ENV: 'development' });
   const stock = await sql<{ issued: number; total: number; held: string }>`

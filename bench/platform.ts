@@ -19,7 +19,7 @@ const quanyi = spawnTs('src/cli.ts', ['start'], {
   REDIS_URL: process.env.REDIS_URL,
   DATABASE_SCHEMA: process.env.DATABASE_URL ? `bench_${randomUUID().slice(0, 8)}` : undefined,
   LOG_LEVEL: 'warn',
-  // Measure the machinery, not the ceiling: the seed's 5,000 req/s global limit would cap every figure.
+  // Measure the machinery, not the ceiling: the specification's 5,000 req/s global limit would cap every figure.
   RATE_LIMIT_GLOBAL_PER_SECOND: '0',
   RATE_LIMIT_PER_IP_PER_MINUTE: '10000000',
 });

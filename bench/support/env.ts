@@ -4,7 +4,7 @@ import path from 'node:path';
 
 /**
  * The environment a bench runs Quanyi in: the local PostgreSQL and Redis (or DATABASE_URL / REDIS_URL), a fresh
- * schema and data directory, quiet logs, and no global rate limit (the seed's 5,000 req/s ceiling would cap every
+ * schema and data directory, quiet logs, and no global rate limit (the specification's 5,000 req/s ceiling would cap every
  * figure). The per-IP and per-user counters stay on, at ceilings the load cannot reach, so their cost is measured;
  * BENCH_RL=0 turns them off.
  */

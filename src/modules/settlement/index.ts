@@ -58,7 +58,7 @@ export const settlementModule: QuanyiModule = {
   subscribers: (platform) => [settlementOf(platform).splits.subscriber() as Subscriber, settlementOf(platform).refunds.subscriber() as Subscriber],
   jobs: (platform) => [
     {
-      // Seed 001 §4.2.2: T+1 and T+3 count from the redemption day; the run after midnight settles what is due.
+      // Coupon specification §4.2.2: T+1 and T+3 count from the redemption day; the run after midnight settles what is due.
       name: 'settlement.daily-run',
       schedule: { cron: '30 2 * * *' },
       run: async () => {

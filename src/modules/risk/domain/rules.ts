@@ -63,7 +63,7 @@ export interface RiskRule {
 
 const MINUTE = 60_000;
 
-/** Seed 001 §4.4: the same IP claiming more than 10 times in 5 minutes → freeze the account and refuse. */
+/** Coupon specification §4.4: the same IP claiming more than 10 times in 5 minutes → freeze the account and refuse. */
 export const couponFarming: RiskRule = {
   code: 'COUPON_FARMING',
   name: { zh: '薅羊毛:同一IP高频领券', en: 'Coupon farming: many claims from one IP' },
@@ -86,7 +86,7 @@ export const couponFarming: RiskRule = {
   },
 };
 
-/** Seed 001 §4.4: many coupons redeemed at the same merchant at high frequency → delay settlement, manual review. */
+/** Coupon specification §4.4: many coupons redeemed at the same merchant at high frequency → delay settlement, manual review. */
 export const cashOut: RiskRule = {
   code: 'CASH_OUT',
   name: { zh: '套现:同一商户高频核销', en: 'Cash-out: many redemptions at one merchant' },
@@ -110,7 +110,7 @@ export const cashOut: RiskRule = {
   },
 };
 
-/** Seed 001 §4.4: phone or device on a blacklist (黑产) → refuse; IPs and CIDRs too. */
+/** Coupon specification §4.4: phone or device on a blacklist (黑产) → refuse; IPs and CIDRs too. */
 export const blacklisted: RiskRule = {
   code: 'BLACKLIST',
   name: { zh: '黑产:手机号、设备或IP在黑名单', en: 'Black market: phone, device or IP on a blacklist' },

@@ -1,4 +1,4 @@
-// The seed's redemption design (001 §4.2.1), kept under bench/ only as the baseline to beat: a Redis lock
+// The specification's redemption design (coupon specification §4.2.1), kept under bench/ only as the baseline to beat: a Redis lock
 // (SET NX PX 3000) around BEGIN; SELECT … FOR UPDATE; UPDATE balance; INSERT audit; COMMIT. It is not part of
 // the product: PostgreSQL already serialises the row, and the Redis lock only lengthens the hold.
 import { randomUUID } from 'node:crypto';
@@ -8,9 +8,9 @@ import pg from 'pg';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, options: `-c search_path=${process.env.DATABASE_SCHEMA ?? 'public'}` });
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-await pool.query(`CREATE TABLE IF NOT EXISTS seed_cards (id bigint PRIMARY KEY, balance numeric(12,2) NOT NULL);
-  CREATE TABLE IF NOT EXISTS seed_audit (id text PRIMARY KEY, card_id bigint, amount numeric(12,2), at timestamptz DEFAULT now());
-  INSERT INTO seed_cards VALUES (1, 1000000.00) ON CONFLICT (id) DO UPDATE SET balance = 1000000.00`);
+await pool.query(`CREATE TABLE IF NOT EXISTS spec_design_cards (id bigint PRIMARY KEY, balance numeric(12,2) NOT NULL);
+  CREATE TABLE IF NOT EXISTS spec_design_audit (id text PRIMARY KEY, card_id bigint, amount numeric(12,2), at timestamptz DEFAULT now());
+  INSERT INTO spec_design_cards VALUES (1, 1000000.00) ON CONFLICT (id) DO UPDATE SET balance = 1000000.00`);
 
 const app = Fastify();
 app.post<{ Body: { amount: string } }>('/consume', async (request, reply) => {
@@ -24,13 +24,13 @@ app.post<{ Body: { amount: string } }>('/consume', async (request, reply) => {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query<{ balance: string }>('SELECT balance FROM seed_cards WHERE id = 1 FOR UPDATE');
+    const { rows } = await client.query<{ balance: string }>('SELECT balance FROM spec_design_cards WHERE id = 1 FOR UPDATE');
     if (Number(rows[0]!.balance) < Number(request.body.amount)) {
       await client.query('ROLLBACK');
       return reply.code(409).send({ ok: false });
     }
-    await client.query('UPDATE seed_cards SET balance = balance - $1 WHERE id = 1', [request.body.amount]);
-    await client.query('INSERT INTO seed_audit (id, card_id, amount) VALUES ($1, 1, $2)', [randomUUID(), request.body.amount]);
+    await client.query('UPDATE spec_design_cards SET balance = balance - $1 WHERE id = 1', [request.body.amount]);
+    await client.query('INSERT INTO spec_design_audit (id, card_id, amount) VALUES ($1, 1, $2)', [randomUUID(), request.body.amount]);
     await client.query('COMMIT');
     return { ok: true };
   } finally {
