@@ -98,6 +98,17 @@ export class Redemptions {
     });
   }
 
+  /** The transaction that redeemed a merchant's order, if one did (see order-once.ts). */
+  async firstTransactionOf(merchantId: string, orderId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('coupon_orders')
+      .select('transaction_id')
+      .where('merchant_id', '=', merchantId)
+      .where('order_id', '=', orderId)
+      .executeTakeFirst();
+    return row?.transaction_id;
+  }
+
   /** Checks what needs no database (merchant scope, amount, code format) and shapes the command. */
   prepare(input: ConsumeInput, actor: Actor, requestId: string): RedemptionCommand {
     if (!actor.merchantIds?.includes(input.merchantId)) throw new AppError('FORBIDDEN');

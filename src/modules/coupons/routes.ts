@@ -1,3 +1,4 @@
+import { redeemOrderOnce } from './order-once.js';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { envelopeSchema, ok } from '../../platform/http/envelope.js';
@@ -204,9 +205,12 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
     },
     async (request, reply) => {
       const b = request.body;
-      if (b.lock_id) return reply.transact(async (trx) => ok(await locks.confirm(trx, b.lock_id!, b.merchant_id, b.amount, request.actor!, request.id)));
-      const command = redemptions.prepare(redemptionInput(b), request.actor!, request.id);
-      return reply.transactIn(redemptions.committer, command, (result: RedemptionResult) => ok(result));
+      // An order is paid once: a second transaction for it is refused by the database, answered with the first.
+      return redeemOrderOnce(redemptions, b.merchant_id, b.order_id, () => {
+        if (b.lock_id) return reply.transact(async (trx) => ok(await locks.confirm(trx, b.lock_id!, b.merchant_id, b.amount, request.actor!, request.id)));
+        const command = redemptions.prepare(redemptionInput(b), request.actor!, request.id);
+        return reply.transactIn(redemptions.committer, command, (result: RedemptionResult) => ok(result));
+      });
     },
   );
 

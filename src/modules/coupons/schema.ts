@@ -90,6 +90,13 @@ export interface CouponTables {
     refunded_fen: Generated<string>;
     created_at: CreatedAt;
   };
+  /** One redemption transaction per merchant order, filled by a trigger on coupon_redemptions (migration 0053). */
+  coupon_orders: {
+    merchant_id: string;
+    order_id: string;
+    transaction_id: string;
+    created_at: CreatedAt;
+  };
 }
 
 declare module '../../platform/db/schema.js' {

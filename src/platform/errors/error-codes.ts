@@ -176,6 +176,11 @@ export const ERROR_CODES = {
   COUPON_REVOKED: { status: 409, zh: '该券已被风控收回', en: 'This coupon was revoked after a risk review' },
   COUPON_MERCHANT_NOT_ALLOWED: { status: 409, zh: '该券不能在本商户使用', en: 'This coupon cannot be used at this merchant' },
   COUPON_THRESHOLD_NOT_MET: { status: 422, zh: '订单金额未达到使用门槛', en: "The order amount does not reach the coupon's threshold" },
+  COUPON_ORDER_ALREADY_REDEEMED: {
+    status: 409,
+    zh: '该订单已核销过,同一订单号只能核销一次(见 transaction_id)',
+    en: 'This order was already redeemed; an order id is redeemed once (see transaction_id)',
+  },
   COUPON_DUPLICATE_IN_ORDER: { status: 422, zh: '同一张券不能重复使用', en: 'The same coupon appears twice in the order' },
   COUPON_NOT_STACKABLE: { status: 422, zh: '这些券不能叠加使用', en: 'These coupons cannot be combined' },
   COUPON_BALANCE_INSUFFICIENT: { status: 409, zh: '礼品卡余额不足', en: 'The gift card balance is insufficient' },
