@@ -1,9 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cache } from '../src/platform/cache/cache.js';
 import { connectCache } from '../src/platform/cache/connect.js';
-import { DegradingCache } from '../src/platform/cache/degrading-cache.js';
+import { CacheUnavailableError, DegradingCache } from '../src/platform/cache/degrading-cache.js';
+import { identityOf } from '../src/modules/identity/index.js';
+import { IdentityRepo } from '../src/modules/identity/repo.js';
+import { Sessions } from '../src/modules/identity/tokens/sessions.js';
 import { http, listenForTest } from './support/http.js';
+import { newPhone } from './support/identity.js';
 import { OwnRedis } from './support/own-redis.js';
 import { probeModule } from './support/probe-module.js';
 import { buildTestApp, createTestPlatform, type TestPlatform } from './support/test-platform.js';
@@ -35,7 +39,8 @@ describe('the cache while Redis is down', () => {
     // Each of these used to wait for Redis (queued while reconnecting) and then fail the request.
     expect((await cache.increment('hits', 60_000)).count).toBe(1);
     await cache.set('key', 'value', 60_000);
-    expect(await cache.get('key')).toBe('value');
+    // A read cannot be answered by the fallback (another process may have written it): the caller is told.
+    await expect(cache.get('key')).rejects.toBeInstanceOf(CacheUnavailableError);
     expect(await cache.setIfAbsent('once', '1', 60_000)).toBe(true);
     expect(await cache.setIfAbsent('once', '1', 60_000)).toBe(false);
     expect(await cache.hitWindow('window', 60_000)).toBe(1);
@@ -103,5 +108,52 @@ describe('requests while Redis is down', () => {
     const ready = await http(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect(ready.json.data).toMatchObject({ status: 'degraded', cache: 'redis', cache_status: 'unreachable' });
+  });
+});
+
+// Revocations are shared facts: a per-process fallback cannot know a logout another process recorded. While
+// Redis is down, a session revoked elsewhere must still be refused (the database answers), never let through
+// because the fallback has not heard of it.
+describe('session revocation while Redis is down', () => {
+  let redis: OwnRedis;
+  let platform: TestPlatform;
+  const caches: Cache[] = [];
+
+  beforeAll(async () => {
+    redis = await OwnRedis.start();
+    platform = await createTestPlatform({ db: 'pglite', cache: 'memory' });
+  });
+  afterAll(async () => {
+    await Promise.all(caches.map((c) => c.close()));
+    await platform?.close();
+    await redis?.kill();
+  });
+
+  async function startProcess(): Promise<Sessions> {
+    const cache = await connectCache(redis.url, 'outage-sessions:');
+    caches.push(cache);
+    return new Sessions(platform.database.db, new IdentityRepo(), identityOf(platform).signer, cache, platform.ids);
+  }
+  const accepts = (sessions: Sessions, token: string) =>
+    sessions.authenticate({ headers: { authorization: `Bearer ${token}` } } as FastifyRequest).then(
+      () => true,
+      (error: { code?: string }) => {
+        if (error.code !== 'SESSION_REVOKED') throw error;
+        return false;
+      },
+    );
+
+  it('refuses a session revoked by another process during the outage', async () => {
+    const [revoker, checker] = [await startProcess(), await startProcess()];
+    const userId = await identityOf(platform).service.ensureUser(platform.database.db, newPhone());
+    const { access_token } = await platform.database.db.transaction().execute((trx) => revoker.open(trx, userId));
+    const sessionId = JSON.parse(Buffer.from(access_token.split('.')[1]!, 'base64url').toString()).sid as string;
+    expect(await accepts(checker, access_token)).toBe(true);
+
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the subscriptions notice the lost connection
+    await revoker.close(sessionId, 'logout'); // committed; its broadcast is lost with Redis
+    expect(await accepts(checker, access_token)).toBe(false);
+    expect(await accepts(revoker, access_token)).toBe(false);
   });
 });

@@ -36,8 +36,13 @@ export class DegradingCache implements Cache {
     return this.degradedSince !== undefined;
   }
 
+  /**
+   * A read of something another process may have written (a revocation, a cached answer) is never answered by
+   * the fallback, which cannot know it: while Redis is unreachable it throws, and callers go to the source of
+   * truth or treat it as a miss.
+   */
   get(key: string): Promise<string | null> {
-    return this.call((cache) => cache.get(key));
+    return this.call((cache) => cache.get(key), { fallback: false });
   }
 
   set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -85,8 +90,9 @@ export class DegradingCache implements Cache {
     await Promise.all([this.primary.close(), this.fallback.close()]);
   }
 
-  private async call<T>(operation: (cache: Cache) => Promise<T>): Promise<T> {
-    if (this.degradedSince !== undefined && this.now() < this.retryAt) return operation(this.fallback);
+  private async call<T>(operation: (cache: Cache) => Promise<T>, { fallback = true } = {}): Promise<T> {
+    const serve = (error: unknown) => (fallback ? operation(this.fallback) : Promise.reject(new CacheUnavailableError(error)));
+    if (this.degradedSince !== undefined && this.now() < this.retryAt) return serve(undefined);
     let value: T;
     try {
       value = await operation(this.primary);
@@ -97,13 +103,21 @@ export class DegradingCache implements Cache {
         this.degradedSince = this.now();
         this.options.onChange?.(true, error);
       }
-      return operation(this.fallback);
+      return serve(error);
     }
     if (this.degradedSince !== undefined) {
       this.degradedSince = undefined;
       this.options.onChange?.(false);
     }
     return value;
+  }
+}
+
+/** What a read answers while Redis is unreachable: the fallback cannot know what other processes wrote. */
+export class CacheUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('the cache is unreachable', { cause });
+    this.name = 'CacheUnavailableError';
   }
 }
 
