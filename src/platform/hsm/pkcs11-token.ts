@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Pkcs11Types from 'pkcs11js';
@@ -46,7 +46,19 @@ function pkcs11js(): Pkcs11Module {
  * PKCS#11 libraries are process-wide (C_Initialize once, C_Finalize once), so every open token of one library
  * shares one loaded instance, finalised when the last token on it closes.
  */
-const loaded = new Map<string, { lib: Pkcs11Types.PKCS11; refs: number; owned: boolean }>();
+const loaded = new Map<string, LoadedLibrary>();
+
+interface LoadedLibrary {
+  readonly lib: Pkcs11Types.PKCS11;
+  refs: number;
+  readonly owned: boolean;
+  /**
+   * PKCS#11 login state is per application and token: once a session logged in, another C_Login answers
+   * CKR_USER_ALREADY_LOGGED_IN whatever the PIN. A digest of the PIN that logged in lets a later open with another
+   * PIN be refused all the same.
+   */
+  readonly loggedIn: Map<string, Buffer>;
+}
 
 function acquireLibrary(modulePath: string): Pkcs11Types.PKCS11 {
   const existing = loaded.get(modulePath);
@@ -71,7 +83,7 @@ function acquireLibrary(modulePath: string): Pkcs11Types.PKCS11 {
     if (codeOf(error) === 'CKR_CRYPTOKI_ALREADY_INITIALIZED') owned = false;
     else throw new HsmError('MODULE', 'PKCS11_MODULE', `${modulePath} failed to initialise: ${codeOf(error)} (for SoftHSM2, check SOFTHSM2_CONF and its tokendir)`);
   }
-  loaded.set(modulePath, { lib, refs: 1, owned });
+  loaded.set(modulePath, { lib, refs: 1, owned, loggedIn: new Map() });
   return lib;
 }
 
@@ -110,7 +122,7 @@ export class Pkcs11Token {
     const lib = acquireLibrary(options.module);
     try {
       const { slot, label } = findSlot(lib, options);
-      const session = login(lib, slot, label, options.pin);
+      const session = login(lib, options.module, slot, label, options.pin);
       const token = new Pkcs11Token(lib, options, slot, label, session);
       token.requireMechanisms();
       return token;
@@ -333,7 +345,7 @@ export class Pkcs11Token {
     } catch (error) {
       if (!(error instanceof HsmOperationError) || !SESSION_LOST.has(error.pkcs11Code)) throw error;
       this.handles = new Map();
-      this.session = login(this.lib, this.slot, this.label, this.options.pin);
+      this.session = login(this.lib, this.options.module, this.slot, this.label, this.options.pin);
       return this.call(operation, fn);
     }
   }
@@ -357,8 +369,10 @@ function findSlot(lib: Pkcs11Types.PKCS11, options: Pkcs11Options): { slot: Hand
   throw new HsmError('TOKEN', 'PKCS11_TOKEN_LABEL', `or PKCS11_SLOT is required to choose the token; tokens present: ${listed}`);
 }
 
-function login(lib: Pkcs11Types.PKCS11, slot: Handle, label: string, pin: SecretValue): Handle {
+function login(lib: Pkcs11Types.PKCS11, modulePath: string, slot: Handle, label: string, pin: SecretValue): Handle {
   const p = pkcs11js();
+  const loggedIn = loaded.get(modulePath)?.loggedIn;
+  const digest = createHash('sha256').update(pin.reveal()).digest();
   let session: Handle;
   try {
     session = lib.C_OpenSession(slot, p.CKF_SERIAL_SESSION | p.CKF_RW_SESSION);
@@ -368,13 +382,17 @@ function login(lib: Pkcs11Types.PKCS11, slot: Handle, label: string, pin: Secret
   try {
     lib.C_Login(session, p.CKU_USER, pin.reveal());
   } catch (error) {
-    const code = codeOf(error);
-    if (code !== 'CKR_USER_ALREADY_LOGGED_IN') {
-      lib.C_CloseSession(session);
-      const hint = code === 'CKR_PIN_LOCKED' ? 'the user PIN is locked; the security officer must unlock it' : 'check the user PIN of this token';
-      throw new HsmError('PIN', 'PKCS11_PIN', `was refused by token "${label}" (${code}): ${hint}`);
+    let code = codeOf(error);
+    if (code === 'CKR_USER_ALREADY_LOGGED_IN') {
+      const previous = loggedIn?.get(slotId(slot));
+      if (previous && timingSafeEqual(previous, digest)) return session;
+      code = 'CKR_PIN_INCORRECT';
     }
+    lib.C_CloseSession(session);
+    const hint = code === 'CKR_PIN_LOCKED' ? 'the user PIN is locked; the security officer must unlock it' : 'check the user PIN of this token';
+    throw new HsmError('PIN', 'PKCS11_PIN', `was refused by token "${label}" (${code}): ${hint}`);
   }
+  loggedIn?.set(slotId(slot), digest);
   return session;
 }
 
