@@ -17,7 +17,10 @@ import { initialiseToken, loadHsmSecrets, rotateTokenKey, signingKeys } from '..
 import { Pkcs11Token, type Pkcs11Options } from '../src/platform/hsm/pkcs11-token.js';
 import { Pkcs11KeyProvider, WRAPPED_RING_FILE } from '../src/platform/privacy/pkcs11-key-provider.js';
 import { PiiVault } from '../src/platform/privacy/vault.js';
+import { http } from './support/http.js';
+import { bearer, smsLogin } from './support/identity.js';
 import { createSoftHsm, softhsmAvailable, SOFTHSM_MODULE, type SoftHsm } from './support/softhsm.js';
+import { spawnTs, waitReady } from './support/spawn.js';
 
 // PKCS#11 attribute types (pkcs11js exports them too; written out so the test states what it asks the token).
 const CKA_VALUE = 0x11;
@@ -38,7 +41,7 @@ describe.runIf(available)('PKCS#11 key provider on a SoftHSM2 token', () => {
   let oldCiphertext: string;
 
   beforeAll(() => {
-    hsm = createSoftHsm(['quanyi-test', 'quanyi-other']);
+    hsm = createSoftHsm(['quanyi-test', 'quanyi-other', 'quanyi-cli']);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanyi-hsm-data-'));
     options = { module: SOFTHSM_MODULE, slot: undefined, tokenLabel: 'quanyi-test', pin: new SecretValue(hsm.tokens[0]!.pin) };
     token = Pkcs11Token.open(options);
@@ -185,6 +188,63 @@ describe.runIf(available)('PKCS#11 key provider on a SoftHSM2 token', () => {
     } finally {
       fs.rmSync(emptyDir, { recursive: true, force: true });
     }
+  });
+
+  describe('quanyi keys hsm and quanyi start with KEY_PROVIDER=pkcs11 (child processes)', () => {
+    let cliDir: string;
+    const cliEnv = (): Record<string, string> => ({ ...hsm.env(hsm.tokens[2]), DATA_DIR: cliDir });
+
+    beforeAll(() => {
+      cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanyi-hsm-cli-'));
+    });
+    afterAll(() => fs.rmSync(cliDir, { recursive: true, force: true }));
+
+    it('initialises the token, then serves logins signed in the token and checkpoints signed by the log key there', async () => {
+      const init = spawnTs('src/cli.ts', ['keys', 'hsm', 'init'], cliEnv());
+      expect(await init.exited, init.stderr()).toBe(0);
+      expect(init.stdout()).toMatch(/generated quanyi\/pii-kek\/\S+ in token "quanyi-cli"/);
+      const kid = /token-signing +\S+ +kid (\S+)/.exec(init.stdout())![1]!;
+      const verifier = /tlog-signing +\S+ +verifier (\S+)/.exec(init.stdout())![1]!;
+      expect(fs.existsSync(path.join(cliDir, 'secrets.json'))).toBe(false); // no software keys were made
+
+      const server = spawnTs('src/cli.ts', ['start'], { ...cliEnv(), PORT: '0', HOST: '127.0.0.1' });
+      try {
+        const base = await server.url;
+        await waitReady(base);
+        const jwks = await http(`${base}/.well-known/jwks.json`);
+        expect((jwks.json.keys as { kid: string }[]).map((k) => k.kid)).toEqual([kid]);
+        const tokens = await smsLogin(base);
+        expect(JSON.parse(Buffer.from(tokens.access_token.split('.')[0]!, 'base64url').toString()).kid).toBe(kid);
+        const me = await http(`${base}/api/v1/users/me`, { headers: bearer(tokens.access_token) });
+        expect(me.status).toBe(200);
+        const key = await http(`${base}/api/v1/transparency/key`);
+        expect(key.json.data).toMatchObject({ verifier_key: verifier });
+        const checkpoint = await http(`${base}/api/v1/transparency/checkpoint`);
+        const note = (checkpoint.json.data as { note: string }).note;
+        expect(openNote(note, [verifierFromKey(verifier)]).verified).toHaveLength(1);
+      } finally {
+        server.child.kill('SIGTERM');
+        expect(await server.exited).toBe(0);
+      }
+      const everything = init.stdout() + init.stderr() + server.stdout() + server.stderr();
+      expect(everything).not.toContain(hsm.tokens[2]!.pin);
+    });
+
+    it('rotates a key from the CLI: the new one becomes active, the old one is listed after it', async () => {
+      const rotate = spawnTs('src/cli.ts', ['keys', 'hsm', 'rotate', '--key', 'token-signing'], cliEnv());
+      expect(await rotate.exited, rotate.stderr()).toBe(0);
+      expect(rotate.stdout().match(/token-signing +quanyi\/token-signing\//g)).toHaveLength(2);
+      const dataKey = spawnTs('src/cli.ts', ['keys', 'rotate'], cliEnv());
+      expect(await dataKey.exited, dataKey.stderr()).toBe(0);
+      expect(dataKey.stdout()).toMatch(/^new active personal-data key k\S+;/);
+    });
+
+    it('refuses to start with a wrong PIN: one line naming PKCS11_PIN, exit 1, the PIN nowhere', async () => {
+      const server = spawnTs('src/cli.ts', ['start'], { ...cliEnv(), PKCS11_PIN: 'wrong-pin-0000', PORT: '0', HOST: '127.0.0.1' });
+      expect(await server.exited).toBe(1);
+      expect(server.stderr()).toMatch(/^quanyi: PKCS11_PIN was refused by token "quanyi-cli" \(CKR_PIN_INCORRECT\): check the user PIN of this token\n$/);
+      expect(server.stderr() + server.stdout()).not.toContain('wrong-pin-0000');
+    });
   });
 
   describe('clear start-up errors', () => {
