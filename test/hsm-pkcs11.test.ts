@@ -179,6 +179,16 @@ describe.runIf(available)('PKCS#11 key provider on a SoftHSM2 token', () => {
     expect(token.keys('pii-kek')).toHaveLength(2);
   });
 
+  it('answers KEY_STORE_UNAVAILABLE when the token cannot sign any more', async () => {
+    const second = Pkcs11Token.open(options);
+    const jwtSigner = TokenSigner.fromHsm(signingKeys(second, 'token-signing'));
+    const logSigner = hsmLogKeys('quanyi.localhost/transparency-log', signingKeys(second, 'tlog-signing')).signer!;
+    second.close();
+    await expect(jwtSigner.sign({ sub: '1', sid: 's', roles: [], merchant_ids: [] })).rejects.toMatchObject({ code: 'KEY_STORE_UNAVAILABLE', status: 503 });
+    expect(() => signNote('x\n', logSigner)).toThrow(expect.objectContaining({ code: 'KEY_STORE_UNAVAILABLE' }));
+    expect(signingKeys(token, 'token-signing')[0]!.sign(Buffer.from('still here'))).toHaveLength(64); // the first session is unharmed
+  });
+
   it('refuses a token without keys or a DATA_DIR without the wrapped ring, naming the fix', async () => {
     const other = { ...hsm.env(hsm.tokens[1]), DATA_DIR: dataDir };
     await expect(loadHsmSecrets(loadConfig(other))).rejects.toMatchObject({ reason: 'KEYS', message: expect.stringMatching(/quanyi\/pii-kek\/.*use the token that holds it/) });

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../platform/config/config.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { HsmOperationError } from '../../platform/hsm/hsm-error.js';
 import type { HsmSigningKey } from '../../platform/hsm/hsm-keys.js';
 import { ed25519NoteKeyId, ed25519VerifierKey, generateEd25519NoteKey, verifierKeyOf, type NoteSigner } from './domain/signed-note.js';
 
@@ -47,6 +49,14 @@ export function loadLogKeys(config: Config, hsmKeys?: readonly HsmSigningKey[]):
 export function hsmLogKeys(origin: string, hsmKeys: readonly HsmSigningKey[]): LogKeys {
   const active = hsmKeys[0];
   if (!active) throw new Error('no transparency-log signing key in the HSM');
-  const signer: NoteSigner = { name: origin, keyId: ed25519NoteKeyId(origin, active.publicKey), sign: (msg) => active.sign(msg) };
+  const sign = (msg: Uint8Array): Uint8Array => {
+    try {
+      return active.sign(msg);
+    } catch (error) {
+      if (error instanceof HsmOperationError) throw new AppError('KEY_STORE_UNAVAILABLE');
+      throw error;
+    }
+  };
+  const signer: NoteSigner = { name: origin, keyId: ed25519NoteKeyId(origin, active.publicKey), sign };
   return { signer, verifierKey: ed25519VerifierKey(origin, active.publicKey) };
 }
