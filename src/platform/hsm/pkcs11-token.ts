@@ -38,7 +38,13 @@ export interface TokenKey {
 /** The native binding is loaded on first use, so installs that never configure an HSM never load it. */
 let binding: Pkcs11Module | undefined;
 function pkcs11js(): Pkcs11Module {
-  binding ??= createRequire(import.meta.url)('pkcs11js') as Pkcs11Module;
+  if (binding) return binding;
+  try {
+    binding = createRequire(import.meta.url)('pkcs11js') as Pkcs11Module;
+  } catch (error) {
+    // npm runs pkcs11js's native build only when package.json's allowScripts approves it (it does).
+    throw new HsmError('MODULE', 'KEY_PROVIDER', `=pkcs11 needs the pkcs11js native binding, which is not built (${firstLine(error)}): run npm rebuild pkcs11js (needs g++, make and python3)`);
+  }
   return binding;
 }
 
