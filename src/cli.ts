@@ -8,7 +8,10 @@ import { ensureWebApp } from './app/web-build.js';
 import { loadConfig, ROLES, type Role } from './platform/config/config.js';
 import { ConfigError } from './platform/config/config-error.js';
 import { loadSecrets } from './platform/config/secrets.js';
-import { EnvKeyProvider, LocalFileKeyProvider } from './platform/privacy/key-provider.js';
+import { EnvKeyProvider, LocalFileKeyProvider, type KeyProvider } from './platform/privacy/key-provider.js';
+import { Pkcs11KeyProvider } from './platform/privacy/pkcs11-key-provider.js';
+import { openToken } from './platform/hsm/hsm-keys.js';
+import { keysHsmCommand } from './app/hsm-command.js';
 import { connectDatabase, connectOptionsFrom } from './platform/db/connect.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { generateEd25519NoteKey } from './modules/audit/domain/signed-note.js';
@@ -31,6 +34,11 @@ Commands:
                                             data is re-encrypted under it in the background
   keys tlog                                 print a new transparency-log signing key for TLOG_ORIGIN (production
                                             sets it as QUANYI_TLOG_SIGNING_KEY) and its verifier key
+  keys hsm init [--fresh]                   KEY_PROVIDER=pkcs11: generate the missing keys in the token and wrap
+                                            the personal-data keys (imported from the software keys unless --fresh)
+  keys hsm rotate --key pii-kek|token-signing|tlog-signing
+                                            a new key in the token becomes active; old ones are kept
+  keys hsm list                             the token's keys, key ids and verifier keys (docs/hsm.md)
   verify-draw --bundle FILE [--key VKEY]    re-run a draw offline from its bundle; exit 0 only if every result
   verify-draw --url BASE --draw ID [--key VKEY]
                                             matches (ID: instant-<campaign id>); --key pins the log's key
@@ -91,17 +99,27 @@ const COMMANDS: Record<string, Command> = {
   },
 
   async keys(args) {
+    const config = loadConfig(process.env);
+    if (args[0] === 'hsm') {
+      await keysHsmCommand(args.slice(1), config, process.env, (line) => process.stdout.write(`${line}\n`));
+      return;
+    }
     if (args[0] === 'tlog') {
+      if (config.keyProvider.kind === 'pkcs11') throw new ConfigError('keys tlog', 'does not apply with KEY_PROVIDER=pkcs11; use: keys hsm rotate --key tlog-signing');
       // Production brings the log's key from the environment; this makes one to put there.
-      const origin = loadConfig(process.env).transparencyLog.origin;
+      const origin = config.transparencyLog.origin;
       const key = generateEd25519NoteKey(origin);
       process.stdout.write(`QUANYI_TLOG_SIGNING_KEY=${key.signerKey}\n# publish this verifier key for auditors to pin:\n${key.verifierKey}\n`);
       return;
     }
-    if (args[0] !== 'rotate') throw new ConfigError('keys', `has no command "${args[0] ?? ''}"; try: keys rotate, keys tlog`);
-    const config = loadConfig(process.env);
-    const provider = config.nodeEnv === 'production' ? new EnvKeyProvider(loadSecrets(config, process.env)) : new LocalFileKeyProvider(path.join(config.dataDir, 'secrets.json'));
-    const key = await provider.addKey();
+    if (args[0] !== 'rotate') throw new ConfigError('keys', `has no command "${args[0] ?? ''}"; try: keys rotate, keys tlog, keys hsm`);
+    const token = config.keyProvider.kind === 'pkcs11' ? openToken(config.keyProvider) : undefined;
+    const provider: KeyProvider = token
+      ? new Pkcs11KeyProvider(token, config.dataDir)
+      : config.nodeEnv === 'production'
+        ? new EnvKeyProvider(loadSecrets(config, process.env))
+        : new LocalFileKeyProvider(path.join(config.dataDir, 'secrets.json'));
+    const key = await provider.addKey().finally(() => token?.close());
     process.stdout.write(`new active personal-data key ${key.id}; restart to use it (old keys keep decrypting; data is re-encrypted in the background)\n`);
   },
 

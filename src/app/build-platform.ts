@@ -3,6 +3,7 @@ import os from 'node:os';
 import { connectCache } from '../platform/cache/connect.js';
 import type { Config } from '../platform/config/config.js';
 import { loadSecrets } from '../platform/config/secrets.js';
+import { loadHsmSecrets } from '../platform/hsm/hsm-keys.js';
 import { connectDatabase, connectOptionsFrom } from '../platform/db/connect.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { claimNodeId } from '../platform/ids/node-lease.js';
@@ -30,9 +31,10 @@ export interface BuiltPlatform {
  */
 export async function buildPlatform(config: Config, env: Readonly<Record<string, string | undefined>>): Promise<BuiltPlatform> {
   const logger = createLogger(config.logLevel);
-  const secrets = loadSecrets(config, env);
+  const secrets = config.keyProvider.kind === 'pkcs11' ? await loadHsmSecrets(config) : loadSecrets(config, env);
   const instance = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const closers: (() => Promise<unknown>)[] = [];
+  if (secrets.hsm) closers.push(async () => secrets.hsm?.close());
   const close = async (): Promise<void> => {
     while (closers.length > 0) {
       await closers.pop()!().catch((error: unknown) => logger.warn({ err: error }, 'close failed'));

@@ -13,9 +13,9 @@ export interface Audit {
 }
 
 export const auditOf = perPlatform((platform): Audit => {
-  const { database, config } = platform;
+  const { database, config, secrets } = platform;
   return {
-    log: new TransparencyLog(database.db, new TransparencyLogRepo(), config.transparencyLog.origin, loadLogKeys(config)),
+    log: new TransparencyLog(database.db, new TransparencyLogRepo(), config.transparencyLog.origin, loadLogKeys(config, secrets.hsm?.logSigningKeys)),
     trail: new AuditTrail(database.db, platform.ids),
   };
 });

@@ -50,7 +50,9 @@ export class TransparencyLog {
     readonly origin: string,
     readonly keys: LogKeys,
   ) {
-    this.signer = signerFromKey(keys.signerKey);
+    if (keys.signer) this.signer = keys.signer;
+    else if (keys.signerKey) this.signer = signerFromKey(keys.signerKey);
+    else throw new Error('TransparencyLog needs a signer key or a signer');
   }
 
   /** Appends entries in the caller's transaction; returns their indices. */

@@ -37,7 +37,7 @@ export interface Identity {
 export const identityOf = perPlatform((platform): Identity => {
   const { database, cache, ids, vault, secrets, config } = platform;
   const repo = new IdentityRepo();
-  const signer = TokenSigner.create(secrets.tokenSigningKeys);
+  const signer = secrets.hsm ? TokenSigner.fromHsm(secrets.hsm.tokenSigningKeys) : TokenSigner.create(secrets.tokenSigningKeys);
   const sms: SmsProvider = config.sms.provider === 'dev' ? new DevSmsProvider(vault, ids) : new HttpSmsProvider(config.sms);
   // One-time codes get their own key, derived from the blind-index key, so the two uses never share a MAC key.
   const otpKey = createHmac('sha256', secrets.blindIndexKey).update('quanyi/sms-code-key').digest();

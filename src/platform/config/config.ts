@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.js';
+import { SecretValue } from './secret-value.js';
 
 /** web/dist in the package: this file is src/platform/config/config.ts. */
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -51,6 +52,8 @@ export interface Config {
   /** OpenID Connect providers for third-party login (OIDC_PROVIDERS, a JSON array). */
   readonly oidcProviders: readonly OidcProviderConfig[];
   readonly transparencyLog: TransparencyLogConfig;
+  /** Where the signing keys and the personal-data key ring live (KEY_PROVIDER); see docs/hsm.md. */
+  readonly keyProvider: KeyProviderConfig;
   readonly lotteryBeacon: LotteryBeaconConfig;
   /** Per-deployment defaults of risk rules (RISK_RULE_DEFAULTS), checked against the rules by the risk module. */
   readonly riskRuleDefaults: Readonly<Record<string, RiskRuleDefault>>;
@@ -86,6 +89,24 @@ export interface InvoiceUploadConfig {
 export type LotteryBeaconConfig =
   | { readonly kind: 'local'; readonly periodSeconds: number }
   | { readonly kind: 'drand-quicknet'; readonly relayUrl: string };
+
+/**
+ * `software`: keys from the environment in production, from DATA_DIR/secrets.json elsewhere. `pkcs11`: the signing
+ * keys live in a hardware security module and sign there; the personal-data keys are stored wrapped by an AES key
+ * of the module (DATA_DIR/pii-keys.wrapped.json).
+ */
+export type KeyProviderConfig =
+  | { readonly kind: 'software' }
+  | {
+      readonly kind: 'pkcs11';
+      /** Path of the module's PKCS#11 library. */
+      readonly module: string;
+      /** The slot id (decimal, as the vendor's tools print it); `tokenLabel` may select instead. */
+      readonly slot: string | undefined;
+      readonly tokenLabel: string | undefined;
+      /** The user PIN: printing the config prints `[redacted]`. */
+      readonly pin: SecretValue;
+    };
 
 export interface TransparencyLogConfig {
   /** The checkpoint's first line and the signing key's name (C2SP tlog-checkpoint), e.g. `lottery.example.gov.cn/log`. */
@@ -143,6 +164,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     throw new ConfigError('REDIS_URL', `is required for role "${role}" when NODE_ENV=production: limits and counters must be shared by every process`);
   }
   const demoData = demoDataOn(env, nodeEnv, Boolean(databaseUrl));
+  const keyProvider = keyProviderConfig(env);
   return {
     nodeEnv,
     role,
@@ -173,7 +195,8 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     taxAuthorityUrl: taxAuthorityUrl(env, nodeEnv),
     payoutUrl: payoutUrl(env, nodeEnv),
     demoData,
-    transparencyLog: transparencyLogConfig(env, nodeEnv),
+    transparencyLog: transparencyLogConfig(env, nodeEnv, keyProvider.kind),
+    keyProvider,
     lotteryBeacon: lotteryBeaconConfig(env),
     riskRuleDefaults: riskRuleDefaults(env),
     webDir: path.resolve(env.WEB_DIR?.trim() || DEFAULT_WEB_DIR),
@@ -228,12 +251,28 @@ function lotteryBeaconConfig(env: Env): LotteryBeaconConfig {
   return { kind, relayUrl: optionalUrl(env, 'DRAND_RELAY_URL', ['http:', 'https:']) ?? 'https://api.drand.sh' };
 }
 
-function transparencyLogConfig(env: Env, nodeEnv: NodeEnv): TransparencyLogConfig {
+function keyProviderConfig(env: Env): KeyProviderConfig {
+  const kind = oneOf(env, 'KEY_PROVIDER', ['software', 'pkcs11'] as const, 'software');
+  if (kind === 'software') return { kind };
+  const module = env.PKCS11_MODULE?.trim();
+  if (!module) throw new ConfigError('PKCS11_MODULE', 'is required when KEY_PROVIDER=pkcs11 (the path of the HSM\'s PKCS#11 library)');
+  const slot = env.PKCS11_SLOT?.trim() || undefined;
+  if (slot !== undefined && !/^\d+$/.test(slot)) throw new ConfigError('PKCS11_SLOT', `must be a slot id (a whole number), got "${slot}"`);
+  const tokenLabel = env.PKCS11_TOKEN_LABEL?.trim() || undefined;
+  if (slot === undefined && tokenLabel === undefined) throw new ConfigError('PKCS11_TOKEN_LABEL', 'or PKCS11_SLOT is required when KEY_PROVIDER=pkcs11');
+  // Not trimmed: a PIN may legitimately contain spaces. Never echoed back in a message.
+  const pin = env.PKCS11_PIN;
+  if (!pin) throw new ConfigError('PKCS11_PIN', 'is required when KEY_PROVIDER=pkcs11 (the user PIN of the token)');
+  return { kind, module: path.resolve(module), slot, tokenLabel, pin: new SecretValue(pin) };
+}
+
+function transparencyLogConfig(env: Env, nodeEnv: NodeEnv, keyProvider: KeyProviderConfig['kind']): TransparencyLogConfig {
   const origin = env.TLOG_ORIGIN?.trim() || 'quanyi.localhost/transparency-log';
   // A note key name may hold no spaces or '+' (C2SP signed-note); the origin is that name.
   if (/[\s+]/.test(origin)) throw new ConfigError('TLOG_ORIGIN', 'must contain no spaces and no "+"');
   const signingKey = env.QUANYI_TLOG_SIGNING_KEY?.trim() || undefined;
-  if (!signingKey && nodeEnv === 'production') throw new ConfigError('QUANYI_TLOG_SIGNING_KEY', 'is required when NODE_ENV=production');
+  if (signingKey && keyProvider === 'pkcs11') throw new ConfigError('QUANYI_TLOG_SIGNING_KEY', 'must not be set when KEY_PROVIDER=pkcs11: the log signs with its key in the HSM');
+  if (!signingKey && nodeEnv === 'production' && keyProvider === 'software') throw new ConfigError('QUANYI_TLOG_SIGNING_KEY', 'is required when NODE_ENV=production');
   if (signingKey && !signingKey.startsWith(`PRIVATE+KEY+${origin}+`)) {
     throw new ConfigError('QUANYI_TLOG_SIGNING_KEY', `must be a signed-note private key named after TLOG_ORIGIN (PRIVATE+KEY+${origin}+…)`);
   }

@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, ran
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from './config-error.js';
+import type { HsmSigners } from '../hsm/hsm-keys.js';
 import type { Config } from './config.js';
 
 export interface DataKey {
@@ -16,6 +17,11 @@ export interface Secrets {
   readonly piiKeys: readonly DataKey[];
   /** HMAC-SHA256 key for blind indexes (lookup of encrypted values) and one-time-code hashes. */
   readonly blindIndexKey: Buffer;
+  /**
+   * KEY_PROVIDER=pkcs11: the signing keys live in the HSM and sign there (`tokenSigningKeys` is then empty, and the
+   * transparency log signs with these rather than QUANYI_TLOG_SIGNING_KEY). Closed with the platform.
+   */
+  readonly hsm?: HsmSigners;
 }
 
 interface SecretsFile {

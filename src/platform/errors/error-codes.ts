@@ -245,6 +245,7 @@ export const ERROR_CODES = {
   },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁,请稍后再试', en: 'Too many requests; slow down and retry later' },
   INTERNAL: { status: 500, zh: '服务器内部错误,请稍后重试', en: 'Internal server error; please retry later' },
+  KEY_STORE_UNAVAILABLE: { status: 503, zh: '密钥服务(硬件安全模块)暂不可用,请稍后重试', en: 'The key store (hardware security module) is unavailable; retry later' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用,请稍后重试', en: 'The service is temporarily unavailable' },
   DATABASE_CONNECTION_LOST: {
     status: 503,
