@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { QuanyiModule } from '../src/app/module.js';
 import { identityModule } from '../src/modules/identity/index.js';
 import { merchantsModule } from '../src/modules/merchants/index.js';
+import * as cleanup0051 from '../src/platform/db/migrations/2026_12_02_0051_idempotency_credentials.js';
 import { ok } from '../src/platform/http/envelope.js';
 import { carriesCredential } from '../src/platform/http/idempotency.js';
 import { backendPairs } from './support/backends.js';
@@ -185,7 +186,29 @@ describe.each(backendPairs())('idempotency keys and credentials on $label', ({ d
     const rows = await server.platform.database.db.selectFrom('idempotency_keys').select('scope').where('key', '=', key).execute();
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row.scope).toMatch(/^anonymous:[0-9a-f]{40}$/);
-    for (const row of rows) expect(row.scope).not.toMatch(/198|203/);
+  });
+
+  it('migration 0051 drops the bodies stored with a credential before this change, and keeps the others', async () => {
+    const database = server.platform.database.db;
+    const leaked = `leaked-${randomBytes(16).toString('hex')}`;
+    const rows = [
+      { key: newKey(), body: JSON.stringify({ code: 200, data: { access_token: leaked, token_type: 'Bearer', refresh_token: leaked } }) },
+      { key: newKey(), body: JSON.stringify({ code: 200, data: { merchant_id: '1', api_secret: leaked } }) },
+      { key: newKey(), body: JSON.stringify({ code: 200, data: { effect_id: '7', refresh_token: null } }) },
+    ];
+    for (const row of rows) {
+      await sql`
+        INSERT INTO idempotency_keys (scope, key, fingerprint, status, locked_until, response_status, response_body, completed_at, expires_at)
+        VALUES ('user:1', ${row.key}, 'f', 'completed', now(), 200, ${row.body}, now(), now() + interval '1 day')
+      `.execute(database);
+    }
+    await cleanup0051.up(database);
+    const after = await database.selectFrom('idempotency_keys').select(['key', 'response_body', 'status']).where('key', 'in', rows.map((r) => r.key)).execute();
+    const bodyOf = (key: string) => after.find((r) => r.key === key)?.response_body;
+    expect(after).toHaveLength(3);
+    expect(bodyOf(rows[0]!.key)).toBeNull();
+    expect(bodyOf(rows[1]!.key)).toBeNull();
+    expect(bodyOf(rows[2]!.key)).toBe(rows[2]!.body);
   });
 
   it('keeps no token or secret at rest in the idempotency table, whatever the column', async () => {
