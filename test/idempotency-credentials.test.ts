@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { QuanyiModule } from '../src/app/module.js';
 import { identityModule } from '../src/modules/identity/index.js';
@@ -202,7 +202,7 @@ describe.each(backendPairs())('idempotency keys and credentials on $label', ({ d
         VALUES ('user:1', ${row.key}, 'f', 'completed', now(), 200, ${row.body}, now(), now() + interval '1 day')
       `.execute(database);
     }
-    await cleanup0051.up(database);
+    await cleanup0051.up(database as unknown as Kysely<unknown>);
     const after = await database.selectFrom('idempotency_keys').select(['key', 'response_body', 'status']).where('key', 'in', rows.map((r) => r.key)).execute();
     const bodyOf = (key: string) => after.find((r) => r.key === key)?.response_body;
     expect(after).toHaveLength(3);
