@@ -28,7 +28,10 @@ interface IdempotencyClaim {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Mutating routes accept an Idempotency-Key by default; 'required' refuses calls without one. */
+    /**
+     * Mutating routes accept an Idempotency-Key by default; 'required' refuses calls without one; 'no-store' (an
+     * answer carrying a credential) records the key but never the answer. See IdempotencyMode.
+     */
     idempotency?: IdempotencyMode;
   }
   interface FastifyRequest {
@@ -72,6 +75,8 @@ const TRANSIENT_STATUSES = new Set([408, 409, 425, 429]);
  * Idempotency keys (Stripe's model, see reference/ledger-and-concurrency.md §5.7): the first request with a key
  * claims it; its response is stored; a replay with the same body gets that response back; the same key with a
  * different body gets 422 IDEMPOTENCY_KEY_REUSED; a replay while the first is still running gets 409.
+ * An answer that carries a credential is never stored (`no-store` routes, and the `carriesCredential` backstop):
+ * its key is completed without a body, and a replay gets 409 IDEMPOTENCY_KEY_NOT_REPLAYABLE.
  */
 export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, options: IdempotencyOptions): void {
   const fingerprintKey = createHmac('sha256', options.key).update('quanyi/idempotency-fingerprint').digest();
@@ -228,7 +233,7 @@ export function carriesCredential(body: string): boolean {
   while (stack.length > 0) {
     const value = stack.pop();
     if (Array.isArray(value)) {
-      stack.push(...(value as unknown[]));
+      for (const item of value as unknown[]) stack.push(item);
     } else if (value !== null && typeof value === 'object') {
       for (const [name, inner] of Object.entries(value)) {
         if (inner !== null && inner !== '' && CREDENTIAL_FIELD.test(fieldName(name))) return true;
