@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAccessControl, registerBodyBoundChecks } from '../platform/http/access.js';
 import { registerActor } from '../platform/http/actor.js';
@@ -50,7 +51,7 @@ export async function buildServer(platform: Platform, options: ServerOptions): P
     options.modules.flatMap((module) => module.authenticators?.(platform) ?? []),
   );
   registerBodyBoundChecks(app);
-  registerIdempotency(app, platform.database.db);
+  registerIdempotency(app, platform.database.db, { key: createHmac('sha256', platform.secrets.blindIndexKey).update('quanyi/idempotency-key').digest() });
 
   // While shutting down, each answer closes its keep-alive connection, so the server can finish closing as soon
   // as the last in-flight request is answered instead of waiting for clients' idle sockets to time out.

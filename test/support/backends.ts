@@ -32,10 +32,11 @@ export interface TestDatabase extends DatabaseHandle {
   readonly schema: string;
 }
 
-export async function createTestDatabase(kind: DatabaseKind, options: { poolSize?: number } = {}): Promise<TestDatabase> {
+/** `pgliteDir`: PGlite keeps its files there (started from the template) instead of in memory. */
+export async function createTestDatabase(kind: DatabaseKind, options: { poolSize?: number; pgliteDir?: string } = {}): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const template = new Blob([fs.readFileSync(inject('pgliteTemplate'))]);
-    const handle = await connectDatabase({ databaseUrl: undefined, schema: 'public', poolSize: 1, pgliteTemplate: template });
+    const handle = await connectDatabase({ databaseUrl: undefined, schema: 'public', poolSize: 1, pgliteTemplate: template, pgliteDir: options.pgliteDir });
     await migrateToLatest(handle.db, 'public'); // no-op unless a migration was added after the template was built
     return { ...handle, schema: 'public' };
   }

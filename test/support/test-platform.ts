@@ -35,6 +35,8 @@ export interface TestPlatformOptions {
   readonly clock?: Clock;
   /** Where logs go (at trace level) when a test inspects them; silent otherwise. */
   readonly logStream?: DestinationStream;
+  /** PGlite only: keep the database's files in this directory (a test that reads them) instead of in memory. */
+  readonly pgliteDir?: string;
 }
 
 /** The real kernel (real database, real cache) as the process would build it, minus the listening socket. */
@@ -50,7 +52,7 @@ export async function createTestPlatform(options: TestPlatformOptions): Promise<
     RATE_LIMIT_PER_USER_PER_MINUTE: '0',
     ...options.env,
   });
-  const database = await createTestDatabase(options.db);
+  const database = await createTestDatabase(options.db, { pgliteDir: options.pgliteDir });
   const cache = await createTestCache(options.cache);
   const lease = await claimNodeId(database.db, `test:${randomUUID()}`);
   const ids = new Snowflake(lease.nodeId);

@@ -56,7 +56,8 @@ export async function identityRoutes(app: FastifyInstance, { service, signer, de
   app.post<{ Body: { phone: string; code: string; invite_code?: string } }>(
     '/api/v1/auth/sms/login',
     {
-      config: { access: 'public' },
+      // The answer is tokens: the key is recorded, the answer is not, and a repeat is refused.
+      config: { access: 'public', idempotency: 'no-store' },
       schema: {
         tags: ['auth'],
         summary: 'Log in (or sign up) with the SMS code; answers an OAuth 2.0 token response',
@@ -78,7 +79,9 @@ export async function identityRoutes(app: FastifyInstance, { service, signer, de
   app.post<{ Body: { grant_type: 'refresh_token'; refresh_token: string } }>(
     '/api/v1/auth/token',
     {
-      config: { access: 'public' },
+      // The refresh token is its own guard against repeats: every presentation runs, so presenting a
+      // rotated-out token again trips reuse detection whatever Idempotency-Key comes with it.
+      config: { access: 'public', idempotency: 'off' },
       schema: {
         tags: ['auth'],
         summary: 'Exchange a refresh token (rotates it; a reused token revokes the session)',

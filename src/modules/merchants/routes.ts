@@ -10,7 +10,9 @@ export async function merchantRoutes(app: FastifyInstance, merchants: MerchantSe
   app.post<{ Body: { name: string; channel_id?: string } }>(
     '/api/v1/merchants',
     {
-      config: { access: { roles: ['operator'] } },
+      // The answer holds the cashier secret, shown once: the key is recorded, the answer is not, and a repeat is
+      // refused (the merchant exists; its secret is not shown again).
+      config: { access: { roles: ['operator'] }, idempotency: 'no-store' },
       schema: {
         tags: ['merchants'],
         summary: 'Register a merchant, optionally under a channel; answers its cashier API key and secret (the secret is shown only this once)',

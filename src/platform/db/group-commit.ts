@@ -14,7 +14,8 @@ export interface ReceiptRow {
   readonly scope: string;
   readonly key: string;
   readonly status: number;
-  readonly body: string;
+  /** Null: recorded without a replayable body (see idempotency.ts). */
+  readonly body: string | null;
 }
 
 export interface GroupCommitOptions<C, R> {

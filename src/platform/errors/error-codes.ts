@@ -22,6 +22,11 @@ export const ERROR_CODES = {
     zh: '相同幂等键的请求正在处理中,请稍后重试',
     en: 'A request with this Idempotency-Key is still being processed; retry later',
   },
+  IDEMPOTENCY_KEY_NOT_REPLAYABLE: {
+    status: 409,
+    zh: '该幂等键已使用过,此操作的结果含登录凭证或密钥,不会重放;如需重试请使用新的幂等键',
+    en: 'This Idempotency-Key was already used; this answer carries credentials and is never replayed; retry with a new key',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'This content type is not supported' },
   IDEMPOTENCY_KEY_REUSED: {

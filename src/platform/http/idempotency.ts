@@ -1,23 +1,37 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GroupCommit, ReceiptRow } from '../db/group-commit.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { canonicalJson } from './canonical-json.js';
+import { deviceIdOf } from './device-id.js';
 
-export type IdempotencyMode = 'optional' | 'required' | 'off';
+/**
+ * - `optional` (the default): a key is accepted; the answer is stored and replayed.
+ * - `required`: as optional, and a call without a key is refused.
+ * - `no-store`: for routes whose answer carries a credential (tokens, a secret shown once). The key is accepted
+ *   and recorded with the request's fingerprint and status, but the answer is not stored: a repeat of the key
+ *   gets 409 IDEMPOTENCY_KEY_NOT_REPLAYABLE, never the credential again.
+ * - `off`: the key is ignored (the route is its own protection against repeats, or a repeat must run).
+ */
+export type IdempotencyMode = 'optional' | 'required' | 'no-store' | 'off';
 
 interface IdempotencyClaim {
   readonly scope: string;
   readonly key: string;
+  /** False on `no-store` routes: the answer is recorded without its body. */
+  readonly replayable: boolean;
   /** Set once the response has been stored inside the effect's transaction: nothing left to do in onSend. */
   storedInTransaction: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Mutating routes accept an Idempotency-Key by default; 'required' refuses calls without one. */
+    /**
+     * Mutating routes accept an Idempotency-Key by default; 'required' refuses calls without one; 'no-store' (an
+     * answer carrying a credential) records the key but never the answer. See IdempotencyMode.
+     */
     idempotency?: IdempotencyMode;
   }
   interface FastifyRequest {
@@ -40,6 +54,12 @@ declare module 'fastify' {
 }
 
 export interface IdempotencyOptions {
+  /**
+   * Server secret that keys the request fingerprints and the anonymous callers' scopes (derive it from a platform
+   * secret): without it nobody can test a guessed request body or client address against the table. It must be
+   * the same in every process, so that a retry reaching another process still finds its key.
+   */
+  readonly key: Buffer;
   /** How long keys are remembered (and replayed). At least 24 h. */
   readonly retentionMs?: number;
   /** How long an in-flight claim blocks others before a crashed owner's key may be taken over. */
@@ -55,8 +75,12 @@ const TRANSIENT_STATUSES = new Set([408, 409, 425, 429]);
  * Idempotency keys (Stripe's model, see reference/ledger-and-concurrency.md §5.7): the first request with a key
  * claims it; its response is stored; a replay with the same body gets that response back; the same key with a
  * different body gets 422 IDEMPOTENCY_KEY_REUSED; a replay while the first is still running gets 409.
+ * An answer that carries a credential is never stored (`no-store` routes, and the `carriesCredential` backstop):
+ * its key is completed without a body, and a replay gets 409 IDEMPOTENCY_KEY_NOT_REPLAYABLE.
  */
-export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, options: IdempotencyOptions = {}): void {
+export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, options: IdempotencyOptions): void {
+  const fingerprintKey = createHmac('sha256', options.key).update('quanyi/idempotency-fingerprint').digest();
+  const scopeKey = createHmac('sha256', options.key).update('quanyi/idempotency-anonymous-scope').digest();
   const retentionMs = Math.max(options.retentionMs ?? 24 * 3_600_000, 24 * 3_600_000);
   const leaseMs = options.inFlightLeaseMs ?? 30_000;
 
@@ -84,7 +108,7 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
       ? {
           record: (value: R): ReceiptRow => {
             body = String(this.serialize(present(value)));
-            return { scope: claim.scope, key: claim.key, status, body };
+            return { scope: claim.scope, key: claim.key, status, body: storableBody(claim, body) };
           },
         }
       : undefined;
@@ -105,11 +129,11 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
     }
     if (typeof header !== 'string' || !KEY_FORMAT.test(header)) throw new AppError('IDEMPOTENCY_KEY_INVALID');
 
-    const scope = request.actor ? `${request.actor.kind}:${request.actor.id}` : 'anonymous';
-    const fingerprint = fingerprintOf(request);
+    const scope = request.actor ? `${request.actor.kind}:${request.actor.id}` : anonymousScope(scopeKey, request);
+    const fingerprint = fingerprintOf(fingerprintKey, request);
     const claimed = await tryClaim(db, scope, header, fingerprint, leaseMs, retentionMs);
     if (claimed) {
-      request.idempotencyClaim = { scope, key: header, storedInTransaction: false };
+      request.idempotencyClaim = { scope, key: header, replayable: mode !== 'no-store', storedInTransaction: false };
       return;
     }
     const existing = await db
@@ -121,6 +145,8 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
     if (!existing) throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT'); // released between our two reads: retry
     if (existing.fingerprint !== fingerprint) throw new AppError('IDEMPOTENCY_KEY_REUSED');
     if (existing.status !== 'completed' || existing.response_status === null) throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT');
+    // Completed without a body: the answer carried a credential (a no-store route, or the backstop caught it).
+    if (existing.response_body === null) throw new AppError('IDEMPOTENCY_KEY_NOT_REPLAYABLE');
     return reply
       .code(existing.response_status)
       .header('idempotent-replayed', 'true')
@@ -175,7 +201,60 @@ async function storeResponse(
   status: number,
   body: string,
 ): Promise<void> {
-  await sql`SELECT idempotency_complete(ARRAY[${claim.scope}]::text[], ARRAY[${claim.key}]::text[], ARRAY[${status}]::int[], ARRAY[${body}]::text[])`.execute(db);
+  const stored = storableBody(claim, body);
+  await sql`SELECT idempotency_complete(ARRAY[${claim.scope}]::text[], ARRAY[${claim.key}]::text[], ARRAY[${status}]::int[], ARRAY[${stored}]::text[])`.execute(db);
+}
+
+/** The body to keep for replay, or null (not replayable): never on a no-store route, never one with a credential. */
+function storableBody(claim: IdempotencyClaim, body: string): string | null {
+  return claim.replayable && !carriesCredential(body) ? body : null;
+}
+
+/**
+ * Field names that hold a credential: `token`, `secret`, `password`, `otp`, `private_key` and anything ending in
+ * `_token`, `_secret`, `_password` (access_token, refresh_token, id_token, api_secret, client_secret…), in
+ * snake_case or camelCase. `token_type` or `api_key` (an identifier, not a secret) do not match.
+ */
+const CREDENTIAL_FIELD = /(?:^|_)(?:token|secret|password|passwd|passphrase|otp|private_key)$/;
+
+/**
+ * The backstop behind `no-store`: an answer whose JSON has a credential-named field with a value, at any depth,
+ * is never stored, so a route that forgets to declare `no-store` still keeps no token or secret at rest.
+ * A body that is not JSON is checked for such a field name in its text.
+ */
+export function carriesCredential(body: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return /(?:token|secret|password|passwd|passphrase|otp|private_key)["']?\s*[:=]/i.test(body);
+  }
+  const stack: unknown[] = [parsed];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) stack.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [name, inner] of Object.entries(value)) {
+        if (inner !== null && inner !== '' && CREDENTIAL_FIELD.test(fieldName(name))) return true;
+        stack.push(inner);
+      }
+    }
+  }
+  return false;
+}
+
+function fieldName(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]/g, '_').toLowerCase();
+}
+
+/**
+ * An unauthenticated caller's scope: a keyed hash of its address (and device id, when it sends one), so two
+ * callers' identical keys never meet and the table holds no address in clear.
+ */
+function anonymousScope(key: Buffer, request: FastifyRequest): string {
+  const caller = createHmac('sha256', key).update(`${request.ip}\n${deviceIdOf(request) ?? ''}`).digest('hex');
+  return `anonymous:${caller.slice(0, 40)}`;
 }
 
 /** The answers of a group-committed batch, stored in its transaction (GroupCommit's storeReceipts). */
@@ -187,11 +266,12 @@ export async function storeIdempotentResponses(trx: Transaction<Database>, rows:
   `.execute(trx);
 }
 
-function fingerprintOf(request: FastifyRequest): string {
+/** Keyed (HMAC), as the body may hold a phone and a 6-digit code, a guess of which a plain hash would confirm. */
+function fingerprintOf(key: Buffer, request: FastifyRequest): string {
   const body = Buffer.isBuffer(request.body)
     ? createHash('sha256').update(request.body).digest('hex')
     : canonicalJson(request.body ?? null);
-  return createHash('sha256')
+  return createHmac('sha256', key)
     .update(`${request.method}\n${request.routeOptions.url ?? request.url}\n${canonicalJson(request.params ?? {})}\n`)
     .update(`${canonicalJson(request.query ?? {})}\n${body}`)
     .digest('hex');

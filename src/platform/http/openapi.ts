@@ -15,7 +15,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description:
           'E-invoice lottery and coupon platform. Success: `{"code":200,"message":"OK","data":…}`. Errors: ' +
           '`{"code":<status>,"error":"STABLE_CODE","message":…,"request_id":…}`, zh-CN by default, en with ' +
-          '`Accept-Language: en`. Mutating calls accept an `Idempotency-Key` header.',
+          '`Accept-Language: en`. Mutating calls accept an `Idempotency-Key` header; an answer holding tokens or a ' +
+          'secret is never stored or replayed (a repeated key gets 409 `IDEMPOTENCY_KEY_NOT_REPLAYABLE`).',
       },
       components: {
         securitySchemes: {

@@ -34,8 +34,11 @@ export interface RequestOptions {
   /** Sent as-is (a File or Blob for uploads) with this content type, instead of JSON. */
   readonly raw?: { readonly body: Blob | string; readonly contentType: string };
   readonly query?: Record<string, string | number | boolean | undefined | null>;
-  /** One key per user action: a retried action sends the same key and is answered once (the server's rule). */
-  readonly idempotencyKey?: string;
+  /**
+   * One key per user action: a retried action sends the same key and is answered once (the server's rule).
+   * null sends none (a login: its answer holds tokens, which the server never replays).
+   */
+  readonly idempotencyKey?: string | null;
   readonly headers?: Record<string, string>;
 }
 
@@ -68,7 +71,7 @@ export function createClient(token: TokenSource, onUnauthorized?: () => void, re
       body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
-    if (method !== 'GET') headers['idempotency-key'] = options.idempotencyKey ?? crypto.randomUUID();
+    if (method !== 'GET' && options.idempotencyKey !== null) headers['idempotency-key'] = options.idempotencyKey ?? crypto.randomUUID();
     const url = new URL(path, window.location.origin);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
     return fetch(url, { method, headers, body });
@@ -77,7 +80,7 @@ export function createClient(token: TokenSource, onUnauthorized?: () => void, re
   /** One refresh (rotating the refresh token) on a 401, then the same request again with the same Idempotency-Key. */
   async function sendWithRefresh(path: string, options: RequestOptions): Promise<Response> {
     const method = options.method ?? (options.body !== undefined || options.raw ? 'POST' : 'GET');
-    const keyed = method !== 'GET' ? { ...options, idempotencyKey: options.idempotencyKey ?? crypto.randomUUID() } : options;
+    const keyed = method !== 'GET' && options.idempotencyKey !== null ? { ...options, idempotencyKey: options.idempotencyKey ?? crypto.randomUUID() } : options;
     const response = await send(path, keyed, method);
     if (response.status !== 401 || !refresh || !token()) return response;
     if (!(await refresh().catch(() => false))) return response;

@@ -48,7 +48,8 @@ export function createSession(area: Area) {
     if (!state.refresh) return false;
     const response = await fetch('/api/v1/auth/token', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': crypto.randomUUID() },
+      // No Idempotency-Key: the refresh token is its own (the server runs every exchange; a repeat is a reuse).
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: state.refresh }),
     });
     if (!response.ok) return false;
@@ -81,7 +82,8 @@ export function createSession(area: Area) {
   }
 
   async function login(phone: string, code: string, extra: Record<string, unknown> = {}): Promise<Me> {
-    const tokens = await api.post<TokenResponse>('/api/v1/auth/sms/login', { phone, code, ...extra });
+    // No Idempotency-Key: the server never replays an answer holding tokens (a repeat would be refused).
+    const tokens = await api.post<TokenResponse>('/api/v1/auth/sms/login', { phone, code, ...extra }, { idempotencyKey: null });
     state.access = tokens.access_token;
     state.refresh = tokens.refresh_token;
     persist();

@@ -30,7 +30,8 @@ export async function oidcRoutes(app: FastifyInstance, login: OidcLogin, binding
   app.post<{ Params: { provider: string }; Body: { code: string; state: string; iss?: string } }>(
     '/api/v1/auth/oidc/:provider/callback',
     {
-      config: { access: 'public' },
+      // The answer is tokens: the key is recorded, the answer is not, and a repeat is refused.
+      config: { access: 'public', idempotency: 'no-store' },
       schema: {
         tags: ['auth'],
         summary: 'Finish a third-party login: answers tokens, or {linked} for a link flow',
