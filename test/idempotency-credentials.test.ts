@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { QuanyiModule } from '../src/app/module.js';
 import { identityModule } from '../src/modules/identity/index.js';
 import { merchantsModule } from '../src/modules/merchants/index.js';
-import * as cleanup0051 from '../src/platform/db/migrations/2026_12_02_0051_idempotency_credentials.js';
+import * as cleanup0054 from '../src/platform/db/migrations/2026_12_03_0054_idempotency_credentials.js';
 import { ok } from '../src/platform/http/envelope.js';
 import { carriesCredential } from '../src/platform/http/idempotency.js';
 import { backendPairs } from './support/backends.js';
@@ -188,7 +188,7 @@ describe.each(backendPairs())('idempotency keys and credentials on $label', ({ d
     for (const row of rows) expect(row.scope).toMatch(/^anonymous:[0-9a-f]{40}$/);
   });
 
-  it('migration 0051 drops the bodies stored with a credential before this change, and keeps the others', async () => {
+  it('migration 0054 drops the bodies stored with a credential before this change, and keeps the others', async () => {
     const database = server.platform.database.db;
     const leaked = `leaked-${randomBytes(16).toString('hex')}`;
     const rows = [
@@ -202,7 +202,7 @@ describe.each(backendPairs())('idempotency keys and credentials on $label', ({ d
         VALUES ('user:1', ${row.key}, 'f', 'completed', now(), 200, ${row.body}, now(), now() + interval '1 day')
       `.execute(database);
     }
-    await cleanup0051.up(database as unknown as Kysely<unknown>);
+    await cleanup0054.up(database as unknown as Kysely<unknown>);
     const after = await database.selectFrom('idempotency_keys').select(['key', 'response_body', 'status']).where('key', 'in', rows.map((r) => r.key)).execute();
     const bodyOf = (key: string) => after.find((r) => r.key === key)?.response_body;
     expect(after).toHaveLength(3);

@@ -51,7 +51,10 @@ export async function buildServer(platform: Platform, options: ServerOptions): P
     options.modules.flatMap((module) => module.authenticators?.(platform) ?? []),
   );
   registerBodyBoundChecks(app);
-  registerIdempotency(app, platform.database.db, { key: createHmac('sha256', platform.secrets.blindIndexKey).update('quanyi/idempotency-key').digest() });
+  registerIdempotency(app, platform.database.db, {
+    key: createHmac('sha256', platform.secrets.blindIndexKey).update('quanyi/idempotency-key').digest(),
+    inFlightLeaseMs: platform.config.idempotencyLeaseMs,
+  });
 
   // While shutting down, each answer closes its keep-alive connection, so the server can finish closing as soon
   // as the last in-flight request is answered instead of waiting for clients' idle sockets to time out.

@@ -33,14 +33,14 @@ export interface TestDatabase extends DatabaseHandle {
 }
 
 /** `pgliteDir`: PGlite keeps its files there (started from the template) instead of in memory. */
-export async function createTestDatabase(kind: DatabaseKind, options: { poolSize?: number; pgliteDir?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DatabaseKind, options: { poolSize?: number; pgliteDir?: string; postgresUrl?: string } = {}): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const template = new Blob([fs.readFileSync(inject('pgliteTemplate'))]);
     const handle = await connectDatabase({ databaseUrl: undefined, schema: 'public', poolSize: 1, pgliteTemplate: template, pgliteDir: options.pgliteDir });
     await migrateToLatest(handle.db, 'public'); // no-op unless a migration was added after the template was built
     return { ...handle, schema: 'public' };
   }
-  const url = process.env.DATABASE_URL;
+  const url = options.postgresUrl ?? process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set');
   const schema = freshSchemaName();
   const handle = await connectDatabase({ databaseUrl: url, schema, poolSize: options.poolSize ?? 20 });

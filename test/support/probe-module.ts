@@ -2,7 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import type { QuanyiModule } from '../../src/app/module.js';
 import type { Platform } from '../../src/app/platform.js';
 import type { Database } from '../../src/platform/db/schema.js';
+import { GroupCommit } from '../../src/platform/db/group-commit.js';
 import { AppError } from '../../src/platform/errors/app-error.js';
+import { storeIdempotentResponses } from '../../src/platform/http/idempotency.js';
 import { ok } from '../../src/platform/http/envelope.js';
 
 /**
@@ -39,10 +41,10 @@ export function probeModule(options: ProbeOptions = {}): QuanyiModule {
           },
         },
         async (request, reply) => {
-          if (request.body.fail === 'client') throw new AppError('FORBIDDEN');
           // Work before the transaction (a call to another system, say) keeps the request in flight without
           // holding a database connection, which embedded PGlite has only one of.
           if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+          if (request.body.fail === 'client') throw new AppError('FORBIDDEN');
           return reply.transact(async (trx) => {
             const id = platform.ids.next();
             await sql`INSERT INTO probe_effects (id, name, amount) VALUES (${id}, ${request.params.name}, ${request.body.amount})`.execute(trx);
@@ -61,6 +63,28 @@ export function probeModule(options: ProbeOptions = {}): QuanyiModule {
             return ok({ effect_id: id, value: row.rows[0]!.value });
           });
         },
+      );
+
+      // The same effect through group commit (reply.transactIn), as the till's consumes are decided.
+      const batched = new GroupCommit<{ name: string; amount: number }, string>(platform.database.db, {
+        name: 'probe.batched',
+        maxBatch: 20,
+        run: async (trx, commands) => {
+          const ids = commands.map(() => platform.ids.next());
+          await sql`INSERT INTO probe_effects (id, name, amount) SELECT * FROM unnest(${ids}::bigint[], ${commands.map((c) => c.name)}::text[], ${commands.map((c) => c.amount)}::bigint[])`.execute(trx);
+          return ids.map((id) => ({ ok: true as const, value: id }));
+        },
+        storeReceipts: storeIdempotentResponses,
+      });
+      app.post<{ Params: { name: string }; Body: { amount: number } }>(
+        '/test/probe/:name/add-batched',
+        {
+          schema: {
+            params: { type: 'object', properties: { name: { type: 'string', maxLength: 40 } }, required: ['name'] },
+            body: { type: 'object', required: ['amount'], properties: { amount: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+          },
+        },
+        async (request, reply) => reply.transactIn(batched, { name: request.params.name, amount: request.body.amount }, (id: string) => ok({ effect_id: id })),
       );
 
       app.post('/test/probe/strict', { config: { idempotency: 'required' } }, async (_request, reply) =>

@@ -37,6 +37,8 @@ export interface TestPlatformOptions {
   readonly logStream?: DestinationStream;
   /** PGlite only: keep the database's files in this directory (a test that reads them) instead of in memory. */
   readonly pgliteDir?: string;
+  /** PostgreSQL only: connect here instead of DATABASE_URL (e.g. through a proxy that injects faults). */
+  readonly postgresUrl?: string;
 }
 
 /** The real kernel (real database, real cache) as the process would build it, minus the listening socket. */
@@ -52,7 +54,7 @@ export async function createTestPlatform(options: TestPlatformOptions): Promise<
     RATE_LIMIT_PER_USER_PER_MINUTE: '0',
     ...options.env,
   });
-  const database = await createTestDatabase(options.db, { pgliteDir: options.pgliteDir });
+  const database = await createTestDatabase(options.db, { pgliteDir: options.pgliteDir, postgresUrl: options.postgresUrl });
   const cache = await createTestCache(options.cache);
   const lease = await claimNodeId(database.db, `test:${randomUUID()}`);
   const ids = new Snowflake(lease.nodeId);

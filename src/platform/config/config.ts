@@ -36,6 +36,8 @@ export interface Config {
     readonly perUserPerMinute: number;
   };
   readonly shutdownTimeoutMs: number;
+  /** The lease of an in-flight idempotency key, renewed while its request runs: how long a crashed owner blocks a retry. */
+  readonly idempotencyLeaseMs: number;
   /** How long a worker holds an outbox delivery; a worker that dies mid-delivery loses it after this. */
   readonly outboxLeaseMs: number;
   readonly sms: SmsConfig;
@@ -184,6 +186,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
       perUserPerMinute: integer(env, 'RATE_LIMIT_PER_USER_PER_MINUTE', 600, 0, 10_000_000),
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    idempotencyLeaseMs: integer(env, 'IDEMPOTENCY_IN_FLIGHT_LEASE_MS', 6_000, 500, 600_000),
     outboxLeaseMs: integer(env, 'OUTBOX_LEASE_MS', 30_000, 1_000, 3_600_000),
     sms: smsConfig(env, nodeEnv),
     oidcProviders: oidcProviders(env),

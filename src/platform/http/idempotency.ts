@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { canonicalJson } from './canonical-json.js';
 import { deviceIdOf } from './device-id.js';
+import { InFlightLeases } from './in-flight-leases.js';
 
 /**
  * - `optional` (the default): a key is accepted; the answer is stored and replayed.
@@ -62,7 +63,10 @@ export interface IdempotencyOptions {
   readonly key: Buffer;
   /** How long keys are remembered (and replayed). At least 24 h. */
   readonly retentionMs?: number;
-  /** How long an in-flight claim blocks others before a crashed owner's key may be taken over. */
+  /**
+   * How long an in-flight claim blocks others before a crashed owner's key may be taken over. The owner renews
+   * it while the request runs (InFlightLeases), so it can be short: a retry after a crash waits about this long.
+   */
   readonly inFlightLeaseMs?: number;
 }
 
@@ -82,7 +86,9 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
   const fingerprintKey = createHmac('sha256', options.key).update('quanyi/idempotency-fingerprint').digest();
   const scopeKey = createHmac('sha256', options.key).update('quanyi/idempotency-anonymous-scope').digest();
   const retentionMs = Math.max(options.retentionMs ?? 24 * 3_600_000, 24 * 3_600_000);
-  const leaseMs = options.inFlightLeaseMs ?? 30_000;
+  const leaseMs = options.inFlightLeaseMs ?? 6_000;
+  const leases = new InFlightLeases(db, leaseMs);
+  app.addHook('onClose', async () => leases.stop());
 
   app.decorateRequest('idempotencyClaim', null);
   app.decorateReply('transact', async function transact(this: FastifyReply, effect) {
@@ -90,12 +96,12 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
     const body = await db.transaction().execute(async (trx) => {
       const result = await effect(trx);
       const serialized = String(this.serialize(result));
-      if (claim) {
-        await storeResponse(trx, claim, this.statusCode, serialized);
-        claim.storedInTransaction = true;
-      }
+      if (claim) await storeResponse(trx, claim, this.statusCode, serialized);
       return serialized;
     });
+    // Only once committed: a transaction that failed, even at its commit, leaves the key in flight for onSend to
+    // release (a commit whose answer was lost leaves it completed, which onSend does not touch).
+    if (claim) claim.storedInTransaction = true;
     this.type('application/json; charset=utf-8');
     return body;
   });
@@ -134,6 +140,7 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
     const claimed = await tryClaim(db, scope, header, fingerprint, leaseMs, retentionMs);
     if (claimed) {
       request.idempotencyClaim = { scope, key: header, replayable: mode !== 'no-store', storedInTransaction: false };
+      leases.hold(scope, header);
       return;
     }
     const existing = await db
@@ -155,20 +162,33 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
   });
 
   // Routes that did not store their answer through reply.transact (no database effect, or a refusal) have it
-  // stored here. A server fault releases the key instead, so the client's retry can run the request again.
+  // stored here. A server fault releases the key instead, so the client's retry can run the request again, but
+  // only a key still in flight: a fault after the effect's commit (its answer lost on the way back) leaves the
+  // key completed with that answer, which the retry then gets instead of a second effect.
   app.addHook('onSend', (request, reply, payload, done) => {
     const claim = request.idempotencyClaim;
     if (!claim || claim.storedInTransaction) return done(null, payload);
     claim.storedInTransaction = true;
     const settle =
       reply.statusCode >= 500 || TRANSIENT_STATUSES.has(reply.statusCode)
-        ? db.deleteFrom('idempotency_keys').where('scope', '=', claim.scope).where('key', '=', claim.key).execute()
+        ? db.deleteFrom('idempotency_keys').where('scope', '=', claim.scope).where('key', '=', claim.key).where('status', '=', 'in_flight').execute()
         : storeResponse(db, claim, reply.statusCode, typeof payload === 'string' ? payload : String(payload ?? ''));
     settle.then(
       () => done(null, payload),
-      (error: unknown) => done(error as Error),
+      (error: unknown) => {
+        // The answer still goes out as it is (never a bare 500 for our bookkeeping); the key's lease lapses
+        // within seconds, and a retry then runs it, or finds the answer if the effect had committed.
+        request.log.warn({ err: error }, 'idempotency key not settled');
+        done(null, payload);
+      },
     );
   });
+  const release = async (request: FastifyRequest) => {
+    const claim = request.idempotencyClaim;
+    if (claim) leases.release(claim.scope, claim.key);
+  };
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
 }
 
 async function tryClaim(

@@ -35,9 +35,10 @@ import * as riskTime0034 from '../../../modules/risk/migrations/2026_11_29_0034_
 import * as ledgerTime0035 from '../../../modules/settlement/migrations/2026_11_29_0035_ledger_time_indexes.js';
 import * as signupFingerprints0048 from '../../../modules/identity/migrations/2026_12_02_0048_signup_fingerprints.js';
 import * as realNameAttempts0049 from '../../../modules/identity/migrations/2026_12_02_0049_real_name_attempts.js';
-import * as idempotencyCredentials0051 from './2026_12_02_0051_idempotency_credentials.js';
+
 import * as signatureNonces0052 from '../../../modules/merchants/migrations/2026_12_02_0052_signature_nonces.js';
 import * as couponOrders0053 from '../../../modules/coupons/migrations/2026_12_03_0053_coupon_orders.js';
+import * as idempotencyCredentials0054 from './2026_12_03_0054_idempotency_credentials.js';
 import * as lotteryBonus0030 from '../../../modules/lottery/migrations/2026_11_29_0030_lottery_bonus_chances.js';
 
 /**
@@ -82,7 +83,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_29_0035_ledger_time_indexes': ledgerTime0035,
   '2026_12_02_0048_signup_fingerprints': signupFingerprints0048,
   '2026_12_02_0049_real_name_attempts': realNameAttempts0049,
-  '2026_12_02_0051_idempotency_credentials': idempotencyCredentials0051,
+
   '2026_12_02_0052_signature_nonces': signatureNonces0052,
   '2026_12_03_0053_coupon_orders': couponOrders0053,
+  '2026_12_03_0054_idempotency_credentials': idempotencyCredentials0054,
 };
