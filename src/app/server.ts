@@ -11,6 +11,7 @@ import { registerRateLimits } from '../platform/http/rate-limit.js';
 import { registerRequestIdHeader, requestIdFrom } from '../platform/http/request-id.js';
 import { registerSecurityHeaders } from '../platform/http/security-headers.js';
 import type { TrustProxy } from '../platform/config/config.js';
+import { moneyKeyword } from '../platform/money/money.js';
 import type { QuanyiModule } from './module.js';
 import { registerWebApp } from './web-static.js';
 import type { Platform } from './platform.js';
@@ -38,7 +39,7 @@ export async function buildServer(platform: Platform, options: ServerOptions): P
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true, keywords: [moneyKeyword] } },
   });
 
   registerActor(app);
