@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
-import { formatMoney, isMoneyNumber, moneyKeyword, MoneyFormatError, parseMoney, type Fen } from './money.js';
+import { documentedMoneySchema, formatMoney, isMoneyNumber, MONEY_PATTERN, moneyKeyword, MoneyFormatError, parseMoney, type Fen } from './money.js';
 
 describe('parseMoney', () => {
   it('parses decimal strings into fen', () => {
@@ -161,6 +161,14 @@ describe('the x-money keyword (amount fields at the HTTP edge)', () => {
     }
     expect(check('10.00')).toBe(true);
     expect(moneyKeyword.validate.errors).toBeUndefined();
+  });
+
+  it('checks strings exactly as the pattern /openapi.json documents', () => {
+    expect(documentedMoneySchema.pattern).toBe(MONEY_PATTERN);
+    const documented = new RegExp(MONEY_PATTERN);
+    for (const text of ['10', '10.5', '10.25', '0', '-0.01', '999999999999999.99', '1000000000000000', '1e1', '0x0A', ' 10 ', '010', '10.', '.5', '10.005', '', '-', '+1']) {
+      expect(check(text), text).toBe(documented.test(text));
+    }
   });
 
   it('agrees with parseMoney on numbers', () => {
