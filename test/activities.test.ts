@@ -23,6 +23,8 @@ describe.each(backendPairs())('activities on $label', ({ db, cache }) => {
   const server = useTestServer({
     db,
     cache,
+    // The test client is a proxy on loopback, so X-Forwarded-For names each simulated client (and its city).
+    env: { TRUST_PROXY: '127.0.0.1/8,::1' },
     modules: [identityModule, merchantsModule, couponsModule, auditModule, payoutsModule, settlementModule, riskModule, activitiesModule],
   });
   const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${path}`, init);

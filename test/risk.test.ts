@@ -36,11 +36,17 @@ interface Case {
 }
 
 let ipSerial = 0;
-/** A distinct documentation-range client address per call (trustProxy is on outside production). */
+/** A distinct documentation-range client address per call, named by X-Forwarded-For through the trusted loopback proxy. */
 const freshIp = () => `203.0.113.${(ipSerial = (ipSerial % 250) + 1)}`;
 
 describe.each(backendPairs())('risk control on $label', ({ db, cache }) => {
-  const server = useTestServer({ db, cache, modules: [identityModule, merchantsModule, couponsModule, auditModule, payoutsModule, settlementModule, riskModule, lotteryModule] });
+  const server = useTestServer({
+    db,
+    cache,
+    // The test client is a proxy on loopback, so X-Forwarded-For names each simulated client.
+    env: { TRUST_PROXY: '127.0.0.1/8,::1' },
+    modules: [identityModule, merchantsModule, couponsModule, auditModule, payoutsModule, settlementModule, riskModule, lotteryModule],
+  });
   const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${server.base}${path}`, init);
 
   async function session(role?: 'operator' | 'risk_reviewer' | 'auditor'): Promise<{ token: string; userId: string; phone: string }> {

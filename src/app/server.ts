@@ -11,6 +11,8 @@ import { registerJsonWithRawBody } from '../platform/http/raw-body.js';
 import { registerRateLimits } from '../platform/http/rate-limit.js';
 import { registerRequestIdHeader, requestIdFrom } from '../platform/http/request-id.js';
 import { registerSecurityHeaders } from '../platform/http/security-headers.js';
+import type { TrustProxy } from '../platform/config/config.js';
+import { moneyKeyword } from '../platform/money/money.js';
 import type { QuanyiModule } from './module.js';
 import { registerWebApp } from './web-static.js';
 import type { Platform } from './platform.js';
@@ -33,11 +35,12 @@ export async function buildServer(platform: Platform, options: ServerOptions): P
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestIdFrom,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.nodeEnv === 'production' ? 'loopback,uniquelocal' : true,
+    // The one client IP (request.ip) every rate limit, risk rule, blacklist and activity condition reads.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true, keywords: [moneyKeyword] } },
   });
 
   registerActor(app);
@@ -89,4 +92,22 @@ export async function buildServer(platform: Platform, options: ServerOptions): P
   }
   await app.ready();
   return app;
+}
+
+/**
+ * TRUST_PROXY in the form Fastify hands to proxy-addr: no proxy, the proxies' addresses and CIDRs, or a hop count.
+ * Fastify refuses to trust anything for a bare number (it cannot check the peer), so the hop count is a function of
+ * the hop's position (0 is the TCP peer): the deployment has said the first `hops` are its own proxies.
+ */
+export function fastifyTrustProxy(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  switch (trust.kind) {
+    case 'none':
+      return false;
+    case 'hops': {
+      const { hops } = trust;
+      return (_address, hop) => hop < hops;
+    }
+    case 'addresses':
+      return [...trust.addresses];
+  }
 }

@@ -25,7 +25,8 @@ const issuedTotal = async (page: Page) => Number(await text(page, '[data-test=to
  * server's refusals at their fields). Then the console on a phone: the nav collapses behind a menu button.
  */
 describe.runIf(browserAvailable())('operator console (Chromium)', () => {
-  const journey = useWebJourney('admin');
+  // The test client is a proxy on loopback, so X-Forwarded-For names the farming client.
+  const journey = useWebJourney('admin', { TRUST_PROXY: '127.0.0.1/8,::1' });
 
   it('creates a template, issues 10,000 codes with a progress bar, exports them, and the dashboard chart moves', async () => {
     const page = await journey.newPage('desktop');

@@ -141,6 +141,47 @@ describe('loadConfig', () => {
     }
   });
 
+  it('trusts no proxy by default, in every environment: TRUST_PROXY unset, blank or "none"', () => {
+    expect(loadConfig({}).trustProxy).toEqual({ kind: 'none' });
+    expect(loadConfig({ TRUST_PROXY: '  ' }).trustProxy).toEqual({ kind: 'none' });
+    expect(loadConfig({ TRUST_PROXY: 'none' }).trustProxy).toEqual({ kind: 'none' });
+    expect(loadConfig({ NODE_ENV: 'test' }).trustProxy).toEqual({ kind: 'none' });
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of addresses and CIDRs (IPv4 and IPv6)', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toEqual({ kind: 'hops', hops: 1 });
+    expect(loadConfig({ TRUST_PROXY: ' 2 ' }).trustProxy).toEqual({ kind: 'hops', hops: 2 });
+    expect(loadConfig({ TRUST_PROXY: '100.64.0.0/10, 10.1.2.3 ,fd00::/8,::1,2001:db8::1/128,loopback' }).trustProxy).toEqual({
+      kind: 'addresses',
+      addresses: ['100.64.0.0/10', '10.1.2.3', 'fd00::/8', '::1', '2001:db8::1/128', 'loopback'],
+    });
+  });
+
+  it.each([
+    '0',
+    '33',
+    'true',
+    'all',
+    '10.0.0.0/8,,10.1.0.0/16',
+    '10.0.0.0/8,',
+    '10.0.0.256',
+    '10.0.0.0/33',
+    '10.0.0.0/',
+    '10.0.0.0/08',
+    '10.0.0.0/255.0.0.0',
+    '0.0.0.0/0',
+    '::/0',
+    'fd00::/129',
+    'fe80::1%eth0',
+    '[::1]',
+    'proxy.internal',
+    '1e1',
+  ])('stops the start on TRUST_PROXY=%s, naming the variable', (value) => {
+    const error = configError({ TRUST_PROXY: value });
+    expect(error.variable).toBe('TRUST_PROXY');
+    expect(error.message).toMatch(/^TRUST_PROXY must be "none", a hop count/);
+  });
+
   it('rejects an unknown role', () => {
     expect(configError({ QUANYI_ROLE: 'cron' }).variable).toBe('QUANYI_ROLE');
   });

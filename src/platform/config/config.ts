@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.js';
@@ -27,6 +28,8 @@ export interface Config {
   readonly redisKeyPrefix: string;
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
+  /** Which peers may name the client in X-Forwarded-For (TRUST_PROXY); `request.ip` is the one client IP derived from it. */
+  readonly trustProxy: TrustProxy;
   readonly rateLimit: {
     /** Requests per second for the whole process (the specification's QPS < 5000 ceiling). 0 disables. */
     readonly globalPerSecond: number;
@@ -63,6 +66,18 @@ export interface Config {
   readonly webDir: string;
   readonly invoiceUploads: InvoiceUploadConfig;
 }
+
+/**
+ * TRUST_PROXY, the same in every environment. `none` (the default): the client is the TCP peer and X-Forwarded-For
+ * is ignored. `hops`: the last `hops` entries of the chain (the peer, then X-Forwarded-For from the right) are
+ * proxies, the next one is the client. `addresses`: peers in these addresses or CIDRs are proxies; the client is
+ * the first address, walking from the peer leftwards through X-Forwarded-For, that is not one of them. A hop count
+ * trusts whatever peer connects, so it suits only a server reachable through its proxies alone.
+ */
+export type TrustProxy =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'hops'; readonly hops: number }
+  | { readonly kind: 'addresses'; readonly addresses: readonly string[] };
 
 /** Invoice file uploads: the per-user quota, the header limits and the worker pool that reads the files. */
 export interface InvoiceUploadConfig {
@@ -180,6 +195,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'quanyi:',
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    trustProxy: trustProxyConfig(env),
     rateLimit: {
       globalPerSecond: integer(env, 'RATE_LIMIT_GLOBAL_PER_SECOND', 5000, 0, 10_000_000),
       perIpPerMinute: integer(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 6000, 0, 10_000_000),
@@ -224,6 +240,39 @@ function invoiceUploadConfig(env: Env): InvoiceUploadConfig {
     jobTimeoutMs: integer(env, 'FILE_JOB_TIMEOUT_MS', 20_000, 100, 600_000),
     jobMemoryMb: integer(env, 'FILE_JOB_MEMORY_MB', 256, 32, 16_384),
   };
+}
+
+/** Named ranges proxy-addr (Fastify's trustProxy) understands, besides addresses and CIDRs. */
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const MAX_HOPS = 32;
+
+function trustProxyConfig(env: Env): TrustProxy {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '' || raw === 'none') return { kind: 'none' };
+  const expected = `must be "none", a hop count (1 to ${MAX_HOPS}) or a comma-separated list of IP addresses and CIDRs`;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops < 1 || hops > MAX_HOPS) throw new ConfigError('TRUST_PROXY', `${expected}, got ${raw} (use "none" to trust no proxy)`);
+    return { kind: 'hops', hops };
+  }
+  const addresses = raw.split(',').map((entry) => entry.trim());
+  for (const entry of addresses) {
+    if (entry === '') throw new ConfigError('TRUST_PROXY', `${expected}: an entry is empty in "${raw}"`);
+    if (NAMED_RANGES.includes(entry)) continue;
+    const slash = entry.indexOf('/');
+    const address = slash === -1 ? entry : entry.slice(0, slash);
+    const version = isIP(address);
+    if (version === 0 || address.includes('%')) throw new ConfigError('TRUST_PROXY', `${expected}: "${entry}" is not an IP address or CIDR`);
+    if (slash === -1) continue;
+    const prefix = entry.slice(slash + 1);
+    const bits = version === 4 ? 32 : 128;
+    if (!/^(0|[1-9]\d{0,2})$/.test(prefix) || Number(prefix) > bits) {
+      throw new ConfigError('TRUST_PROXY', `${expected}: "${entry}" needs a prefix length from 1 to ${bits}`);
+    }
+    // Trusting every address would let any client name itself, which is what `none` exists to prevent.
+    if (Number(prefix) === 0) throw new ConfigError('TRUST_PROXY', `${expected}: "${entry}" trusts every address, so any client could claim any IP`);
+  }
+  return { kind: 'addresses', addresses };
 }
 
 function smsConfig(env: Env, nodeEnv: NodeEnv): SmsConfig {

@@ -54,7 +54,11 @@ function toAppError(error: FastifyError | AppError, language: Language): AppErro
   if (error.validation) {
     // Each field's problem in the reader's language: forms show it next to the field (ajv-i18n's wording).
     const problems = error.validation.map((v) => ({ ...v }));
-    if (language === 'zh-CN') localizeZh(problems);
+    if (language === 'zh-CN') {
+      localizeZh(problems);
+      // ajv-i18n has no wording for this platform's own keywords (x-money): they carry theirs in params.zh.
+      for (const problem of problems) if (typeof problem.params.zh === 'string') problem.message = problem.params.zh;
+    }
     return new AppError('VALIDATION_FAILED', {
       details: problems.map((v) => ({
         field: fieldOf(v.instancePath, v.params, error.validationContext),

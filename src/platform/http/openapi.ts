@@ -1,6 +1,7 @@
-import swagger from '@fastify/swagger';
+import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { documentedMoneySchema } from '../money/money.js';
 import { errorEnvelopeSchema } from './envelope.js';
 
 /** OpenAPI 3.1 generated from the route schemas, served at /openapi.json, with Swagger UI at /docs. */
@@ -31,7 +32,17 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transformObject: (document) => documentMoney('openapiObject' in document ? document.openapiObject : document.swaggerObject) as ReturnType<SwaggerTransformObject>,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true }, config: { rateLimitExempt: true } }, async () => app.swagger());
+}
+
+/** Amount fields carry only the `x-money` keyword (so ajv coerces nothing); readers of the document see its type and pattern. */
+function documentMoney(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(documentMoney);
+  if (!node || typeof node !== 'object') return node;
+  const entries = Object.entries(node).map(([key, value]) => [key, documentMoney(value)] as const);
+  const copy = Object.fromEntries(entries) as Record<string, unknown>;
+  return copy['x-money'] === true ? { ...documentedMoneySchema, ...copy } : copy;
 }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
-import { formatMoney, MoneyFormatError, parseMoney, type Fen } from './money.js';
+import { documentedMoneySchema, formatMoney, isMoneyNumber, MONEY_PATTERN, moneyKeyword, MoneyFormatError, parseMoney, type Fen } from './money.js';
 
 describe('parseMoney', () => {
   it('parses decimal strings into fen', () => {
@@ -23,8 +23,24 @@ describe('parseMoney', () => {
     expect(parseMoney(1.1)).toBe(110n);
   });
 
-  it('trims surrounding whitespace from strings', () => {
-    expect(parseMoney('  150.00 ')).toBe(15_000n);
+  it('takes a string only in the decimal grammar: no whitespace, leading zeros, hex, binary or exponent', () => {
+    // ajv once coerced each of these to the number 10 before the parser saw them (#16 item 9); the parser refuses them too.
+    for (const input of [' 10 ', '10 ', ' 10', '\t10', '10\n', '1e1', '0x0A', '0b1010', '0o12', '9.999999999999999999', '010', '00.50', '10.', '١٠']) {
+      expect(() => parseMoney(input), JSON.stringify(input)).toThrow(MoneyFormatError);
+    }
+    expect(parseMoney('0.50')).toBe(50n);
+    expect(parseMoney('10')).toBe(1_000n);
+  });
+
+  it('takes a JSON number only with at most two decimal places, exactly', () => {
+    expect(parseMoney(10)).toBe(1_000n);
+    expect(parseMoney(10.5)).toBe(1_050n);
+    expect(parseMoney(10.25)).toBe(1_025n);
+    expect(parseMoney(-0)).toBe(0n);
+    expect(parseMoney(999_999_999_999_999)).toBe(99_999_999_999_999_900n);
+    for (const input of [10.005, 10.251, 0.1 + 0.2, 1e21, 1e16, 1e-7, 5e-324, Number.MAX_VALUE]) {
+      expect(() => parseMoney(input), String(input)).toThrow(MoneyFormatError);
+    }
   });
 
   it('accepts the largest 15-digit yuan amount and rejects 16 digits', () => {
@@ -126,6 +142,44 @@ describe('formatMoney', () => {
       const text = formatMoney(fen);
       expect(text, `fen ${fen}`).toMatch(/^-?\d{1,15}\.\d{2}$/);
       expect(parseMoney(text, { allowNegative: true }), `fen ${fen} → "${text}"`).toBe(fen);
+    }
+  });
+});
+
+describe('the x-money keyword (amount fields at the HTTP edge)', () => {
+  const check = (data: unknown) => moneyKeyword.validate(true, data);
+
+  it('accepts the decimal grammar and JSON numbers with at most two places', () => {
+    for (const good of ['10', '10.5', '10.25', '0', '0.01', '-5', '999999999999999.99', 10, 10.5, 10.25, 0, -5]) expect(check(good), JSON.stringify(good)).toBe(true);
+  });
+
+  it('refuses every other form, saying why in English and Chinese', () => {
+    const bad = ['1e1', '0x0A', '0b1010', ' 10 ', '9.999999999999999999', '010', '+1', '1,000', '', 10.005, 1e21, 1e-7, Number.NaN, null, true, ['10.00'], [10], {}];
+    for (const input of bad) {
+      expect(check(input), JSON.stringify(input)).toBe(false);
+      expect(moneyKeyword.validate.errors).toEqual([{ keyword: 'x-money', message: expect.any(String), params: { zh: expect.any(String) } }]);
+    }
+    expect(check('10.00')).toBe(true);
+    expect(moneyKeyword.validate.errors).toBeUndefined();
+  });
+
+  it('checks strings exactly as the pattern /openapi.json documents', () => {
+    expect(documentedMoneySchema.pattern).toBe(MONEY_PATTERN);
+    const documented = new RegExp(MONEY_PATTERN);
+    for (const text of ['10', '10.5', '10.25', '0', '-0.01', '999999999999999.99', '1000000000000000', '1e1', '0x0A', ' 10 ', '010', '10.', '.5', '10.005', '', '-', '+1']) {
+      expect(check(text), text).toBe(documented.test(text));
+    }
+  });
+
+  it('agrees with parseMoney on numbers', () => {
+    for (const n of [10, 10.5, 10.25, 19.99, 0.07, 10.005, 1e21, 1e-7, 0.1 + 0.2]) {
+      let parses = true;
+      try {
+        parseMoney(n, { allowNegative: true });
+      } catch {
+        parses = false;
+      }
+      expect(isMoneyNumber(n), String(n)).toBe(parses);
     }
   });
 });
