@@ -228,16 +228,66 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
 
   it('locks part of a gift card: a plain consume cannot take the held money; confirming the lock spends it', async () => {
     const card = await claim(await template({ name: '10元卡', type: 'GIFT_CARD', balance: '10.00' }));
-    const locked = await lockCall({ coupon_code: card, amount: '6.00' });
+    const order_id = randomUUID();
+    const locked = await lockCall({ coupon_code: card, amount: '6.00', order_id });
     expect(locked.status, locked.text).toBe(200);
     const { lock_id } = locked.json.data as { lock_id: string };
     const tooMuch = await consume({ coupon_code: card, amount: '5.00' });
     expect(tooMuch.json.error).toBe('COUPON_BALANCE_INSUFFICIENT');
     expect((await consume({ coupon_code: card, amount: '4.00' })).json.data).toMatchObject({ balance: '0.00' });
-    const confirmed = await consume({ lock_id, amount: '6.00' });
+    const confirmed = await consume({ lock_id, amount: '6.00', order_id });
     expect(confirmed.status, confirmed.text).toBe(200);
     expect(confirmed.json.data).toMatchObject({ discount: '6.00', payable: '0.00', balance: '0.00', lines: [{ status: 'USED' }] });
-    expect((await consume({ lock_id, amount: '6.00' })).json.error).toBe('LOCK_NOT_FOUND');
+    expect((await consume({ lock_id, amount: '6.00', order_id })).json.error).toBe('LOCK_NOT_FOUND');
+  });
+
+  it('a lock is confirmed only for its own order at its own amount: 满100减20 locked at 100.00 is not 20.00 off a 1.00 sale', async () => {
+    const code = await claim(await template({ name: '满100减20', type: 'THRESHOLD', min_amount: '100.00', reduce_amount: '20.00' }));
+    const orderA = randomUUID();
+    const locked = await lockCall({ coupon_code: code, amount: '100.00', order_id: orderA });
+    expect(locked.status, locked.text).toBe(200);
+    expect(locked.json.data).toMatchObject({ amount: '20.00', discount: '20.00', payable: '80.00' });
+    const { lock_id } = locked.json.data as { lock_id: string };
+    const untouched = async () => {
+      const coupon = await sql<{ status: string; n: string }>`
+        SELECT c.status, (SELECT count(*) FROM coupon_redemptions r WHERE r.coupon_id = c.coupon_id) AS n FROM coupon_info c WHERE c.code = ${code}
+      `.execute(server.platform.database.db);
+      expect(coupon.rows[0]).toEqual({ status: 'ACTIVATED', n: '0' });
+      const lock = await sql<{ status: string }>`SELECT status FROM coupon_locks WHERE lock_id = ${lock_id}`.execute(server.platform.database.db);
+      expect(lock.rows[0]!.status).toBe('held');
+    };
+
+    const cheaper = await consume({ lock_id, amount: '1.00', order_id: orderA });
+    expect(cheaper.status, cheaper.text).toBe(409);
+    expect(cheaper.json).toMatchObject({ error: 'COUPON_LOCK_ORDER_MISMATCH', field: 'amount' });
+    await untouched();
+
+    const otherOrder = await consume({ lock_id, amount: '100.00', order_id: randomUUID() });
+    expect(otherOrder.status, otherOrder.text).toBe(409);
+    expect(otherOrder.json).toMatchObject({ error: 'COUPON_LOCK_ORDER_MISMATCH', field: 'order_id' });
+    await untouched();
+
+    const confirmed = await consume({ lock_id, amount: '100.00', order_id: orderA });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.json.data).toMatchObject({ discount: '20.00', payable: '80.00', lines: [{ coupon_code: code, amount: '20.00', status: 'USED' }] });
+    const redemption = await sql<{ order_id: string; order_amount_fen: string; amount_fen: string }>`
+      SELECT r.order_id, r.order_amount_fen, r.amount_fen FROM coupon_redemptions r JOIN coupon_info c ON c.coupon_id = r.coupon_id WHERE c.code = ${code}
+    `.execute(server.platform.database.db);
+    expect(redemption.rows).toEqual([{ order_id: orderA, order_amount_fen: '10000', amount_fen: '2000' }]);
+  });
+
+  it('a lock from before order amounts were stored is confirmed only where the threshold and cap allow what it holds', async () => {
+    const code = await claim(await template({ name: '满100减20', type: 'THRESHOLD', min_amount: '100.00', reduce_amount: '20.00' }));
+    const order_id = randomUUID();
+    const { lock_id } = (await lockCall({ coupon_code: code, amount: '100.00', order_id })).json.data as { lock_id: string };
+    await sql`UPDATE coupon_locks SET order_amount_fen = NULL WHERE lock_id = ${lock_id}`.execute(server.platform.database.db);
+    const below = await consume({ lock_id, amount: '1.00', order_id });
+    expect(below.status, below.text).toBe(409);
+    expect(below.json.error).toBe('COUPON_LOCK_ORDER_MISMATCH');
+    expect((await consume({ lock_id, amount: '100.00', order_id: randomUUID() })).json.error).toBe('COUPON_LOCK_ORDER_MISMATCH');
+    const met = await consume({ lock_id, amount: '120.00', order_id });
+    expect(met.status, met.text).toBe(200);
+    expect(met.json.data).toMatchObject({ discount: '20.00', payable: '100.00' });
   });
 
   it('a single-use coupon has one live lock; unlock gives it back', async () => {
@@ -253,10 +303,11 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
 
   it('an expired lock releases its hold', async () => {
     const card = await claim(await template({ name: '8元卡', type: 'GIFT_CARD', balance: '8.00' }));
-    const locked = await lockCall({ coupon_code: card, amount: '8.00', ttl_seconds: 1 });
+    const order_id = randomUUID();
+    const locked = await lockCall({ coupon_code: card, amount: '8.00', ttl_seconds: 1, order_id });
     const { lock_id } = locked.json.data as { lock_id: string };
     await new Promise((resolve) => setTimeout(resolve, 1_200));
-    expect((await consume({ lock_id, amount: '8.00' })).json.error).toBe('LOCK_NOT_FOUND');
+    expect((await consume({ lock_id, amount: '8.00', order_id })).json.error).toBe('LOCK_NOT_FOUND');
     expect(await couponsOf(server.platform).locks.expireDue()).toBeGreaterThanOrEqual(1);
     expect((await api(`/api/v1/coupon/${card}`, { headers: bearer(operator) })).json.data).toMatchObject({ balance: '8.00', status: 'ACTIVATED' });
     expect((await consume({ coupon_code: card, amount: '8.00' })).status).toBe(200);
@@ -322,10 +373,11 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
   it('a lock does not reserve budget: confirming it after the budget ran out is refused and spends nothing', async () => {
     const templateId = await template({ name: '立减10元 预算10元', type: 'CASH', amount: '10.00', budget: '10.00' });
     const [held, other] = await Promise.all([claim(templateId), claim(templateId)]);
-    const locked = await lockCall({ coupon_code: held, amount: '50.00' });
+    const order_id = randomUUID();
+    const locked = await lockCall({ coupon_code: held, amount: '50.00', order_id });
     expect(locked.status, locked.text).toBe(200);
     expect((await consume({ coupon_code: other, amount: '50.00' })).status).toBe(200);
-    const confirm = await consume({ lock_id: (locked.json.data as { lock_id: string }).lock_id, amount: '50.00' });
+    const confirm = await consume({ lock_id: (locked.json.data as { lock_id: string }).lock_id, amount: '50.00', order_id });
     expect(confirm.status).toBe(409);
     expect(confirm.json.error).toBe('COUPON_BUDGET_EXHAUSTED');
     const view = await api(`/api/v1/coupon/${held}`, { headers: bearer(operator) });

@@ -27,7 +27,7 @@ const redemptionBody = {
   required: ['merchant_id', 'amount', 'order_id'],
   additionalProperties: false,
   properties: {
-    lock_id: { type: 'string', pattern: '^\\d{1,20}$', description: 'Confirm a lock taken with /coupon/lock' },
+    lock_id: { type: 'string', pattern: '^\\d{1,20}$', description: 'Confirm a lock taken with /coupon/lock, for the same order_id and amount' },
     coupon_code: { type: 'string', maxLength: 20 },
     coupon_codes: { type: 'array', items: { type: 'string', maxLength: 20 }, minItems: 1, maxItems: 10 },
     merchant_id: { type: 'string', maxLength: 40 },
@@ -204,7 +204,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
     },
     async (request, reply) => {
       const b = request.body;
-      if (b.lock_id) return reply.transact(async (trx) => ok(await locks.confirm(trx, b.lock_id!, b.merchant_id, b.amount, request.actor!, request.id)));
+      if (b.lock_id) return reply.transact(async (trx) => ok(await locks.confirm(trx, { lockId: b.lock_id!, merchantId: b.merchant_id, orderId: b.order_id, amount: b.amount }, request.actor!, request.id)));
       const command = redemptions.prepare(redemptionInput(b), request.actor!, request.id);
       return reply.transactIn(redemptions.committer, command, (result: RedemptionResult) => ok(result));
     },

@@ -36,6 +36,7 @@ import * as ledgerTime0035 from '../../../modules/settlement/migrations/2026_11_
 import * as signupFingerprints0048 from '../../../modules/identity/migrations/2026_12_02_0048_signup_fingerprints.js';
 import * as realNameAttempts0049 from '../../../modules/identity/migrations/2026_12_02_0049_real_name_attempts.js';
 import * as signatureNonces0052 from '../../../modules/merchants/migrations/2026_12_02_0052_signature_nonces.js';
+import * as couponLockOrders0050 from '../../../modules/coupons/migrations/2026_12_03_0050_coupon_lock_orders.js';
 import * as lotteryBonus0030 from '../../../modules/lottery/migrations/2026_11_29_0030_lottery_bonus_chances.js';
 
 /**
@@ -81,4 +82,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_02_0048_signup_fingerprints': signupFingerprints0048,
   '2026_12_02_0049_real_name_attempts': realNameAttempts0049,
   '2026_12_02_0052_signature_nonces': signatureNonces0052,
+  '2026_12_03_0050_coupon_lock_orders': couponLockOrders0050,
 };
