@@ -290,6 +290,39 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
     expect(met.json.data).toMatchObject({ discount: '20.00', payable: '100.00' });
   });
 
+  it('a consume and a lock confirmation publish coupon.consumed of the same shape, with the coupon type', async () => {
+    for (const [name, type, params, amount] of [
+      ['满100减20', 'THRESHOLD', { min_amount: '100.00', reduce_amount: '20.00' }, '100.00'],
+      ['20元卡', 'GIFT_CARD', { balance: '20.00' }, '20.00'],
+    ] as const) {
+      const templateId = await template({ name, type, ...params });
+      const [plain, held] = await Promise.all([claim(templateId), claim(templateId)]);
+      const consumed = await consume({ coupon_code: plain, amount });
+      expect(consumed.status, consumed.text).toBe(200);
+      const order_id = randomUUID();
+      const locked = await lockCall({ coupon_code: held, amount, order_id });
+      const confirmed = await consume({ lock_id: (locked.json.data as { lock_id: string }).lock_id, amount, order_id });
+      expect(confirmed.status, confirmed.text).toBe(200);
+      const payloadOf = async (answer: typeof consumed) => {
+        const txId = (answer.json.data as { transaction_id: string }).transaction_id;
+        const rows = await sql<{ payload: Record<string, unknown> & { lines: Record<string, unknown>[] } }>`
+          SELECT payload FROM outbox_events WHERE topic = 'coupon.consumed' AND aggregate_id = ${txId}
+        `.execute(server.platform.database.db);
+        expect(rows.rows).toHaveLength(1);
+        return rows.rows[0]!.payload;
+      };
+      const [a, b] = [await payloadOf(consumed), await payloadOf(confirmed)];
+      expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+      expect(b.lines.map((l) => Object.keys(l).sort())).toEqual(a.lines.map((l) => Object.keys(l).sort()));
+      for (const payload of [a, b]) {
+        expect(payload).toMatchObject({ merchant_id: merchant.merchant_id, order_amount: amount, lines: [{ type, template_id: templateId, redemption_id: expect.stringMatching(/^\d+$/) }] });
+      }
+      expect(a.lines[0]!.amount).toBe(b.lines[0]!.amount);
+      expect((confirmed.json.data as { lines: { type: string }[] }).lines[0]!.type).toBe(type);
+      expect((consumed.json.data as { lines: { type: string }[] }).lines[0]!.type).toBe(type);
+    }
+  });
+
   it('a single-use coupon has one live lock; unlock gives it back', async () => {
     const code = await claim(await template({ name: '立减3元', type: 'CASH', amount: '3.00' }));
     const locked = await lockCall({ coupon_code: code, amount: '30.00' });

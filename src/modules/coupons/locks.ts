@@ -10,6 +10,7 @@ import { businessDate, type Clock } from '../../platform/time/clock.js';
 import { deserializeParams } from './domain/coupon-types.js';
 import { checkLockConfirmation } from './domain/lock-confirmation.js';
 import { transactionId } from './domain/transaction-id.js';
+import { CONSUMED_TOPIC, consumedEvent } from './consumed-event.js';
 import type { CouponRepo } from './repo.js';
 import type { Redemptions } from './redemptions.js';
 
@@ -111,8 +112,9 @@ export class CouponLocks {
       .forUpdate('l')
       .executeTakeFirst();
     if (!held) throw new AppError('LOCK_NOT_FOUND');
+    const typed = deserializeParams(held.type, held.params);
     const check = checkLockConfirmation(
-      deserializeParams(held.type, held.params),
+      typed,
       { orderId: held.order_id, orderAmountFen: held.order_amount_fen === null ? null : BigInt(held.order_amount_fen), amountFen: BigInt(held.amount_fen) },
       { orderId: input.orderId, orderAmountFen },
     );
@@ -151,18 +153,17 @@ export class CouponLocks {
     if (redemptionId) {
       await this.repo.insertRedemption(trx, { redemptionId, transactionId: txId, couponId, merchantId, orderId: lock.order_id, orderAmountFen, amountFen });
     }
-    const lines = [{ coupon_code: code, type: lock.gift_card ? 'GIFT_CARD' : 'SINGLE_USE', amount: formatMoney(amountFen), balance: formatMoney(spent.balanceFen), status: spent.status }];
+    const lines = [{ coupon_code: code, type: typed.type, amount: formatMoney(amountFen), balance: formatMoney(spent.balanceFen), status: spent.status }];
     await this.outbox.publish(trx, {
-      topic: 'coupon.consumed',
-      aggregateId: txId,
-      payload: {
-        transaction_id: txId,
-        merchant_id: merchantId,
-        order_id: lock.order_id,
-        order_amount: formatMoney(orderAmountFen),
-        lines: [{ coupon_id: couponId, template_id: String(templateId), redemption_id: redemptionId, coupon_code: code, type: lines[0]!.type, amount: formatMoney(amountFen) }],
-      },
-      requestId,
+      topic: CONSUMED_TOPIC,
+      ...consumedEvent({
+        transactionId: txId,
+        merchantId,
+        orderId: lock.order_id,
+        orderAmountFen,
+        lines: [{ couponId, templateId: String(templateId), redemptionId, code, type: typed.type, amountFen }],
+        requestId,
+      }),
     });
     const payable = orderAmountFen > amountFen ? orderAmountFen - amountFen : 0n;
     return { transaction_id: txId, discount: formatMoney(amountFen), payable: formatMoney(payable), balance: lock.gift_card ? formatMoney(spent.balanceFen) : null, lines };
