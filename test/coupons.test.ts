@@ -334,6 +334,47 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
     expect((await consume({ coupon_code: code, amount: '30.00' })).status).toBe(200);
   });
 
+  it('staff of two merchants unlock a lock held at the second one; staff of neither cannot', async () => {
+    await setup();
+    const second = (await api('/api/v1/merchants', { body: { name: '第二家店' }, headers: bearer(operator) })).json.data as unknown as MerchantCredentialsForTest;
+    const identity = identityOf(server.platform);
+    const sessionOf = async (merchantIds: readonly string[]) => {
+      const phone = newPhone();
+      for (const merchantId of merchantIds) await identity.service.grantRole(phone, 'merchant_staff', merchantId, 'test');
+      const userId = await identity.service.ensureUser(server.platform.database.db, phone);
+      return (await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId))).access_token;
+    };
+    const both = await sessionOf([merchant.merchant_id, second.merchant_id]);
+    const third = (await api('/api/v1/merchants', { body: { name: '第三家店' }, headers: bearer(operator) })).json.data as unknown as MerchantCredentialsForTest;
+    const neither = await sessionOf([third.merchant_id]);
+    const card = await claim(await template({ name: '9元卡', type: 'GIFT_CARD', balance: '9.00' }));
+    const locked = await signedCall(server.base, second, 'POST', '/api/v1/coupon/lock', { merchant_id: second.merchant_id, order_id: randomUUID(), coupon_code: card, amount: '9.00' });
+    expect(locked.status, locked.text).toBe(200);
+    const { lock_id } = locked.json.data as { lock_id: string };
+    const unlock = (token: string, body: Record<string, unknown> = {}) =>
+      api('/api/v1/coupon/unlock', { body: { lock_id, ...body }, headers: { ...bearer(token), 'idempotency-key': randomUUID() } });
+
+    const stranger = await unlock(neither);
+    expect(stranger.status, stranger.text).toBe(404);
+    expect(stranger.json.error).toBe('LOCK_NOT_FOUND');
+    expect((await unlock(neither, { merchant_id: second.merchant_id })).status).toBe(403);
+    // The first merchant's till cannot release the second one's lock either.
+    expect((await signedCall(server.base, merchant, 'POST', '/api/v1/coupon/unlock', { lock_id })).json.error).toBe('LOCK_NOT_FOUND');
+    expect((await api(`/api/v1/coupon/${card}`, { headers: bearer(operator) })).json.data).toMatchObject({ balance: '0.00' });
+
+    const released = await unlock(both);
+    expect(released.status, released.text).toBe(200);
+    expect(released.json.data).toMatchObject({ lock_id, status: 'released' });
+    expect((await api(`/api/v1/coupon/${card}`, { headers: bearer(operator) })).json.data).toMatchObject({ balance: '9.00', status: 'ACTIVATED' });
+    // Naming the merchant works too, once the lock is held again.
+    const again = await signedCall(server.base, second, 'POST', '/api/v1/coupon/lock', { merchant_id: second.merchant_id, order_id: randomUUID(), coupon_code: card, amount: '9.00' });
+    const named = await api('/api/v1/coupon/unlock', {
+      body: { lock_id: (again.json.data as { lock_id: string }).lock_id, merchant_id: second.merchant_id },
+      headers: { ...bearer(both), 'idempotency-key': randomUUID() },
+    });
+    expect(named.status, named.text).toBe(200);
+  });
+
   it('an expired lock releases its hold', async () => {
     const card = await claim(await template({ name: '8元卡', type: 'GIFT_CARD', balance: '8.00' }));
     const order_id = randomUUID();

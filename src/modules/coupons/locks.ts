@@ -169,14 +169,18 @@ export class CouponLocks {
     return { transaction_id: txId, discount: formatMoney(amountFen), payable: formatMoney(payable), balance: lock.gift_card ? formatMoney(spent.balanceFen) : null, lines };
   }
 
-  /** Gives a held lock back (unlock by the till, or its TTL ran out). */
-  async release(trx: Transaction<Database>, lockId: string, reason: 'released' | 'expired', merchantId?: string): Promise<boolean> {
+  /**
+   * Gives a held lock back (unlock by the till, or its TTL ran out). With `merchantIds`, only a lock held at one
+   * of them (none: nothing is released); without, any (the expiry sweep).
+   */
+  async release(trx: Transaction<Database>, lockId: string, reason: 'released' | 'expired', merchantIds?: readonly string[]): Promise<boolean> {
+    if (merchantIds?.length === 0) return false;
     let query = trx
       .updateTable('coupon_locks')
       .set({ status: reason, settled_at: sql<Date>`now()` })
       .where('lock_id', '=', lockId)
       .where('status', '=', 'held');
-    if (merchantId) query = query.where('merchant_id', '=', merchantId);
+    if (merchantIds) query = query.where('merchant_id', 'in', [...merchantIds]);
     const lock = await query.returningAll().executeTakeFirst();
     if (!lock) return false;
     if (lock.gift_card) {
@@ -190,9 +194,14 @@ export class CouponLocks {
     return true;
   }
 
-  async unlock(trx: Transaction<Database>, lockId: string, actor: Actor) {
-    const merchantId = actor.merchantIds?.[0];
-    if (!merchantId || !(await this.release(trx, lockId, 'released', merchantId))) throw new AppError('LOCK_NOT_FOUND');
+  /**
+   * Unlock by the till or the console: a lock held at any of the caller's merchants, or at `merchantId` when
+   * the request names one (which must be one of them). Another merchant's lock answers as if it did not exist.
+   */
+  async unlock(trx: Transaction<Database>, lockId: string, actor: Actor, merchantId?: string) {
+    const own = actor.merchantIds ?? [];
+    if (merchantId !== undefined && !own.includes(merchantId)) throw new AppError('FORBIDDEN');
+    if (!(await this.release(trx, lockId, 'released', merchantId === undefined ? own : [merchantId]))) throw new AppError('LOCK_NOT_FOUND');
     return { lock_id: lockId, status: 'released' };
   }
 

@@ -239,7 +239,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
     },
   );
 
-  app.post<{ Body: { lock_id: string } }>(
+  app.post<{ Body: { lock_id: string; merchant_id?: string } }>(
     '/api/v1/coupon/unlock',
     {
       config: { access: { roles: ['merchant_staff'], cashier: true } },
@@ -247,10 +247,18 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
         tags: ['coupons'],
         summary: 'Release a lock (payment abandoned); the hold goes back to the coupon',
         security: [{ merchantSignature: [] }, { bearer: [] }],
-        body: { type: 'object', required: ['lock_id'], additionalProperties: false, properties: { lock_id: { type: 'string', pattern: '^\\d{1,20}$' } } },
+        body: {
+          type: 'object',
+          required: ['lock_id'],
+          additionalProperties: false,
+          properties: {
+            lock_id: { type: 'string', pattern: '^\\d{1,20}$' },
+            merchant_id: { type: 'string', maxLength: 40, description: 'The merchant holding the lock (default: any of yours)' },
+          },
+        },
       },
     },
-    async (request, reply) => reply.transact(async (trx) => ok(await locks.unlock(trx, request.body.lock_id, request.actor!))),
+    async (request, reply) => reply.transact(async (trx) => ok(await locks.unlock(trx, request.body.lock_id, request.actor!, request.body.merchant_id))),
   );
 
   app.post<{ Body: RedemptionBody }>(
