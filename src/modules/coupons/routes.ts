@@ -52,7 +52,7 @@ const COMMON_TEMPLATE_FIELDS = new Set([
   'total_stock', 'per_user_limit', 'per_user_daily_limit', 'budget', 'funding',
 ]);
 
-export async function couponRoutes(app: FastifyInstance, { service: coupons, batches, locks, redemptions, claims }: Coupons, riskGate: () => RiskGate): Promise<void> {
+export async function couponRoutes(app: FastifyInstance, { service: coupons, batches, locks, redemptions, claims, activationAttempts }: Coupons, riskGate: () => RiskGate): Promise<void> {
   app.post<{ Body: Omit<TemplateInput, 'params'> & { params?: Record<string, unknown> } & Record<string, unknown> }>(
     '/api/v1/coupon/templates',
     {
@@ -144,14 +144,23 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
       config: { access: 'authenticated' },
       schema: {
         tags: ['coupons'],
-        summary: 'Bind an issued code to my account (UNACTIVATED → ACTIVATED)',
+        summary: 'Bind an issued code to my account (UNACTIVATED → ACTIVATED); failed attempts are capped per user, device and IP (429 COUPON_ACTIVATION_ATTEMPTS_EXCEEDED)',
         security: bearer,
         body: { type: 'object', required: ['coupon_code'], additionalProperties: false, properties: { coupon_code: { type: 'string', maxLength: 20 } } },
       },
     },
     async (request, reply) => {
-      await riskGate().check('coupon.activate', { userId: request.actor!.id, ip: request.ip, deviceId: deviceIdOf(request), requestId: request.id });
-      return reply.transact(async (trx) => ok(await coupons.activate(trx, request.body.coupon_code, request.actor!.id, request.id)));
+      const deviceId = deviceIdOf(request);
+      const caller = { userId: request.actor!.id, ip: request.ip, ...(deviceId ? { deviceId } : {}) };
+      // Code guessing: a caller with too many failed activations is refused before the code is looked up.
+      await activationAttempts.ensureAllowed(caller);
+      await riskGate().check('coupon.activate', { userId: request.actor!.id, ip: request.ip, deviceId, requestId: request.id });
+      try {
+        return await reply.transact(async (trx) => ok(await coupons.activate(trx, request.body.coupon_code, request.actor!.id, request.id)));
+      } catch (error) {
+        if (activationAttempts.counts(error)) await activationAttempts.recordFailure(caller, request.id);
+        throw error;
+      }
     },
   );
 
