@@ -228,16 +228,99 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
 
   it('locks part of a gift card: a plain consume cannot take the held money; confirming the lock spends it', async () => {
     const card = await claim(await template({ name: '10元卡', type: 'GIFT_CARD', balance: '10.00' }));
-    const locked = await lockCall({ coupon_code: card, amount: '6.00' });
+    const order_id = randomUUID();
+    const locked = await lockCall({ coupon_code: card, amount: '6.00', order_id });
     expect(locked.status, locked.text).toBe(200);
     const { lock_id } = locked.json.data as { lock_id: string };
     const tooMuch = await consume({ coupon_code: card, amount: '5.00' });
     expect(tooMuch.json.error).toBe('COUPON_BALANCE_INSUFFICIENT');
     expect((await consume({ coupon_code: card, amount: '4.00' })).json.data).toMatchObject({ balance: '0.00' });
-    const confirmed = await consume({ lock_id, amount: '6.00' });
+    const confirmed = await consume({ lock_id, amount: '6.00', order_id });
     expect(confirmed.status, confirmed.text).toBe(200);
     expect(confirmed.json.data).toMatchObject({ discount: '6.00', payable: '0.00', balance: '0.00', lines: [{ status: 'USED' }] });
-    expect((await consume({ lock_id, amount: '6.00' })).json.error).toBe('LOCK_NOT_FOUND');
+    expect((await consume({ lock_id, amount: '6.00', order_id })).json.error).toBe('LOCK_NOT_FOUND');
+  });
+
+  it('a lock is confirmed only for its own order at its own amount: 满100减20 locked at 100.00 is not 20.00 off a 1.00 sale', async () => {
+    const code = await claim(await template({ name: '满100减20', type: 'THRESHOLD', min_amount: '100.00', reduce_amount: '20.00' }));
+    const orderA = randomUUID();
+    const locked = await lockCall({ coupon_code: code, amount: '100.00', order_id: orderA });
+    expect(locked.status, locked.text).toBe(200);
+    expect(locked.json.data).toMatchObject({ amount: '20.00', discount: '20.00', payable: '80.00' });
+    const { lock_id } = locked.json.data as { lock_id: string };
+    const untouched = async () => {
+      const coupon = await sql<{ status: string; n: string }>`
+        SELECT c.status, (SELECT count(*) FROM coupon_redemptions r WHERE r.coupon_id = c.coupon_id) AS n FROM coupon_info c WHERE c.code = ${code}
+      `.execute(server.platform.database.db);
+      expect(coupon.rows[0]).toEqual({ status: 'ACTIVATED', n: '0' });
+      const lock = await sql<{ status: string }>`SELECT status FROM coupon_locks WHERE lock_id = ${lock_id}`.execute(server.platform.database.db);
+      expect(lock.rows[0]!.status).toBe('held');
+    };
+
+    const cheaper = await consume({ lock_id, amount: '1.00', order_id: orderA });
+    expect(cheaper.status, cheaper.text).toBe(409);
+    expect(cheaper.json).toMatchObject({ error: 'COUPON_LOCK_ORDER_MISMATCH', field: 'amount' });
+    await untouched();
+
+    const otherOrder = await consume({ lock_id, amount: '100.00', order_id: randomUUID() });
+    expect(otherOrder.status, otherOrder.text).toBe(409);
+    expect(otherOrder.json).toMatchObject({ error: 'COUPON_LOCK_ORDER_MISMATCH', field: 'order_id' });
+    await untouched();
+
+    const confirmed = await consume({ lock_id, amount: '100.00', order_id: orderA });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.json.data).toMatchObject({ discount: '20.00', payable: '80.00', lines: [{ coupon_code: code, amount: '20.00', status: 'USED' }] });
+    const redemption = await sql<{ order_id: string; order_amount_fen: string; amount_fen: string }>`
+      SELECT r.order_id, r.order_amount_fen, r.amount_fen FROM coupon_redemptions r JOIN coupon_info c ON c.coupon_id = r.coupon_id WHERE c.code = ${code}
+    `.execute(server.platform.database.db);
+    expect(redemption.rows).toEqual([{ order_id: orderA, order_amount_fen: '10000', amount_fen: '2000' }]);
+  });
+
+  it('a lock from before order amounts were stored is confirmed only where the threshold and cap allow what it holds', async () => {
+    const code = await claim(await template({ name: '满100减20', type: 'THRESHOLD', min_amount: '100.00', reduce_amount: '20.00' }));
+    const order_id = randomUUID();
+    const { lock_id } = (await lockCall({ coupon_code: code, amount: '100.00', order_id })).json.data as { lock_id: string };
+    await sql`UPDATE coupon_locks SET order_amount_fen = NULL WHERE lock_id = ${lock_id}`.execute(server.platform.database.db);
+    const below = await consume({ lock_id, amount: '1.00', order_id });
+    expect(below.status, below.text).toBe(409);
+    expect(below.json.error).toBe('COUPON_LOCK_ORDER_MISMATCH');
+    expect((await consume({ lock_id, amount: '100.00', order_id: randomUUID() })).json.error).toBe('COUPON_LOCK_ORDER_MISMATCH');
+    const met = await consume({ lock_id, amount: '120.00', order_id });
+    expect(met.status, met.text).toBe(200);
+    expect(met.json.data).toMatchObject({ discount: '20.00', payable: '100.00' });
+  });
+
+  it('a consume and a lock confirmation publish coupon.consumed of the same shape, with the coupon type', async () => {
+    for (const [name, type, params, amount] of [
+      ['满100减20', 'THRESHOLD', { min_amount: '100.00', reduce_amount: '20.00' }, '100.00'],
+      ['20元卡', 'GIFT_CARD', { balance: '20.00' }, '20.00'],
+    ] as const) {
+      const templateId = await template({ name, type, ...params });
+      const [plain, held] = await Promise.all([claim(templateId), claim(templateId)]);
+      const consumed = await consume({ coupon_code: plain, amount });
+      expect(consumed.status, consumed.text).toBe(200);
+      const order_id = randomUUID();
+      const locked = await lockCall({ coupon_code: held, amount, order_id });
+      const confirmed = await consume({ lock_id: (locked.json.data as { lock_id: string }).lock_id, amount, order_id });
+      expect(confirmed.status, confirmed.text).toBe(200);
+      const payloadOf = async (answer: typeof consumed) => {
+        const txId = (answer.json.data as { transaction_id: string }).transaction_id;
+        const rows = await sql<{ payload: Record<string, unknown> & { lines: Record<string, unknown>[] } }>`
+          SELECT payload FROM outbox_events WHERE topic = 'coupon.consumed' AND aggregate_id = ${txId}
+        `.execute(server.platform.database.db);
+        expect(rows.rows).toHaveLength(1);
+        return rows.rows[0]!.payload;
+      };
+      const [a, b] = [await payloadOf(consumed), await payloadOf(confirmed)];
+      expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+      expect(b.lines.map((l) => Object.keys(l).sort())).toEqual(a.lines.map((l) => Object.keys(l).sort()));
+      for (const payload of [a, b]) {
+        expect(payload).toMatchObject({ merchant_id: merchant.merchant_id, order_amount: amount, lines: [{ type, template_id: templateId, redemption_id: expect.stringMatching(/^\d+$/) }] });
+      }
+      expect(a.lines[0]!.amount).toBe(b.lines[0]!.amount);
+      expect((confirmed.json.data as { lines: { type: string }[] }).lines[0]!.type).toBe(type);
+      expect((consumed.json.data as { lines: { type: string }[] }).lines[0]!.type).toBe(type);
+    }
   });
 
   it('a single-use coupon has one live lock; unlock gives it back', async () => {
@@ -251,12 +334,54 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
     expect((await consume({ coupon_code: code, amount: '30.00' })).status).toBe(200);
   });
 
+  it('staff of two merchants unlock a lock held at the second one; staff of neither cannot', async () => {
+    await setup();
+    const second = (await api('/api/v1/merchants', { body: { name: '第二家店' }, headers: bearer(operator) })).json.data as unknown as MerchantCredentialsForTest;
+    const identity = identityOf(server.platform);
+    const sessionOf = async (merchantIds: readonly string[]) => {
+      const phone = newPhone();
+      for (const merchantId of merchantIds) await identity.service.grantRole(phone, 'merchant_staff', merchantId, 'test');
+      const userId = await identity.service.ensureUser(server.platform.database.db, phone);
+      return (await server.platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId))).access_token;
+    };
+    const both = await sessionOf([merchant.merchant_id, second.merchant_id]);
+    const third = (await api('/api/v1/merchants', { body: { name: '第三家店' }, headers: bearer(operator) })).json.data as unknown as MerchantCredentialsForTest;
+    const neither = await sessionOf([third.merchant_id]);
+    const card = await claim(await template({ name: '9元卡', type: 'GIFT_CARD', balance: '9.00' }));
+    const locked = await signedCall(server.base, second, 'POST', '/api/v1/coupon/lock', { merchant_id: second.merchant_id, order_id: randomUUID(), coupon_code: card, amount: '9.00' });
+    expect(locked.status, locked.text).toBe(200);
+    const { lock_id } = locked.json.data as { lock_id: string };
+    const unlock = (token: string, body: Record<string, unknown> = {}) =>
+      api('/api/v1/coupon/unlock', { body: { lock_id, ...body }, headers: { ...bearer(token), 'idempotency-key': randomUUID() } });
+
+    const stranger = await unlock(neither);
+    expect(stranger.status, stranger.text).toBe(404);
+    expect(stranger.json.error).toBe('LOCK_NOT_FOUND');
+    expect((await unlock(neither, { merchant_id: second.merchant_id })).status).toBe(403);
+    // The first merchant's till cannot release the second one's lock either.
+    expect((await signedCall(server.base, merchant, 'POST', '/api/v1/coupon/unlock', { lock_id })).json.error).toBe('LOCK_NOT_FOUND');
+    expect((await api(`/api/v1/coupon/${card}`, { headers: bearer(operator) })).json.data).toMatchObject({ balance: '0.00' });
+
+    const released = await unlock(both);
+    expect(released.status, released.text).toBe(200);
+    expect(released.json.data).toMatchObject({ lock_id, status: 'released' });
+    expect((await api(`/api/v1/coupon/${card}`, { headers: bearer(operator) })).json.data).toMatchObject({ balance: '9.00', status: 'ACTIVATED' });
+    // Naming the merchant works too, once the lock is held again.
+    const again = await signedCall(server.base, second, 'POST', '/api/v1/coupon/lock', { merchant_id: second.merchant_id, order_id: randomUUID(), coupon_code: card, amount: '9.00' });
+    const named = await api('/api/v1/coupon/unlock', {
+      body: { lock_id: (again.json.data as { lock_id: string }).lock_id, merchant_id: second.merchant_id },
+      headers: { ...bearer(both), 'idempotency-key': randomUUID() },
+    });
+    expect(named.status, named.text).toBe(200);
+  });
+
   it('an expired lock releases its hold', async () => {
     const card = await claim(await template({ name: '8元卡', type: 'GIFT_CARD', balance: '8.00' }));
-    const locked = await lockCall({ coupon_code: card, amount: '8.00', ttl_seconds: 1 });
+    const order_id = randomUUID();
+    const locked = await lockCall({ coupon_code: card, amount: '8.00', ttl_seconds: 1, order_id });
     const { lock_id } = locked.json.data as { lock_id: string };
     await new Promise((resolve) => setTimeout(resolve, 1_200));
-    expect((await consume({ lock_id, amount: '8.00' })).json.error).toBe('LOCK_NOT_FOUND');
+    expect((await consume({ lock_id, amount: '8.00', order_id })).json.error).toBe('LOCK_NOT_FOUND');
     expect(await couponsOf(server.platform).locks.expireDue()).toBeGreaterThanOrEqual(1);
     expect((await api(`/api/v1/coupon/${card}`, { headers: bearer(operator) })).json.data).toMatchObject({ balance: '8.00', status: 'ACTIVATED' });
     expect((await consume({ coupon_code: card, amount: '8.00' })).status).toBe(200);
@@ -322,10 +447,11 @@ describe.each(backendPairs())('coupons on $label', ({ db, cache }) => {
   it('a lock does not reserve budget: confirming it after the budget ran out is refused and spends nothing', async () => {
     const templateId = await template({ name: '立减10元 预算10元', type: 'CASH', amount: '10.00', budget: '10.00' });
     const [held, other] = await Promise.all([claim(templateId), claim(templateId)]);
-    const locked = await lockCall({ coupon_code: held, amount: '50.00' });
+    const order_id = randomUUID();
+    const locked = await lockCall({ coupon_code: held, amount: '50.00', order_id });
     expect(locked.status, locked.text).toBe(200);
     expect((await consume({ coupon_code: other, amount: '50.00' })).status).toBe(200);
-    const confirm = await consume({ lock_id: (locked.json.data as { lock_id: string }).lock_id, amount: '50.00' });
+    const confirm = await consume({ lock_id: (locked.json.data as { lock_id: string }).lock_id, amount: '50.00', order_id });
     expect(confirm.status).toBe(409);
     expect(confirm.json.error).toBe('COUPON_BUDGET_EXHAUSTED');
     const view = await api(`/api/v1/coupon/${held}`, { headers: bearer(operator) });

@@ -1,6 +1,7 @@
 import type { QuanyiModule } from '../../app/module.js';
 import { perPlatform } from '../../app/per-platform.js';
 import type { Subscriber } from '../../platform/outbox/outbox.js';
+import { ActivationAttempts } from './activation-attempts.js';
 import { CouponBatches } from './batches.js';
 import { CouponLocks } from './locks.js';
 import { Claims } from './claims.js';
@@ -19,6 +20,7 @@ export interface Coupons {
   readonly locks: CouponLocks;
   readonly redemptions: Redemptions;
   readonly claims: Claims;
+  readonly activationAttempts: ActivationAttempts;
 }
 
 export const couponsOf = perPlatform((platform): Coupons => {
@@ -32,6 +34,7 @@ export const couponsOf = perPlatform((platform): Coupons => {
     service,
     batches: new CouponBatches(database.db, outbox, ids),
     locks: new CouponLocks(database.db, repo, redemptions, outbox, ids, clock),
+    activationAttempts: new ActivationAttempts(platform.cache, database.db, outbox, platform.config.couponActivationFailures),
   };
 });
 

@@ -7,7 +7,10 @@ import { formatMoney, parseMoney } from '../../platform/money/money.js';
 import { parseAmountField } from '../../platform/money/amount-field.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
 import { businessDate, type Clock } from '../../platform/time/clock.js';
+import { deserializeParams } from './domain/coupon-types.js';
+import { checkLockConfirmation } from './domain/lock-confirmation.js';
 import { transactionId } from './domain/transaction-id.js';
+import { CONSUMED_TOPIC, consumedEvent } from './consumed-event.js';
 import type { CouponRepo } from './repo.js';
 import type { Redemptions } from './redemptions.js';
 
@@ -21,11 +24,19 @@ export interface LockInput {
   readonly ttlSeconds?: number;
 }
 
+export interface ConfirmInput {
+  readonly lockId: string;
+  readonly merchantId: string;
+  /** Must be the order the lock was taken for, at the amount it was priced on. */
+  readonly orderId: string;
+  readonly amount: string | number;
+}
+
 /**
- * Holding a coupon while the customer pays (the seed's flow: lock the balance → payment → confirm). A gift
+ * Holding a coupon while the customer pays (the specification's flow: lock the balance → payment → confirm). A gift
  * card's held amount moves out of its spendable balance in one guarded update, so neither another lock nor a
  * plain consume can spend it; a single-use coupon gets one live lock at most. Confirming turns the hold into a
- * redemption; unlocking, or the TTL running out, gives it back.
+ * redemption of the same order at the same amount; unlocking, or the TTL running out, gives it back.
  */
 export class CouponLocks {
   constructor(
@@ -66,6 +77,7 @@ export class CouponLocks {
           gift_card: giftCard,
           merchant_id: input.merchantId,
           order_id: input.orderId,
+          order_amount_fen: parseAmountField('amount', input.amount, { allowZero: false }),
           amount_fen: amountFen,
           status: 'held',
           expires_at: sql<Date>`now() + make_interval(secs => ${ttl})`,
@@ -80,17 +92,38 @@ export class CouponLocks {
     return { lock_id: lockId, coupon_code: coupon.code, amount: formatMoney(amountFen), discount: quote.discount, payable: quote.payable, expires_at: expiresAt.toISOString() };
   }
 
-  /** Confirms a held lock as a redemption (consume with `lock_id`). */
-  async confirm(trx: Transaction<Database>, lockId: string, merchantId: string, orderAmount: string | number, actor: Actor, requestId: string) {
+  /**
+   * Confirms a held lock as a redemption (consume with `lock_id`): only for the order it was taken for, at the
+   * amount it was priced on, and only if the coupon's threshold and cap still allow the held amount there.
+   */
+  async confirm(trx: Transaction<Database>, input: ConfirmInput, actor: Actor, requestId: string) {
+    const { lockId, merchantId } = input;
     if (!actor.merchantIds?.includes(merchantId)) throw new AppError('FORBIDDEN');
-    const orderAmountFen = parseAmountField('amount', orderAmount, { allowZero: false });
+    const orderAmountFen = parseAmountField('amount', input.amount, { allowZero: false });
+    const held = await trx
+      .selectFrom('coupon_locks as l')
+      .innerJoin('coupon_info as c', 'c.coupon_id', 'l.coupon_id')
+      .innerJoin('coupon_templates as t', 't.template_id', 'c.template_id')
+      .select(['l.order_id', 'l.order_amount_fen', 'l.amount_fen', 't.type', 't.params'])
+      .where('l.lock_id', '=', lockId)
+      .where('l.merchant_id', '=', merchantId)
+      .where('l.status', '=', 'held')
+      .where('l.expires_at', '>', sql<Date>`now()`)
+      .forUpdate('l')
+      .executeTakeFirst();
+    if (!held) throw new AppError('LOCK_NOT_FOUND');
+    const typed = deserializeParams(held.type, held.params);
+    const check = checkLockConfirmation(
+      typed,
+      { orderId: held.order_id, orderAmountFen: held.order_amount_fen === null ? null : BigInt(held.order_amount_fen), amountFen: BigInt(held.amount_fen) },
+      { orderId: input.orderId, orderAmountFen },
+    );
+    if (!check.ok) throw new AppError(check.code, { lock_id: lockId, field: check.field });
     const lock = await trx
       .updateTable('coupon_locks')
       .set({ status: 'consumed', settled_at: sql<Date>`now()` })
       .where('lock_id', '=', lockId)
-      .where('merchant_id', '=', merchantId)
       .where('status', '=', 'held')
-      .where('expires_at', '>', sql<Date>`now()`)
       .returningAll()
       .executeTakeFirst();
     if (!lock) throw new AppError('LOCK_NOT_FOUND');
@@ -120,31 +153,34 @@ export class CouponLocks {
     if (redemptionId) {
       await this.repo.insertRedemption(trx, { redemptionId, transactionId: txId, couponId, merchantId, orderId: lock.order_id, orderAmountFen, amountFen });
     }
-    const lines = [{ coupon_code: code, type: lock.gift_card ? 'GIFT_CARD' : 'SINGLE_USE', amount: formatMoney(amountFen), balance: formatMoney(spent.balanceFen), status: spent.status }];
+    const lines = [{ coupon_code: code, type: typed.type, amount: formatMoney(amountFen), balance: formatMoney(spent.balanceFen), status: spent.status }];
     await this.outbox.publish(trx, {
-      topic: 'coupon.consumed',
-      aggregateId: txId,
-      payload: {
-        transaction_id: txId,
-        merchant_id: merchantId,
-        order_id: lock.order_id,
-        order_amount: formatMoney(orderAmountFen),
-        lines: [{ coupon_id: couponId, template_id: String(templateId), redemption_id: redemptionId, coupon_code: code, type: lines[0]!.type, amount: formatMoney(amountFen) }],
-      },
-      requestId,
+      topic: CONSUMED_TOPIC,
+      ...consumedEvent({
+        transactionId: txId,
+        merchantId,
+        orderId: lock.order_id,
+        orderAmountFen,
+        lines: [{ couponId, templateId: String(templateId), redemptionId, code, type: typed.type, amountFen }],
+        requestId,
+      }),
     });
     const payable = orderAmountFen > amountFen ? orderAmountFen - amountFen : 0n;
     return { transaction_id: txId, discount: formatMoney(amountFen), payable: formatMoney(payable), balance: lock.gift_card ? formatMoney(spent.balanceFen) : null, lines };
   }
 
-  /** Gives a held lock back (unlock by the till, or its TTL ran out). */
-  async release(trx: Transaction<Database>, lockId: string, reason: 'released' | 'expired', merchantId?: string): Promise<boolean> {
+  /**
+   * Gives a held lock back (unlock by the till, or its TTL ran out). With `merchantIds`, only a lock held at one
+   * of them (none: nothing is released); without, any (the expiry sweep).
+   */
+  async release(trx: Transaction<Database>, lockId: string, reason: 'released' | 'expired', merchantIds?: readonly string[]): Promise<boolean> {
+    if (merchantIds?.length === 0) return false;
     let query = trx
       .updateTable('coupon_locks')
       .set({ status: reason, settled_at: sql<Date>`now()` })
       .where('lock_id', '=', lockId)
       .where('status', '=', 'held');
-    if (merchantId) query = query.where('merchant_id', '=', merchantId);
+    if (merchantIds) query = query.where('merchant_id', 'in', [...merchantIds]);
     const lock = await query.returningAll().executeTakeFirst();
     if (!lock) return false;
     if (lock.gift_card) {
@@ -158,9 +194,14 @@ export class CouponLocks {
     return true;
   }
 
-  async unlock(trx: Transaction<Database>, lockId: string, actor: Actor) {
-    const merchantId = actor.merchantIds?.[0];
-    if (!merchantId || !(await this.release(trx, lockId, 'released', merchantId))) throw new AppError('LOCK_NOT_FOUND');
+  /**
+   * Unlock by the till or the console: a lock held at any of the caller's merchants, or at `merchantId` when
+   * the request names one (which must be one of them). Another merchant's lock answers as if it did not exist.
+   */
+  async unlock(trx: Transaction<Database>, lockId: string, actor: Actor, merchantId?: string) {
+    const own = actor.merchantIds ?? [];
+    if (merchantId !== undefined && !own.includes(merchantId)) throw new AppError('FORBIDDEN');
+    if (!(await this.release(trx, lockId, 'released', merchantId === undefined ? own : [merchantId]))) throw new AppError('LOCK_NOT_FOUND');
     return { lock_id: lockId, status: 'released' };
   }
 

@@ -9,6 +9,7 @@ import { formatMoney, type Fen } from '../../platform/money/money.js';
 import type { Outbox, PublishInput } from '../../platform/outbox/outbox.js';
 import { businessDate, type Clock } from '../../platform/time/clock.js';
 import { parseAmountField } from '../../platform/money/amount-field.js';
+import { CONSUMED_TOPIC, consumedEvent } from './consumed-event.js';
 import { normalizeCouponCode } from './domain/coupon-code.js';
 import { deserializeParams } from './domain/coupon-types.js';
 import { applySpends, planRedemption, type RedemptionRequest, type SpendableCoupon, type TemplateBudget } from './domain/redemption-plan.js';
@@ -59,7 +60,6 @@ export interface RedemptionResult {
  * with 20.7): the server's CPU, not the database, is the limit, and fewer, larger batches cost it less.
  */
 const MAX_BATCH = 256;
-const CONSUMED_TOPIC = 'coupon.consumed';
 /** PostgreSQL's serialization_failure: what coupon_redeem_batch raises when a coupon moved since it was read. */
 const SERIALIZATION_FAILURE = '40001';
 
@@ -228,24 +228,23 @@ export class Redemptions {
         }
         lines.push({ coupon_code: coupon.code, type: coupon.typed.type, amount: formatMoney(spend.amountFen), balance: formatMoney(spend.balanceAfterFen), status: spend.statusAfter });
       }
-      published.push({
-        aggregateId: txId,
-        payload: {
-          transaction_id: txId,
-          merchant_id: command.merchantId,
-          order_id: command.orderId,
-          order_amount: formatMoney(command.amountFen),
+      published.push(
+        consumedEvent({
+          transactionId: txId,
+          merchantId: command.merchantId,
+          orderId: command.orderId,
+          orderAmountFen: command.amountFen,
           lines: plan.spends.map((s) => ({
-            coupon_id: s.coupon.couponId,
-            template_id: s.coupon.templateId,
-            redemption_id: redemptionIds.get(s.coupon.couponId) ?? null,
-            coupon_code: s.coupon.code,
+            couponId: s.coupon.couponId,
+            templateId: s.coupon.templateId,
+            redemptionId: redemptionIds.get(s.coupon.couponId) ?? null,
+            code: s.coupon.code,
             type: s.coupon.typed.type,
-            amount: formatMoney(s.amountFen),
+            amountFen: s.amountFen,
           })),
-        },
-        requestId: command.requestId,
-      });
+          requestId: command.requestId,
+        }),
+      );
       const giftCards = lines.filter((l) => l.type === 'GIFT_CARD');
       return {
         ok: true,

@@ -28,7 +28,7 @@ const redemptionBody = {
   required: ['merchant_id', 'amount', 'order_id'],
   additionalProperties: false,
   properties: {
-    lock_id: { type: 'string', pattern: '^\\d{1,20}$', description: 'Confirm a lock taken with /coupon/lock' },
+    lock_id: { type: 'string', pattern: '^\\d{1,20}$', description: 'Confirm a lock taken with /coupon/lock, for the same order_id and amount' },
     coupon_code: { type: 'string', maxLength: 20 },
     coupon_codes: { type: 'array', items: { type: 'string', maxLength: 20 }, minItems: 1, maxItems: 10 },
     merchant_id: { type: 'string', maxLength: 40 },
@@ -53,7 +53,7 @@ const COMMON_TEMPLATE_FIELDS = new Set([
   'total_stock', 'per_user_limit', 'per_user_daily_limit', 'budget', 'funding',
 ]);
 
-export async function couponRoutes(app: FastifyInstance, { service: coupons, batches, locks, redemptions, claims }: Coupons, riskGate: () => RiskGate): Promise<void> {
+export async function couponRoutes(app: FastifyInstance, { service: coupons, batches, locks, redemptions, claims, activationAttempts }: Coupons, riskGate: () => RiskGate): Promise<void> {
   app.post<{ Body: Omit<TemplateInput, 'params'> & { params?: Record<string, unknown> } & Record<string, unknown> }>(
     '/api/v1/coupon/templates',
     {
@@ -145,14 +145,23 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
       config: { access: 'authenticated' },
       schema: {
         tags: ['coupons'],
-        summary: 'Bind an issued code to my account (UNACTIVATED → ACTIVATED)',
+        summary: 'Bind an issued code to my account (UNACTIVATED → ACTIVATED); failed attempts are capped per user, device and IP (429 COUPON_ACTIVATION_ATTEMPTS_EXCEEDED)',
         security: bearer,
         body: { type: 'object', required: ['coupon_code'], additionalProperties: false, properties: { coupon_code: { type: 'string', maxLength: 20 } } },
       },
     },
     async (request, reply) => {
-      await riskGate().check('coupon.activate', { userId: request.actor!.id, ip: request.ip, deviceId: deviceIdOf(request), requestId: request.id });
-      return reply.transact(async (trx) => ok(await coupons.activate(trx, request.body.coupon_code, request.actor!.id, request.id)));
+      const deviceId = deviceIdOf(request);
+      const caller = { userId: request.actor!.id, ip: request.ip, ...(deviceId ? { deviceId } : {}) };
+      // Code guessing: a caller with too many failed activations is refused before the code is looked up.
+      await activationAttempts.ensureAllowed(caller);
+      await riskGate().check('coupon.activate', { userId: request.actor!.id, ip: request.ip, deviceId, requestId: request.id });
+      try {
+        return await reply.transact(async (trx) => ok(await coupons.activate(trx, request.body.coupon_code, request.actor!.id, request.id)));
+      } catch (error) {
+        if (activationAttempts.counts(error)) await activationAttempts.recordFailure(caller, request.id);
+        throw error;
+      }
     },
   );
 
@@ -207,7 +216,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
       const b = request.body;
       // An order is paid once: a second transaction for it is refused by the database, answered with the first.
       return redeemOrderOnce(redemptions, b.merchant_id, b.order_id, () => {
-        if (b.lock_id) return reply.transact(async (trx) => ok(await locks.confirm(trx, b.lock_id!, b.merchant_id, b.amount, request.actor!, request.id)));
+        if (b.lock_id) return reply.transact(async (trx) => ok(await locks.confirm(trx, { lockId: b.lock_id!, merchantId: b.merchant_id, orderId: b.order_id, amount: b.amount }, request.actor!, request.id)));
         const command = redemptions.prepare(redemptionInput(b), request.actor!, request.id);
         return reply.transactIn(redemptions.committer, command, (result: RedemptionResult) => ok(result));
       });
@@ -243,7 +252,7 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
     },
   );
 
-  app.post<{ Body: { lock_id: string } }>(
+  app.post<{ Body: { lock_id: string; merchant_id?: string } }>(
     '/api/v1/coupon/unlock',
     {
       config: { access: { roles: ['merchant_staff'], cashier: true } },
@@ -251,10 +260,18 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
         tags: ['coupons'],
         summary: 'Release a lock (payment abandoned); the hold goes back to the coupon',
         security: [{ merchantSignature: [] }, { bearer: [] }],
-        body: { type: 'object', required: ['lock_id'], additionalProperties: false, properties: { lock_id: { type: 'string', pattern: '^\\d{1,20}$' } } },
+        body: {
+          type: 'object',
+          required: ['lock_id'],
+          additionalProperties: false,
+          properties: {
+            lock_id: { type: 'string', pattern: '^\\d{1,20}$' },
+            merchant_id: { type: 'string', maxLength: 40, description: 'The merchant holding the lock (default: any of yours)' },
+          },
+        },
       },
     },
-    async (request, reply) => reply.transact(async (trx) => ok(await locks.unlock(trx, request.body.lock_id, request.actor!))),
+    async (request, reply) => reply.transact(async (trx) => ok(await locks.unlock(trx, request.body.lock_id, request.actor!, request.body.merchant_id))),
   );
 
   app.post<{ Body: RedemptionBody }>(

@@ -45,6 +45,8 @@ export interface CouponTables {
     gift_card: boolean;
     merchant_id: string;
     order_id: string;
+    /** The order amount the lock was priced on; NULL on locks taken before migration 0050. */
+    order_amount_fen: Int8 | null;
     amount_fen: Int8;
     status: 'held' | 'consumed' | 'released' | 'expired';
     expires_at: Timestamp;

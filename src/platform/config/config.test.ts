@@ -182,6 +182,13 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/^TRUST_PROXY must be "none", a hop count/);
   });
 
+  it('caps failed coupon activations per user and device (10), per IP (30) per hour by default, and reads overrides', () => {
+    expect(loadConfig({}).couponActivationFailures).toEqual({ perUser: 10, perDevice: 10, perIp: 30, windowSeconds: 3600 });
+    const set = loadConfig({ COUPON_ACTIVATION_FAILURES_PER_HOUR: '5', COUPON_ACTIVATION_FAILURES_PER_HOUR_PER_IP: '50', COUPON_ACTIVATION_FAILURE_WINDOW_SECONDS: '60' });
+    expect(set.couponActivationFailures).toEqual({ perUser: 5, perDevice: 5, perIp: 50, windowSeconds: 60 });
+    expect(configError({ COUPON_ACTIVATION_FAILURES_PER_HOUR: '0' }).variable).toBe('COUPON_ACTIVATION_FAILURES_PER_HOUR');
+  });
+
   it('rejects an unknown role', () => {
     expect(configError({ QUANYI_ROLE: 'cron' }).variable).toBe('QUANYI_ROLE');
   });

@@ -48,6 +48,11 @@ export interface Config {
   readonly realNameUrl: string | undefined;
   /** Real-name attempts that may reach the verifier per Asia/Shanghai day, per user and per ID number. */
   readonly realNameAttempts: { readonly perUserPerDay: number; readonly perIdNumberPerDay: number };
+  /**
+   * Failed POST /coupon/activate calls allowed per window (default an hour) per user, per device id and per IP;
+   * beyond, 429 COUPON_ACTIVATION_ATTEMPTS_EXCEEDED before any code is looked up.
+   */
+  readonly couponActivationFailures: { readonly perUser: number; readonly perDevice: number; readonly perIp: number; readonly windowSeconds: number };
   /** The tax authority's verification API; unset outside production: the sandbox mounted at /sandbox/tax. */
   readonly taxAuthorityUrl: string | undefined;
   /** The bank's payout (代付) API that pays cash prizes; unset outside production: the sandbox mounted at /sandbox/payouts. */
@@ -210,6 +215,12 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
     realNameAttempts: {
       perUserPerDay: integer(env, 'REAL_NAME_ATTEMPTS_PER_USER_PER_DAY', 5, 1, 1000),
       perIdNumberPerDay: integer(env, 'REAL_NAME_ATTEMPTS_PER_ID_NUMBER_PER_DAY', 5, 1, 1000),
+    },
+    couponActivationFailures: {
+      perUser: integer(env, 'COUPON_ACTIVATION_FAILURES_PER_HOUR', 10, 1, 100_000),
+      perDevice: integer(env, 'COUPON_ACTIVATION_FAILURES_PER_HOUR', 10, 1, 100_000),
+      perIp: integer(env, 'COUPON_ACTIVATION_FAILURES_PER_HOUR_PER_IP', 30, 1, 1_000_000),
+      windowSeconds: integer(env, 'COUPON_ACTIVATION_FAILURE_WINDOW_SECONDS', 3600, 1, 86_400),
     },
     taxAuthorityUrl: taxAuthorityUrl(env, nodeEnv),
     payoutUrl: payoutUrl(env, nodeEnv),

@@ -191,6 +191,16 @@ export const ERROR_CODES = {
   COUPON_BALANCE_INSUFFICIENT: { status: 409, zh: '礼品卡余额不足', en: 'The gift card balance is insufficient' },
   COUPON_LOCKED: { status: 409, zh: '券已被锁定,正在支付中', en: 'The coupon is held by a payment in progress' },
   LOCK_NOT_FOUND: { status: 404, zh: '锁定记录不存在或已失效', en: 'The lock does not exist or is no longer held' },
+  COUPON_ACTIVATION_ATTEMPTS_EXCEEDED: {
+    status: 429,
+    zh: '激活失败次数过多,请稍后再试',
+    en: 'Too many failed coupon activations; try again later',
+  },
+  COUPON_LOCK_ORDER_MISMATCH: {
+    status: 409,
+    zh: '确认的订单或金额与锁定时不一致',
+    en: 'The order or amount confirmed is not the one the coupon was locked for',
+  },
   TRANSACTION_NOT_FOUND: { status: 404, zh: '交易不存在', en: 'The transaction does not exist' },
   REFUND_EXCEEDS_REDEEMED: {
     status: 409,

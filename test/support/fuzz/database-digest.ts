@@ -40,11 +40,12 @@ export const CHANGED_BY_REFUSALS = new Set([
 
 /**
  * Rows of a digested table that a refusal may add, for the same reasons: risk control announces what it decided
- * (risk.* events, and their deliveries). Every other event a refused call published would be a bug.
+ * (risk.* events, and their deliveries), and a caller reaching the cap of failed coupon activations is reported to
+ * it (coupon.activation_guessing). Every other event a refused call published would be a bug.
  */
 const ROWS_REFUSALS_MAY_ADD: Readonly<Record<string, string>> = {
-  outbox_events: "topic NOT LIKE 'risk.%'",
-  outbox_deliveries: "event_id NOT IN (SELECT id FROM {schema}.outbox_events WHERE topic LIKE 'risk.%')",
+  outbox_events: "topic NOT LIKE 'risk.%' AND topic <> 'coupon.activation_guessing'",
+  outbox_deliveries: "event_id NOT IN (SELECT id FROM {schema}.outbox_events WHERE topic LIKE 'risk.%' OR topic = 'coupon.activation_guessing')",
 };
 
 /** Every other table of the schema: its row count and a hash of its rows, so any change shows. */

@@ -17,7 +17,7 @@ describe('COUPON_CODE_ALPHABET', () => {
 
 describe('generateCouponCode', () => {
   it('maps draws to the alphabet in order (known answer)', () => {
-    const draws = [5, 28, 17, 7, 9, 0, 24, 2]; // the seed's 7XK9-B2T4
+    const draws = [5, 28, 17, 7, 9, 0, 24, 2]; // the specification's 7XK9-B2T4
     const maxes: number[] = [];
     const code = generateCouponCode((max) => {
       maxes.push(max);

@@ -2,11 +2,12 @@ import { randomInt } from 'node:crypto';
 
 /**
  * Coupon codes as customers read them off a screen or a card and type them into a till: 8 characters grouped
- * XXXX-XXXX like the seed's 7XK9-B2T4. The alphabet leaves out 0/O and 1/I/L, which people confuse.
+ * XXXX-XXXX like the specification's 7XK9-B2T4. The alphabet leaves out 0/O and 1/I/L, which people confuse.
  *
- * 31^8 ≈ 8.5e11 codes. Even with ten million live coupons a guessed code hits one with probability ~1.2e-5,
- * which the rate limits keep from adding up. Two generated codes can still collide, so the database's unique
- * index decides, and the issuer draws again on a conflict.
+ * 31^8 ≈ 8.5e11 codes (39.6 bits). Even with ten million live coupons a guessed code hits one with probability
+ * ~1.2e-5, which the caps on failed activations (../activation-attempts.ts, docs/security.md) keep from adding up. Two
+ * generated codes can still collide, so the database's unique index decides, and the issuer draws again on a
+ * conflict.
  */
 export const COUPON_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const COUPON_CODE_LENGTH = 8;

@@ -79,7 +79,7 @@ describe('parse', () => {
     ['THRESHOLD', { min_amount: '100.00', reduce_amount: '0' }, 'reduce_amount'],
     ['THRESHOLD', { min_amount: '100.00', reduce_amount: '100.01' }, 'reduce_amount'],
     ['THRESHOLD', { min_amount: '100.00', reduce_amount: '20.00', stackable: 'yes' }, 'stackable'],
-    ['THRESHOLD', { min_amount: 100, reduce: 20 }, 'reduce'], // the seed table's short name is not accepted
+    ['THRESHOLD', { min_amount: 100, reduce: 20 }, 'reduce'], // the specification table's short name is not accepted
     ['CASH', {}, 'amount'],
     ['CASH', { amount: '0.00' }, 'amount'],
     ['CASH', { amount: 'ten' }, 'amount'],

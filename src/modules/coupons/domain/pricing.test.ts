@@ -36,7 +36,7 @@ function summary(result: ReturnType<typeof priceOrder>): unknown {
 }
 
 describe('priceOrder: known answers', () => {
-  it('charges the seed consume example (150.00) to a 500.00 gift card', () => {
+  it('charges the consume example of the specification (150.00) to a 500.00 gift card', () => {
     const card = coupon('GIFT_CARD', { balance: '500.00' }, { code: '7XK9-B2T4', balance: '500.00' });
     expect(priceOrder(yuan('150.00'), [card], whole)).toEqual({
       ok: true,

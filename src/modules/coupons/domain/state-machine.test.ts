@@ -11,7 +11,7 @@ import type { CouponAction, CouponStatus, TransitionContext } from './state-mach
 
 const ACTIONS: readonly CouponAction[] = ['activate', 'claim', 'freeze', 'unfreeze', 'consume', 'exhaust', 'expire', 'refund', 'revoke'];
 
-/** Written out by hand from the seed's diagram, not derived from TRANSITIONS: "→X" is allowed, else the code. */
+/** Written out by hand from the specification's diagram, not derived from TRANSITIONS: "→X" is allowed, else the code. */
 const SINGLE_USE: Record<CouponStatus, Partial<Record<CouponAction, string>>> = {
   UNACTIVATED: {
     activate: '→ACTIVATED', claim: '→ACTIVATED', freeze: 'COUPON_NOT_ACTIVATED', unfreeze: 'COUPON_NOT_ACTIVATED',
@@ -148,7 +148,7 @@ describe('statusCode', () => {
     ['EXPIRED', 5],
     ['REFUNDED', 6],
     ['REVOKED', 7],
-  ] as const)('stores %s as %i (seed: 1=未激活 2=已使用…)', (status, code) => {
+  ] as const)('stores %s as %i (specification: 1=未激活 2=已使用…)', (status, code) => {
     expect(statusCode(status)).toBe(code);
     expect(statusFromCode(code)).toBe(status);
   });

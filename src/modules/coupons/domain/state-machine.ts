@@ -1,5 +1,5 @@
 /**
- * The coupon life cycle of seed §4.1.2, in one place. The repo applies a transition with a guarded update
+ * The coupon life cycle of the specification's §4.1.2, in one place. The repo applies a transition with a guarded update
  * (`… WHERE status = <from>`), so the table below is also the list of every status change the database sees.
  */
 export type CouponStatus = 'UNACTIVATED' | 'ACTIVATED' | 'FROZEN' | 'USED' | 'EXPIRED' | 'REFUNDED' | 'REVOKED';
@@ -125,8 +125,9 @@ function refusalCode(current: CouponStatus, action: CouponAction): CouponStateRe
 }
 
 /**
- * The seed's TINYINT for `coupon_info.status`. The seed lists only "1=未激活 2=已使用…", so 1 and 2 follow it
- * and the rest continue in the order the seed's state diagram introduces them. Never renumber: rows store these.
+ * The specification's TINYINT for `coupon_info.status`. The specification lists only "1=未激活 2=已使用…", so 1 and 2
+ * follow it and the rest continue in the order the specification's state diagram introduces them. Never renumber:
+ * rows store these.
  */
 const STATUS_CODES: Readonly<Record<CouponStatus, number>> = Object.freeze({
   UNACTIVATED: 1,

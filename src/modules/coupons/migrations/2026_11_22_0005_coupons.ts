@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Coupons per the seed (§5: coupon_info with a 64-bit time-ordered id, user, balance, status; index
+ * Coupons per the specification (§5: coupon_info with a 64-bit time-ordered id, user, balance, status; index
  * (user_id, status)). Safety lives in constraints and guarded single-statement updates, never in
  * read-modify-write: stock can't go past total_stock, a balance can't go negative, a code exists once.
  * Every hot query is keyed by coupon_id, code or user_id, so coupon_info can later be partitioned by user_id.

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Locks (the seed's step 4, 锁定券余额): a till holds a coupon, or an amount of a gift card, while the customer
+ * Locks (the specification's step 4, 锁定券余额): a till holds a coupon, or an amount of a gift card, while the customer
  * pays. A gift card's held amount leaves `balance_fen` for `held_fen`, so nothing else can spend it; a
  * single-use coupon has at most one live lock (partial unique index).
  */

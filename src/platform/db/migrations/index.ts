@@ -39,6 +39,7 @@ import * as realNameAttempts0049 from '../../../modules/identity/migrations/2026
 import * as signatureNonces0052 from '../../../modules/merchants/migrations/2026_12_02_0052_signature_nonces.js';
 import * as couponOrders0053 from '../../../modules/coupons/migrations/2026_12_03_0053_coupon_orders.js';
 import * as idempotencyCredentials0054 from './2026_12_03_0054_idempotency_credentials.js';
+import * as couponLockOrders0055 from '../../../modules/coupons/migrations/2026_12_03_0055_coupon_lock_orders.js';
 import * as lotteryBonus0030 from '../../../modules/lottery/migrations/2026_11_29_0030_lottery_bonus_chances.js';
 
 /**
@@ -87,4 +88,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_02_0052_signature_nonces': signatureNonces0052,
   '2026_12_03_0053_coupon_orders': couponOrders0053,
   '2026_12_03_0054_idempotency_credentials': idempotencyCredentials0054,
+  '2026_12_03_0055_coupon_lock_orders': couponLockOrders0055,
 };

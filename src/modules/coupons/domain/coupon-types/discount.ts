@@ -4,7 +4,7 @@ import type { CouponType } from './contract.js';
 import { optionalMoney, paramsObject } from './fields.js';
 import { RATE_SCALE, formatRate, parseRate } from './rate.js';
 
-/** 折扣券: pay `rate` of the amount (0.80 = 20% off), optionally at most `maxDiscountFen` off (seed: 最高抵扣500元). */
+/** 折扣券: pay `rate` of the amount (0.80 = 20% off), optionally at most `maxDiscountFen` off (specification: 最高抵扣500元). */
 export interface DiscountParams {
   readonly rateBasisPoints: bigint;
   readonly maxDiscountFen?: Fen;

@@ -23,7 +23,7 @@ export const THRESHOLD: CouponType<ThresholdParams> = {
     const reduceAmountFen = requiredMoney(fields, 'reduce_amount', { allowZero: false });
     // Reducing more than the threshold would make a 满减券 worth more than the smallest order it accepts.
     if (reduceAmountFen > minAmountFen) throw new CouponTypeError('reduce_amount', 'must not exceed min_amount');
-    // The seed: 满减券 可叠加使用, so stacking is the default.
+    // The specification: 满减券 可叠加使用, so stacking is the default.
     return { minAmountFen, reduceAmountFen, stackable: optionalBoolean(fields, 'stackable', true) };
   },
 
