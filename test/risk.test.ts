@@ -17,6 +17,7 @@ import { signedCall, type MerchantCredentialsForTest } from './support/merchant.
 import { useTestServer } from './support/test-platform.js';
 import { lotteryModule } from '../src/modules/lottery/index.js';
 import { drainOutbox as drainOutboxOf } from './support/outbox.js';
+import { generateCouponCode } from '../src/modules/coupons/domain/coupon-code.js';
 
 interface MyCoupon {
   coupon_code: string;
@@ -215,6 +216,21 @@ describe.each(backendPairs())('risk control on $label', ({ db, cache }) => {
     const invalid = await api('/api/v1/risk/blacklist', { body: { kind: 'CIDR', value: '10.0.0.0/33' }, headers });
     expect(invalid.status).toBe(422);
     expect(invalid.json.error).toBe('BLACKLIST_ENTRY_INVALID');
+  });
+
+  it('a code guesser the coupons module refuses is put before a reviewer (COUPON_CODE_GUESSING)', async () => {
+    const user = await session();
+    const ip = freshIp();
+    // Ten failed activations (the default cap per user) within the hour; the eleventh is refused before lookup.
+    for (let i = 0; i < 10; i++) {
+      const wrong = await api('/api/v1/coupon/activate', { body: { coupon_code: generateCouponCode() }, headers: { ...bearer(user.token), 'x-forwarded-for': ip } });
+      expect(wrong.status, wrong.text).toBe(404);
+    }
+    const refused = await api('/api/v1/coupon/activate', { body: { coupon_code: generateCouponCode() }, headers: { ...bearer(user.token), 'x-forwarded-for': ip } });
+    expect(refused.json.error).toBe('COUPON_ACTIVATION_ATTEMPTS_EXCEEDED');
+    await drainOutbox();
+    const opened = await openCaseFor('user', user.userId);
+    expect(opened).toMatchObject({ kind: 'COUPON_CODE_GUESSING', action: 'REVIEW' });
   });
 
   it('a deployment sets its own rule defaults (RISK_RULE_DEFAULTS); unknown rules and bad parameters stop the start', async () => {

@@ -51,6 +51,14 @@ interface ConsumedEvent {
   readonly lines: readonly { readonly coupon_id?: string }[];
 }
 
+/** What coupons publishes on coupon.activation_guessing (activation-attempts.ts). */
+interface ActivationGuessingEvent {
+  readonly user_id: string;
+  readonly device_id: string | null;
+  readonly ip: string;
+  readonly reached: readonly { readonly scope: string; readonly failures: number }[];
+}
+
 interface InvoiceAcceptedEvent {
   readonly invoice_id: string;
   readonly user_id: string;
@@ -91,5 +99,21 @@ export const riskModule: QuanyiModule = {
         }
       },
     } as Subscriber<InvoiceAcceptedEvent> as Subscriber,
+    {
+      // Code guessing: the coupons module counts failed activations and refuses a caller past a cap; risk control
+      // records the guesser (a case for review, or a freeze if the deployment says so).
+      name: 'risk.code-guessing',
+      topics: ['coupon.activation_guessing'],
+      handle: async (event: OutboxEvent<ActivationGuessingEvent>) => {
+        const p = event.payload;
+        await riskOf(platform).screen.observe('coupon.activation_guessing', {
+          userId: p.user_id,
+          ...(p.device_id ? { deviceId: p.device_id } : {}),
+          ip: p.ip,
+          guessingCaps: p.reached.map((r) => r.scope),
+          requestId: event.requestId ?? undefined,
+        });
+      },
+    } as Subscriber<ActivationGuessingEvent> as Subscriber,
   ],
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { combine } from './decisions.js';
-import { blacklisted, cashOut, checkParams, couponFarming, defaultParams, invoiceSignals } from './rules.js';
+import { blacklisted, cashOut, checkParams, codeGuessing, couponFarming, defaultParams, invoiceSignals } from './rules.js';
 
 const none = { listed: [], counts: {} };
 
@@ -51,5 +51,14 @@ describe('risk rules', () => {
     const deny = blacklisted.decide({ ...none, facts: {}, params: {}, listed: [{ kind: 'IP', value: '1.2.3.4' }] })!;
     expect(combine([review, deny])).toEqual({ decision: 'DENY', findings: [review, deny] });
     expect(combine([])).toEqual({ decision: 'ALLOW', findings: [] });
+  });
+});
+
+describe('COUPON_CODE_GUESSING', () => {
+  it('asks for review when a caller reached an activation cap, or freezes when the deployment says so', () => {
+    const base = none;
+    expect(codeGuessing.decide({ ...base, facts: { userId: '1' }, params: { freeze_account: 0 } })).toBeUndefined();
+    expect(codeGuessing.decide({ ...base, facts: { userId: '1', guessingCaps: ['user'] }, params: { freeze_account: 0 } })).toMatchObject({ decision: 'REVIEW', reason: 'ACTIVATION_FAILURES' });
+    expect(codeGuessing.decide({ ...base, facts: { userId: '1', guessingCaps: ['ip'] }, params: { freeze_account: 1 } })).toMatchObject({ decision: 'FREEZE_ACCOUNT' });
   });
 });

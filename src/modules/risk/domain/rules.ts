@@ -7,7 +7,7 @@ import type { Finding } from './decisions.js';
  * switch rules at runtime (each change is a new version, audited); the code of a rule never changes at runtime.
  */
 /** The gate's hooks (asked before an action) and the events observed after one. */
-export type RuleHook = RiskHook | 'coupon.consumed' | 'invoice.accepted';
+export type RuleHook = RiskHook | 'coupon.consumed' | 'invoice.accepted' | 'coupon.activation_guessing';
 
 export interface ParamSpec {
   readonly type: 'integer';
@@ -31,6 +31,8 @@ export interface RuleFacts {
   readonly hitId?: string;
   /** Fraud signals of an accepted invoice (invoices/domain/fraud-signals.ts). */
   readonly invoiceSignals?: readonly string[];
+  /** Which activation-failure caps a caller reached (user, device, ip): the coupons module's guessing report. */
+  readonly guessingCaps?: readonly string[];
 }
 
 export interface CounterSpec {
@@ -167,8 +169,32 @@ export const invoiceSignals: RiskRule = {
   },
 };
 
+/**
+ * A caller who reached a cap on failed coupon activations (the coupons module already refuses it for the rest of
+ * the window) is put in front of a reviewer; a deployment that prefers it may freeze the account at once.
+ */
+export const codeGuessing: RiskRule = {
+  code: 'COUPON_CODE_GUESSING',
+  name: { zh: '猜测券码:激活失败过多', en: 'Coupon code guessing: too many failed activations' },
+  hooks: ['coupon.activation_guessing'],
+  params: {
+    freeze_account: { type: 'integer', min: 0, max: 1, default: 0, description: '1: freeze the account at once; 0: open a case for review' },
+  },
+  decide: ({ facts, params }) => {
+    const caps = facts.guessingCaps ?? [];
+    if (caps.length === 0) return undefined;
+    return {
+      rule: 'COUPON_CODE_GUESSING',
+      decision: params.freeze_account === 1 ? 'FREEZE_ACCOUNT' : 'REVIEW',
+      reason: 'ACTIVATION_FAILURES',
+      message: { zh: `券码激活失败次数达到上限(${caps.join('、')})`, en: `Failed coupon activations reached the cap (${caps.join(', ')})` },
+      evidence: { caps, ip: facts.ip ?? null, device_id: facts.deviceId ?? null },
+    };
+  },
+};
+
 /** Every rule the deployment knows, by code. */
-export const RULES: ReadonlyMap<string, RiskRule> = new Map([couponFarming, cashOut, blacklisted, invoiceSignals].map((r) => [r.code, r]));
+export const RULES: ReadonlyMap<string, RiskRule> = new Map([couponFarming, cashOut, blacklisted, invoiceSignals, codeGuessing].map((r) => [r.code, r]));
 
 export function defaultParams(rule: RiskRule): Params {
   return Object.fromEntries(Object.entries(rule.params).map(([name, spec]) => [name, spec.default]));
