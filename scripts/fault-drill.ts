@@ -175,6 +175,7 @@ async function startStack(): Promise<Stack> {
     QUANYI_TLOG_SIGNING_KEY: generateEd25519NoteKey('quanyi.localhost/transparency-log').signerKey,
   };
   const stack: Stack = { pg: pgCluster, directUrl, proxy, redis, dir, roles: [], apis: [], processEnv, secretsFile };
+  await prepareDatabase(stack);
   cleanups.push(async () => {
     for (const r of stack.roles) {
       const c = r.spawned.child;
@@ -200,10 +201,23 @@ interface Fixtures {
   readonly coupons: { code: string; couponId: string }[];
 }
 
+/** The drill's own platform on the direct connection: migrates the database and makes the install's secrets. */
+function fixturePlatform(stack: Stack) {
+  const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: path.join(stack.dir, 'data-fixtures'), DATABASE_URL: stack.directUrl, LOG_LEVEL: 'warn', DEMO_DATA: 'off' });
+  return buildPlatform(config, {});
+}
+
+/** Migrates the database before any process starts, and keeps the secrets every process gets a copy of. */
+async function prepareDatabase(stack: Stack): Promise<void> {
+  const built = await fixturePlatform(stack);
+  await built.close();
+  fs.copyFileSync(path.join(stack.dir, 'data-fixtures', 'secrets.json'), stack.secretsFile);
+}
+
+let fixtureSeq = 0;
+
 async function makeFixtures(stack: Stack): Promise<Fixtures> {
-  const dataDir = path.join(stack.dir, 'data-fixtures');
-  const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, DATABASE_URL: stack.directUrl, LOG_LEVEL: 'warn', DEMO_DATA: 'off' });
-  const built = await buildPlatform(config, {});
+  const built = await fixturePlatform(stack);
   try {
     const { platform } = built;
     // Publishing needs to know every subscriber (as in each process), so the fixtures' events reach them.
@@ -213,7 +227,7 @@ async function makeFixtures(stack: Stack): Promise<Fixtures> {
     const coupons = couponsOf(platform);
     const settlement = settlementOf(platform);
     const creator = 'fault-drill';
-    const merchant = await db.transaction().execute((trx) => merchantsOf(platform).create(trx, '演练便利店 Drill Store', creator));
+    const merchant = await db.transaction().execute((trx) => merchantsOf(platform).create(trx, `演练便利店 Drill Store ${++fixtureSeq}`, creator));
     const consumerId = await identityOf(platform).service.ensureUser(db, '13900009999');
     const templates = await db.transaction().execute(async (trx) => ({
       card: await coupons.service.createTemplate(trx, { name: '演练礼品卡', type: 'GIFT_CARD', params: { balance: formatMoney(GIFT_CARD_BALANCE_FEN) }, valid_days: 30, merchant_ids: [merchant.merchant_id] }, creator),
@@ -234,7 +248,6 @@ async function makeFixtures(stack: Stack): Promise<Fixtures> {
       await settlement.funding.topUp(trx, { source: 'PLATFORM' }, 1_000_000_00n, 'fault drill budget');
       for (const card of giftCards) await settlement.funding.giftCardSold(trx, { couponId: card.couponId, code: card.code, type: 'GIFT_CARD' }, GIFT_CARD_BALANCE_FEN);
     });
-    fs.copyFileSync(path.join(dataDir, 'secrets.json'), stack.secretsFile);
     return { merchantId: merchant.merchant_id, apiKey: merchant.api_key, apiSecret: merchant.api_secret, giftCards, coupons: singleUse };
   } finally {
     await built.close();
@@ -277,6 +290,8 @@ interface Refundable {
 
 class Tills {
   readonly requests: TillRequest[] = [];
+  /** Attempts under way per API base URL. */
+  readonly inFlight = new Map<string, number>();
   private readonly refundable: Refundable[] = [];
   private readonly usedCoupons = new Set<string>();
   private stopped = false;
@@ -348,6 +363,7 @@ class Tills {
       if (base) {
         const timestamp = String(Math.floor(Date.now() / 1000));
         const nonce = randomBytes(12).toString('hex');
+        this.inFlight.set(base, (this.inFlight.get(base) ?? 0) + 1);
         try {
           const res = await fetch(`${base}${request.path}`, {
             method: 'POST',
@@ -376,6 +392,8 @@ class Tills {
         } catch (error) {
           status = 0;
           code = error instanceof Error ? (error.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK') : 'NETWORK';
+        } finally {
+          this.inFlight.set(base, this.inFlight.get(base)! - 1);
         }
       } else {
         code = 'NO_API';
@@ -420,8 +438,8 @@ interface FaultTimes {
   note: string;
 }
 
-async function inject(fault: Fault, stack: Stack): Promise<FaultTimes> {
-  const injectedAt = now();
+async function inject(fault: Fault, stack: Stack, tills: Tills): Promise<FaultTimes> {
+  let injectedAt = now();
   let note = '';
   switch (fault) {
     case 'pg-restart':
@@ -435,7 +453,7 @@ async function inject(fault: Fault, stack: Stack): Promise<FaultTimes> {
     case 'lost-reply': {
       // The answers to the next commits of consumes (the batch statement) and refunds are lost after commit.
       stack.proxy.dropCommitAfter('coupon_redeem_batch', 3);
-      stack.proxy.dropCommitAfter('SET refunded_fen = refunded_fen', 2);
+      stack.proxy.dropCommitAfter('UPDATE coupon_redemptions SET refunded_fen', 2);
       const deadline = now() + 8_000;
       while (stack.proxy.dropped < 5 && now() < deadline) await sleep(50);
       note = `${stack.proxy.dropped} commit answer(s) dropped by the proxy (3 consume batches, 2 refunds armed)`;
@@ -459,13 +477,18 @@ async function inject(fault: Fault, stack: Stack): Promise<FaultTimes> {
     }
     case 'api-kill': {
       const api = stack.apis[0]!;
+      // The worst moment: requests under way on it (waits up to 3 s for two at once).
+      const deadline = now() + 3_000;
+      while ((tills.inFlight.get(api.base) ?? 0) < 2 && now() < deadline) await sleep(2);
+      const caught = tills.inFlight.get(api.base) ?? 0;
+      injectedAt = now();
       api.killedByDrill = true;
       stack.apis[0] = undefined;
       api.spawned.child.kill('SIGKILL');
       await api.spawned.exited;
       const replacement = await spawnRole(stack, 'api', 'api-1');
       stack.apis[0] = replacement;
-      note = `api-1 SIGKILLed mid-load (its tills fail over to api-2); replacement ready after ${Math.round(now() - injectedAt)} ms`;
+      note = `api-1 SIGKILLed with ${caught} request(s) under way (its tills fail over to api-2); replacement ready after ${Math.round(now() - injectedAt)} ms`;
       break;
     }
   }
@@ -631,7 +654,7 @@ async function check(stack: Stack, fixtures: Fixtures, tills: Tills, times: Faul
 
     // The ledger: one split per redemption (coupon.consumed handled exactly once), refunds carried over, balanced.
     const ledgerProblems: string[] = [];
-    const { rows: splits } = await client.query<{ redemption_id: string; amount_fen: string; refunded_fen: string }>('SELECT redemption_id::text, amount_fen::text, refunded_fen::text FROM settlement_splits');
+    const { rows: splits } = await client.query<{ redemption_id: string; amount_fen: string; refunded_fen: string }>('SELECT redemption_id::text, amount_fen::text, refunded_fen::text FROM settlement_splits WHERE merchant_id = $1', [fixtures.merchantId]);
     const splitOf = new Map(splits.map((s) => [s.redemption_id, s]));
     for (const r of redemptions) {
       const s = splitOf.get(r.redemption_id);
@@ -640,7 +663,10 @@ async function check(stack: Stack, fixtures: Fixtures, tills: Tills, times: Faul
     }
     const redemptionIds = new Set(redemptions.map((r) => r.redemption_id));
     for (const s of splits) if (!redemptionIds.has(s.redemption_id)) ledgerProblems.push(`split for unknown redemption ${s.redemption_id}`);
-    const { rows: funding } = await client.query<{ n: string; refs: string }>("SELECT count(*)::text AS n, count(DISTINCT ref)::text AS refs FROM ledger_transfers WHERE code = 'REDEMPTION_FUNDING'");
+    const { rows: funding } = await client.query<{ n: string; refs: string }>(
+      "SELECT count(*)::text AS n, count(DISTINCT ref)::text AS refs FROM ledger_transfers WHERE code = 'REDEMPTION_FUNDING' AND ref = ANY($1::text[])",
+      [redemptions.map((r) => r.redemption_id)],
+    );
     if (Number(funding[0]!.n) !== redemptions.length || Number(funding[0]!.refs) !== redemptions.length) ledgerProblems.push(`${funding[0]!.n} REDEMPTION_FUNDING transfers (${funding[0]!.refs} distinct) for ${redemptions.length} redemptions`);
     const { rows: trial } = await client.query<{ d: string; c: string; dp: string; cp: string }>(
       'SELECT coalesce(sum(debits_posted), 0)::text AS d, coalesce(sum(credits_posted), 0)::text AS c, coalesce(sum(debits_pending), 0)::text AS dp, coalesce(sum(credits_pending), 0)::text AS cp FROM ledger_accounts',
@@ -730,44 +756,67 @@ async function drain(stack: Stack): Promise<number | null> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-async function runFault(fault: Fault): Promise<FaultResult> {
-  const mark = cleanups.length;
-  const t0 = now();
-  const log = (line: string) => process.stdout.write(`[${fault} +${((now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
-  try {
-    const stack = await startStack();
-    log(`PostgreSQL 15 on ${stack.pg.port} (proxy ${stack.proxy.port}), Redis on ${stack.redis.port}`);
-    const fixtures = await makeFixtures(stack);
-    log(`fixtures: merchant ${fixtures.merchantId}, ${fixtures.giftCards.length} gift cards of ${formatMoney(GIFT_CARD_BALANCE_FEN)}, ${fixtures.coupons.length} coupons`);
-    const [api1, api2] = await Promise.all([spawnRole(stack, 'api', 'api-1'), spawnRole(stack, 'api', 'api-2'), spawnRole(stack, 'worker', 'worker'), spawnRole(stack, 'scheduler', 'scheduler')]);
-    stack.apis.push(api1, api2);
-    log(`roles ready: api ${api1.base} and ${api2.base}, worker, scheduler`);
+/** Starts the two API processes, the worker and the scheduler, at once. */
+async function startRoles(stack: Stack, log: (line: string) => void): Promise<void> {
+  const [api1, api2] = await Promise.all([spawnRole(stack, 'api', 'api-1'), spawnRole(stack, 'api', 'api-2'), spawnRole(stack, 'worker', 'worker'), spawnRole(stack, 'scheduler', 'scheduler')]);
+  stack.apis.push(api1, api2);
+  log(`roles ready: api ${api1.base} and ${api2.base}, worker, scheduler`);
+}
 
-    const tills = new Tills(fixtures, () => stack.apis.map((a) => a?.base));
-    const loadStart = now();
-    tills.start(settings.tills);
-    await sleep(settings.faultAtMs);
-    log(`injecting ${fault} after ${tills.requests.length} requests`);
-    const times = await inject(fault, stack);
-    log(`fault over after ${Math.round(times.endedAt - times.injectedAt)} ms: ${times.note}`);
-    const until = Math.max(loadStart + settings.loadMs, times.endedAt + settings.afterMs);
-    await sleep(Math.max(0, until - now()));
-    await tills.stop();
-    log(`load stopped: ${tills.requests.length} requests`);
-    const drainMs = await drain(stack);
-    log(drainMs === null ? `outbox not drained within ${settings.drainMs} ms` : `outbox drained in ${drainMs} ms`);
-    const result = await check(stack, fixtures, tills, times, fault, drainMs);
-    if (result.invariants.some((i) => !i.ok)) {
-      const logs = path.join(os.tmpdir(), `quanyi-drill-${fault}-${Date.now()}`);
-      fs.mkdirSync(logs, { recursive: true });
-      for (const r of stack.roles) fs.writeFileSync(path.join(logs, `${r.name}-${r.spawned.child.pid}.log`), `${r.spawned.stdout()}\n--- stderr\n${r.spawned.stderr()}`);
-      fs.writeFileSync(path.join(logs, 'requests.json'), JSON.stringify(tills.requests, null, 1));
-      fs.writeFileSync(path.join(logs, 'postgres.log'), stack.pg.log());
-      result.note += `; logs kept in ${logs}`;
+/** One fault on a running stack: its own fixtures (merchant, cards, coupons), load, the fault, drain, checks. */
+async function runPhase(stack: Stack, fault: Fault, log: (line: string) => void): Promise<FaultResult> {
+  const fixtures = await makeFixtures(stack);
+  log(`fixtures: merchant ${fixtures.merchantId}, ${fixtures.giftCards.length} gift cards of ${formatMoney(GIFT_CARD_BALANCE_FEN)}, ${fixtures.coupons.length} coupons`);
+  const tills = new Tills(fixtures, () => stack.apis.map((a) => a?.base));
+  const loadStart = now();
+  tills.start(settings.tills);
+  await sleep(settings.faultAtMs);
+  log(`injecting ${fault} after ${tills.requests.length} requests`);
+  const times = await inject(fault, stack, tills);
+  log(`fault over after ${Math.round(times.endedAt - times.injectedAt)} ms: ${times.note}`);
+  const until = Math.max(loadStart + settings.loadMs, times.endedAt + settings.afterMs);
+  await sleep(Math.max(0, until - now()));
+  await tills.stop();
+  log(`load stopped: ${tills.requests.length} requests`);
+  const drainMs = await drain(stack);
+  log(drainMs === null ? `outbox not drained within ${settings.drainMs} ms` : `outbox drained in ${drainMs} ms`);
+  const result = await check(stack, fixtures, tills, times, fault, drainMs);
+  if (result.invariants.some((i) => !i.ok)) {
+    const logs = path.join(os.tmpdir(), `quanyi-drill-${fault}-${Date.now()}`);
+    fs.mkdirSync(logs, { recursive: true });
+    for (const r of stack.roles) fs.writeFileSync(path.join(logs, `${r.name}-${r.spawned.child.pid}.log`), `${r.spawned.stdout()}\n--- stderr\n${r.spawned.stderr()}`);
+    fs.writeFileSync(path.join(logs, 'requests.json'), JSON.stringify(tills.requests, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 1));
+    fs.writeFileSync(path.join(logs, 'postgres.log'), stack.pg.log());
+    result.note += `; logs kept in ${logs}`;
+  }
+  return result;
+}
+
+function logger(label: string): (line: string) => void {
+  const t0 = now();
+  return (line: string) => process.stdout.write(`[${label} +${((now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
+}
+
+/** Each fault on a stack of its own (the default), or all of them one after the other on one stack (DRILL_STACK=shared). */
+async function runFaults(chosen: readonly Fault[], shared: boolean, onResult: (result: FaultResult) => void): Promise<void> {
+  const withStack = async (label: string, work: (stack: Stack, log: (line: string) => void) => Promise<void>) => {
+    const mark = cleanups.length;
+    const log = logger(label);
+    try {
+      const stack = await startStack();
+      log(`PostgreSQL 15 on ${stack.pg.port} (proxy ${stack.proxy.port}), Redis on ${stack.redis.port}`);
+      await startRoles(stack, log);
+      await work(stack, log);
+    } finally {
+      while (cleanups.length > mark) await cleanups.pop()!().catch(() => undefined);
     }
-    return result;
-  } finally {
-    while (cleanups.length > mark) await cleanups.pop()!().catch(() => undefined);
+  };
+  if (shared) {
+    await withStack('shared stack', async (stack) => {
+      for (const fault of chosen) onResult(await runPhase(stack, fault, logger(fault)));
+    });
+  } else {
+    for (const fault of chosen) await withStack(fault, async (stack, log) => onResult(await runPhase(stack, fault, log)));
   }
 }
 
@@ -788,14 +837,14 @@ function print(result: FaultResult): void {
 async function main(): Promise<number> {
   const chosen = (env.DRILL_FAULTS?.trim() ? env.DRILL_FAULTS.split(',').map((f) => f.trim()) : [...FAULTS]) as Fault[];
   for (const f of chosen) if (!FAULTS.includes(f)) throw new Error(`DRILL_FAULTS: unknown fault "${f}"; one of ${FAULTS.join(', ')}`);
-  process.stdout.write(`fault drill: ${chosen.join(', ')}; ${settings.tills} tills, load ${settings.loadMs} ms, fault at ${settings.faultAtMs} ms (root ${ROOT})\n`);
+  process.stdout.write(`fault drill: ${chosen.join(', ')}; ${settings.tills} tills, load ${settings.loadMs} ms, fault at ${settings.faultAtMs} ms ${env.DRILL_STACK === 'shared' ? 'one shared stack' : 'a fresh stack per fault'} (${ROOT})\n`);
   const results: FaultResult[] = [];
-  for (const fault of chosen) {
-    const result = await runFault(fault);
+  await runFaults(chosen, env.DRILL_STACK === 'shared', (result) => {
     print(result);
     results.push(result);
-  }
-  if (env.DRILL_JSON) fs.writeFileSync(env.DRILL_JSON, JSON.stringify(results, null, 2));
+    // Written as each fault ends, so a caller sees what finished even if a later fault breaks the drill.
+    if (env.DRILL_JSON) fs.writeFileSync(env.DRILL_JSON, JSON.stringify(results, null, 2));
+  });
   const violated = results.filter((r) => r.invariants.some((i) => !i.ok));
   process.stdout.write(`\nfault drill: ${results.length - violated.length} of ${results.length} fault(s) held every invariant${violated.length ? `; VIOLATED: ${violated.map((r) => r.fault).join(', ')}` : ''}\n`);
   return violated.length ? 1 : 0;
