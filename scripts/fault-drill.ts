@@ -21,7 +21,9 @@
  *   DRILL_RETRY_BUDGET_MS / DRILL_MAX_ATTEMPTS  a request's retries: until this long after its first attempt or
  *                      this many attempts (default 20000 ms, 12)
  *   DRILL_DRAIN_MS     how long to wait for the outbox to drain (default 90000)
+ *   DRILL_STACK        `shared`: every fault one after the other on one stack (each with fixtures of its own)
  *   DRILL_JSON         a file to write the results to, as JSON
+ *   DRILL_LOGS_DIR     where a violated fault's process logs, requests and PostgreSQL log are kept (default: tmp)
  * Exit status: 0 when every invariant of every fault held, 1 on any violation, 2 when the drill itself failed.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
@@ -782,7 +784,7 @@ async function runPhase(stack: Stack, fault: Fault, log: (line: string) => void)
   log(drainMs === null ? `outbox not drained within ${settings.drainMs} ms` : `outbox drained in ${drainMs} ms`);
   const result = await check(stack, fixtures, tills, times, fault, drainMs);
   if (result.invariants.some((i) => !i.ok)) {
-    const logs = path.join(os.tmpdir(), `quanyi-drill-${fault}-${Date.now()}`);
+    const logs = path.join(env.DRILL_LOGS_DIR || os.tmpdir(), `quanyi-drill-${fault}-${Date.now()}`);
     fs.mkdirSync(logs, { recursive: true });
     for (const r of stack.roles) fs.writeFileSync(path.join(logs, `${r.name}-${r.spawned.child.pid}.log`), `${r.spawned.stdout()}\n--- stderr\n${r.spawned.stderr()}`);
     fs.writeFileSync(path.join(logs, 'requests.json'), JSON.stringify(tills.requests, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 1));

@@ -39,18 +39,19 @@ if (!available) {
       throw new Error(`the fault drill needs ${missing} (CI must provide them)`);
     });
   } else {
-    // eslint-disable-next-line no-console
     console.warn(`fault drill skipped: ${missing} not found`);
   }
 }
 
 describe.runIf(available)('fault drill (short, one shared stack)', () => {
-  const jsonFile = path.join(os.tmpdir(), `quanyi-drill-${randomUUID()}.json`);
+  const workDir = path.join(os.tmpdir(), `quanyi-drill-test-${randomUUID()}`);
+  const jsonFile = path.join(workDir, 'results.json');
   let output = '';
   let exitCode: number | null = null;
   const results = new Map<Fault, Result>();
 
   beforeAll(async () => {
+    fs.mkdirSync(workDir, { recursive: true });
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/fault-drill.ts'], {
       cwd: path.resolve(import.meta.dirname, '..'),
       env: {
@@ -68,6 +69,7 @@ describe.runIf(available)('fault drill (short, one shared stack)', () => {
         DRILL_COUPONS: '80',
         DRILL_DRAIN_MS: '30000',
         DRILL_JSON: jsonFile,
+        DRILL_LOGS_DIR: workDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -78,10 +80,10 @@ describe.runIf(available)('fault drill (short, one shared stack)', () => {
     clearTimeout(timer);
     if (fs.existsSync(jsonFile)) for (const r of JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as Result[]) results.set(r.fault, r);
     // The figures, for whoever reads the test log.
-    process.stdout.write(`${output.split('\n').filter((l) => /^(==|   (fault|requests|error window|recovery|VIOLATED))/.test(l)).join('\n')}\n`);
+    process.stdout.write(`${output.split('\n').filter((l) => /^(==| {3}(fault|requests|error window|recovery|VIOLATED))/.test(l)).join('\n')}\n`);
   }, 180_000);
 
-  afterAll(() => fs.rmSync(jsonFile, { force: true }));
+  afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
   it('the drill ran every fault to the end (exit 0 or 1, never 2)', () => {
     expect([0, 1], output.slice(-3000)).toContain(exitCode);
