@@ -19,7 +19,7 @@
  *   DRILL_TILLS        concurrent tills (default 16), DRILL_TILL_PAUSE_MS pause between a till's sales (default 250)
  *   DRILL_GIFT_CARDS   gift cards (default 20), DRILL_COUPONS single-use coupons (default 400)
  *   DRILL_RETRY_BUDGET_MS / DRILL_MAX_ATTEMPTS  a request's retries: until this long after its first attempt or
- *                      this many attempts (default 20000 ms, 12)
+ *                      this many attempts (default 25000 ms, 20)
  *   DRILL_DRAIN_MS     how long to wait for the outbox to drain (default 90000)
  *   DRILL_STACK        `shared`: every fault one after the other on one stack (each with fixtures of its own)
  *   DRILL_JSON         a file to write the results to, as JSON
@@ -68,8 +68,8 @@ const settings = {
   tillPauseMs: num('DRILL_TILL_PAUSE_MS', 250),
   giftCards: num('DRILL_GIFT_CARDS', 20),
   coupons: num('DRILL_COUPONS', 400),
-  retryBudgetMs: num('DRILL_RETRY_BUDGET_MS', 20_000),
-  maxAttempts: num('DRILL_MAX_ATTEMPTS', 12),
+  retryBudgetMs: num('DRILL_RETRY_BUDGET_MS', 25_000),
+  maxAttempts: num('DRILL_MAX_ATTEMPTS', 20),
   drainMs: num('DRILL_DRAIN_MS', 90_000),
   requestTimeoutMs: 8_000,
 };
@@ -516,6 +516,7 @@ interface FaultResult {
   errorWindowMs: number | null;
   errorWindowFromInjectionMs: [number, number] | null;
   recoveryMs: number | null;
+  recoveredAfterFailureMs: number | null;
   steadyAfterMs: number | null;
   drainMs: number | null;
   invariants: { name: string; ok: boolean; details: string[] }[];
@@ -711,6 +712,9 @@ async function check(stack: Stack, fixtures: Fixtures, tills: Tills, times: Faul
     const lastFail = failed.length ? Math.max(...failed.map((a) => a.end)) : null;
     const successes = all.flatMap((r) => r.attempts.filter((a) => a.status === 200));
     const firstSuccessAfter = successes.filter((a) => a.end > times.injectedAt).map((a) => a.end);
+    const failedSince = failed.filter((a) => a.end >= times.injectedAt).map((a) => a.end);
+    const firstFailureSince = failedSince.length ? Math.min(...failedSince) : null;
+    const successAfterFailure = firstFailureSince === null ? [] : successes.filter((a) => a.end > firstFailureSince).map((a) => a.end);
     return {
       fault,
       note: times.note,
@@ -727,6 +731,7 @@ async function check(stack: Stack, fixtures: Fixtures, tills: Tills, times: Faul
       errorWindowMs: firstFail !== null && lastFail !== null ? Math.round(lastFail - firstFail) : null,
       errorWindowFromInjectionMs: firstFail !== null && lastFail !== null ? [Math.round(firstFail - times.injectedAt), Math.round(lastFail - times.injectedAt)] : null,
       recoveryMs: firstSuccessAfter.length ? Math.round(Math.min(...firstSuccessAfter) - times.injectedAt) : null,
+      recoveredAfterFailureMs: successAfterFailure.length ? Math.round(Math.min(...successAfterFailure) - times.injectedAt) : null,
       steadyAfterMs: lastFail !== null ? Math.max(0, Math.round(lastFail - times.injectedAt)) : 0,
       drainMs,
       invariants,
@@ -830,7 +835,7 @@ function print(result: FaultResult): void {
     `   refusals: ${Object.entries(result.refusals).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`,
     `   failed attempts ${result.failedAttempts}: ${Object.entries(result.failedByKind).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`,
     `   error window: ${result.errorWindowMs === null ? 'none' : `${result.errorWindowMs} ms (from ${result.errorWindowFromInjectionMs![0]} to ${result.errorWindowFromInjectionMs![1]} ms after injection)`}`,
-    `   recovery: first success ${result.recoveryMs ?? '—'} ms after injection; no failure after ${result.steadyAfterMs ?? '—'} ms; outbox drained ${result.drainMs === null ? 'NOT within the limit' : `${result.drainMs} ms after the load`}`,
+    `   recovery: first success ${result.recoveryMs ?? '—'} ms after injection${result.recoveredAfterFailureMs === null ? '' : `, first success after the first failure ${result.recoveredAfterFailureMs} ms after injection`}; no failure after ${result.steadyAfterMs ?? '—'} ms; outbox drained ${result.drainMs === null ? 'NOT within the limit' : `${result.drainMs} ms after the load`}`,
     ...result.invariants.map((i) => `   ${i.ok ? 'OK      ' : 'VIOLATED'} ${i.name}${i.ok ? '' : `\n            ${i.details.join('\n            ')}`}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
