@@ -519,6 +519,8 @@ interface FaultResult {
   recoveredAfterFailureMs: number | null;
   steadyAfterMs: number | null;
   drainMs: number | null;
+  /** Outbox deliveries attempted more than once (a worker killed mid-delivery, a database gone mid-delivery). */
+  redeliveries: number;
   invariants: { name: string; ok: boolean; details: string[] }[];
 }
 
@@ -687,6 +689,11 @@ async function check(stack: Stack, fixtures: Fixtures, tills: Tills, times: Faul
     );
     add('outbox drained (no pending, no dead deliveries)', outbox.map((o) => `${o.n} ${o.status} for ${o.subscriber}${o.last_error ? ` (last error: ${o.last_error.slice(0, 200)})` : ''}`));
 
+    const { rows: redelivered } = await client.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id WHERE d.attempts > 1 AND e.created_at >= to_timestamp($1 / 1000.0)',
+      [Math.floor(times.injectedAt - settings.faultAtMs - 1_000)],
+    );
+
     // Every process still running, except the one the fault killed on purpose.
     add(
       'no process crashed',
@@ -734,6 +741,7 @@ async function check(stack: Stack, fixtures: Fixtures, tills: Tills, times: Faul
       recoveredAfterFailureMs: successAfterFailure.length ? Math.round(Math.min(...successAfterFailure) - times.injectedAt) : null,
       steadyAfterMs: lastFail !== null ? Math.max(0, Math.round(lastFail - times.injectedAt)) : 0,
       drainMs,
+      redeliveries: Number(redelivered[0]!.n),
       invariants,
     };
   } finally {
@@ -835,7 +843,7 @@ function print(result: FaultResult): void {
     `   refusals: ${Object.entries(result.refusals).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`,
     `   failed attempts ${result.failedAttempts}: ${Object.entries(result.failedByKind).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`,
     `   error window: ${result.errorWindowMs === null ? 'none' : `${result.errorWindowMs} ms (from ${result.errorWindowFromInjectionMs![0]} to ${result.errorWindowFromInjectionMs![1]} ms after injection)`}`,
-    `   recovery: first success ${result.recoveryMs ?? '—'} ms after injection${result.recoveredAfterFailureMs === null ? '' : `, first success after the first failure ${result.recoveredAfterFailureMs} ms after injection`}; no failure after ${result.steadyAfterMs ?? '—'} ms; outbox drained ${result.drainMs === null ? 'NOT within the limit' : `${result.drainMs} ms after the load`}`,
+    `   recovery: first success ${result.recoveryMs ?? '—'} ms after injection${result.recoveredAfterFailureMs === null ? '' : `, first success after the first failure ${result.recoveredAfterFailureMs} ms after injection`}; no failure after ${result.steadyAfterMs ?? '—'} ms; outbox drained ${result.drainMs === null ? 'NOT within the limit' : `${result.drainMs} ms after the load`} (${result.redeliveries} deliveries attempted more than once)`,
     ...result.invariants.map((i) => `   ${i.ok ? 'OK      ' : 'VIOLATED'} ${i.name}${i.ok ? '' : `\n            ${i.details.join('\n            ')}`}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
