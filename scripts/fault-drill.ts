@@ -11,6 +11,7 @@
  *
  * Environment (all optional):
  *   DRILL_FAULTS       comma-separated subset of pg-restart,pg-stop,lost-reply,redis-restart,worker-kill,api-kill
+ *                      (the default: all six), or pg-kill (SIGKILL of the postmaster, then crash recovery)
  *   DRILL_LOAD_MS      load before and around the fault, in all (default 20000)
  *   DRILL_FAULT_AT_MS  when the fault is injected after the load starts (default 5000)
  *   DRILL_AFTER_MS     load kept up after the fault has ended, at least (default 6000)
@@ -46,8 +47,11 @@ import { OwnPostgres } from '../test/support/own-postgres.js';
 import { OwnRedis } from '../test/support/own-redis.js';
 import { spawnTs, waitReady, type Spawned } from '../test/support/spawn.js';
 
+/** The faults of issue #17, run by default; `pg-kill` (SIGKILL of the postmaster, crash recovery) on request. */
 export const FAULTS = ['pg-restart', 'pg-stop', 'lost-reply', 'redis-restart', 'worker-kill', 'api-kill'] as const;
-export type Fault = (typeof FAULTS)[number];
+const EXTRA_FAULTS = ['pg-kill'] as const;
+export type Fault = (typeof FAULTS)[number] | (typeof EXTRA_FAULTS)[number];
+const ALL_FAULTS: readonly Fault[] = [...FAULTS, ...EXTRA_FAULTS];
 
 const env = process.env;
 const num = (name: string, fallback: number): number => {
@@ -452,6 +456,11 @@ async function inject(fault: Fault, stack: Stack, tills: Tills): Promise<FaultTi
       await stack.pg.stopFor(settings.pgStopMs);
       note = `PostgreSQL stopped for ${settings.pgStopMs} ms`;
       break;
+    case 'pg-kill':
+      await stack.pg.kill();
+      await stack.pg.startServer();
+      note = 'PostgreSQL postmaster SIGKILLed, started again (crash recovery from the WAL)';
+      break;
     case 'lost-reply': {
       // The answers to the next commits of consumes (the batch statement) and refunds are lost after commit.
       stack.proxy.dropCommitAfter('coupon_redeem_batch', 3);
@@ -851,7 +860,7 @@ function print(result: FaultResult): void {
 
 async function main(): Promise<number> {
   const chosen = (env.DRILL_FAULTS?.trim() ? env.DRILL_FAULTS.split(',').map((f) => f.trim()) : [...FAULTS]) as Fault[];
-  for (const f of chosen) if (!FAULTS.includes(f)) throw new Error(`DRILL_FAULTS: unknown fault "${f}"; one of ${FAULTS.join(', ')}`);
+  for (const f of chosen) if (!ALL_FAULTS.includes(f)) throw new Error(`DRILL_FAULTS: unknown fault "${f}"; one of ${ALL_FAULTS.join(', ')}`);
   process.stdout.write(`fault drill: ${chosen.join(', ')}; ${settings.tills} tills, load ${settings.loadMs} ms, fault at ${settings.faultAtMs} ms ${env.DRILL_STACK === 'shared' ? 'one shared stack' : 'a fresh stack per fault'} (${ROOT})\n`);
   const results: FaultResult[] = [];
   await runFaults(chosen, env.DRILL_STACK === 'shared', (result) => {
