@@ -11,7 +11,8 @@ import net from 'node:net';
  */
 export class LossyProxy {
   private readonly sockets = new Set<net.Socket>();
-  private marker: Buffer | undefined;
+  /** Armed markers, each with how many more connections sending it lose their commit answer. */
+  private readonly markers: { marker: Buffer; remaining: number }[] = [];
   /** How many answers were dropped so far. */
   dropped = 0;
 
@@ -36,9 +37,17 @@ export class LossyProxy {
     return proxied.toString();
   }
 
-  /** Loses the commit answer of the first connection that sends `marker` from now on. */
-  dropCommitAfter(marker: string): void {
-    this.marker = Buffer.from(marker);
+  /**
+   * Loses the commit answer of the first connection that sends `marker` from now on; with `times`, of the next
+   * `times` such connections (each loses one answer and is cut). Several markers may be armed at once.
+   */
+  dropCommitAfter(marker: string, times = 1): void {
+    this.markers.push({ marker: Buffer.from(marker), remaining: times });
+  }
+
+  /** Disarms every marker (answers still owed are not dropped). */
+  disarm(): void {
+    this.markers.length = 0;
   }
 
   async close(): Promise<void> {
@@ -55,9 +64,12 @@ export class LossyProxy {
       upstream.destroy();
     };
     client.on('data', (chunk: Buffer) => {
-      if (this.marker && chunk.includes(this.marker)) {
-        this.marker = undefined;
-        armed = true;
+      if (!armed) {
+        const hit = this.markers.find((m) => m.remaining > 0 && chunk.includes(m.marker));
+        if (hit) {
+          hit.remaining--;
+          armed = true;
+        }
       }
       upstream.write(chunk);
     });
