@@ -75,8 +75,7 @@ describe.runIf(runDrill)('fault drill (short, one shared stack)', () => {
         DRILL_GIFT_CARDS: '8',
         DRILL_COUPONS: '80',
         DRILL_DRAIN_MS: '30000',
-        // Shorter than the 30 s in-flight lease of bug (b): a till caught by it gives up sooner (that check is
-        // skipped where it is timing) instead of holding the run for 25 s.
+        // Twice the in-flight lease (6 s): a till whose key a dead process held still gets through.
         DRILL_RETRY_BUDGET_MS: '12000',
         DRILL_JSON: jsonFile,
         DRILL_LOGS_DIR: workDir,
@@ -108,27 +107,16 @@ describe.runIf(runDrill)('fault drill (short, one shared stack)', () => {
   const moneyAndProcesses = (name: string) => name !== TILLS_KEPT_GOING;
   const tills = (name: string) => name === TILLS_KEPT_GOING;
 
-  // Known bug (a): idempotency.ts deletes the key on a 5xx even when the answer was committed with the effect. A
-  // consume (group commit, reply.transactIn) whose commit answer is lost answers 503 DATABASE_CONNECTION_LOST; its
-  // key is deleted, and the till's retry with the same key runs it again: a gift card charged twice, a coupon sold
-  // and then "refused" COUPON_ALREADY_USED. (A refund, reply.transact, marks its answer stored inside the
-  // transaction and is replayed correctly.) Expected to fail until that fix lands; then turn this back into `it`.
   for (const fault of FAULTS) {
-    const test = fault === 'lost-reply' ? it.fails : it;
-    test(`${fault}: every 200 applied once, every refusal never, balances and ledger exact, outbox drained, no crash`, () => {
+    it(`${fault}: every 200 applied once, every refusal never, balances and ledger exact, outbox drained, no crash`, () => {
       expect(violations(fault, moneyAndProcesses)).toEqual([]);
     });
   }
 
-  // Known bug (b): a key claimed by a request that then failed stays IDEMPOTENCY_KEY_IN_FLIGHT for its 30 s lease
-  // when it could not be released: the API process was killed (api-kill), or the database went away before the
-  // release (pg-restart, pg-stop: the 5xx's DELETE fails too). The tills' retries (bounded, 25 s) then give up.
-  // Whether a request was caught between claiming its key and committing is timing: skipped rather than flaky
-  // until the fix; the full drill (npm run drill:faults) reports these requests.
-  const inFlightTiming: readonly Fault[] = ['pg-restart', 'pg-stop', 'api-kill'];
+  // A key claimed by a request that then failed without being released (its process killed, or the database gone
+  // before the release) blocks retries only for the in-flight lease (6 s), which the retry budget outlasts.
   for (const fault of FAULTS) {
-    const test = inFlightTiming.includes(fault) ? it.skip : it;
-    test(`${fault}: no till request gave up after its bounded retries`, () => {
+    it(`${fault}: no till request gave up after its bounded retries`, () => {
       expect(violations(fault, tills)).toEqual([]);
     });
   }
