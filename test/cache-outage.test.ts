@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cache } from '../src/platform/cache/cache.js';
 import { connectCache } from '../src/platform/cache/connect.js';
@@ -7,7 +7,7 @@ import { identityOf } from '../src/modules/identity/index.js';
 import { IdentityRepo } from '../src/modules/identity/repo.js';
 import { Sessions } from '../src/modules/identity/tokens/sessions.js';
 import { http, listenForTest } from './support/http.js';
-import { newPhone } from './support/identity.js';
+import { acceptsToken, newPhone } from './support/identity.js';
 import { OwnRedis } from './support/own-redis.js';
 import { probeModule } from './support/probe-module.js';
 import { buildTestApp, createTestPlatform, type TestPlatform } from './support/test-platform.js';
@@ -134,14 +134,7 @@ describe('session revocation while Redis is down', () => {
     caches.push(cache);
     return new Sessions(platform.database.db, new IdentityRepo(), identityOf(platform).signer, cache, platform.ids);
   }
-  const accepts = (sessions: Sessions, token: string) =>
-    sessions.authenticate({ headers: { authorization: `Bearer ${token}` } } as FastifyRequest).then(
-      () => true,
-      (error: { code?: string }) => {
-        if (error.code !== 'SESSION_REVOKED') throw error;
-        return false;
-      },
-    );
+  const accepts = acceptsToken;
 
   it('refuses a session revoked by another process during the outage', async () => {
     const [revoker, checker] = [await startProcess(), await startProcess()];

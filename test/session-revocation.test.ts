@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityOf } from '../src/modules/identity/index.js';
 import { IdentityRepo } from '../src/modules/identity/repo.js';
 import { Sessions } from '../src/modules/identity/tokens/sessions.js';
 import { RedisCache } from '../src/platform/cache/redis-cache.js';
-import { newPhone } from './support/identity.js';
+import { acceptsToken, newPhone } from './support/identity.js';
 import { createTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,14 +33,7 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)('session revoc
     return { sessions: new Sessions(platform.database.db, new IdentityRepo(), identityOf(platform).signer, cache, platform.ids), cache };
   }
 
-  const accepts = (sessions: Sessions, token: string) =>
-    sessions.authenticate({ headers: { authorization: `Bearer ${token}` } } as FastifyRequest).then(
-      () => true,
-      (error: { code?: string }) => {
-        if (error.code !== 'SESSION_REVOKED') throw error;
-        return false;
-      },
-    );
+  const accepts = acceptsToken;
 
   async function signIn(sessions: Sessions): Promise<{ token: string; sessionId: string }> {
     const userId = await identityOf(platform).service.ensureUser(platform.database.db, newPhone());

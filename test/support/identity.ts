@@ -3,6 +3,8 @@ import { idNumberCheckChar } from '../../src/modules/identity/domain/id-number.j
 import type { Platform } from '../../src/app/platform.js';
 import { identityOf } from '../../src/modules/identity/index.js';
 import { http } from './http.js';
+import type { FastifyRequest } from 'fastify';
+import type { Sessions } from '../../src/modules/identity/tokens/sessions.js';
 
 let phoneSeq = 0;
 /** A distinct valid mainland mobile number per call, so per-phone send limits don't interfere between tests. */
@@ -73,4 +75,15 @@ export async function sessionFor(platform: Platform, role?: string, merchantId?:
   const userId = await identity.service.ensureUser(platform.database.db, phone);
   const tokens = await platform.database.db.transaction().execute((trx) => identity.service.sessions.open(trx, userId));
   return { ...tokens, user_id: userId, phone } as Tokens & { phone: string };
+}
+
+/** Whether `sessions` accepts the bearer token (false when it answers SESSION_REVOKED; anything else throws). */
+export function acceptsToken(sessions: Sessions, token: string): Promise<boolean> {
+  return sessions.authenticate({ headers: { authorization: `Bearer ${token}` } } as FastifyRequest).then(
+    () => true,
+    (error: { code?: string }) => {
+      if (error.code !== 'SESSION_REVOKED') throw error;
+      return false;
+    },
+  );
 }
