@@ -15,9 +15,12 @@ export interface InvoiceFields {
   /** 数电: 价税合计 (tax included). Legacy: the amount the QR and 查验 use (tax excluded). */
   readonly amountFen: Fen;
   readonly amountIncludesTax: boolean;
+  /** 价税合计, when the source says it (for 数电 it is amountFen itself). */
+  readonly amountWithTaxFen?: Fen;
   readonly sellerTaxId?: string;
   readonly sellerName?: string;
   readonly buyerName?: string;
+  readonly buyerTaxId?: string;
   readonly entry: EntryKind;
 }
 
