@@ -153,12 +153,12 @@ describe.runIf(browserAvailable())('operator console (Chromium)', () => {
     expect(await text(page, '#cf-eligibility-max_age_days-error')).toMatch(/^请求参数不合法：.*3650/);
     expect(await page.locator('#cf-ends_at-error, #cf-instant-prizes-error').count()).toBe(0);
 
-    // An amount with three decimals fails the campaign rules' money check: shown at that prize's amount.
+    // An amount with three decimals fails the amount grammar of the request schema: shown at that prize's amount.
     await page.locator('[data-test=cf-max-age]').fill('90');
     await page.locator('[data-test=instant-prizes-amount-0]').fill('8.888');
     await page.locator('[data-test=campaign-save]').click();
     await page.locator('#cf-instant-prizes-0-amount-error').waitFor();
-    expect(await text(page, '#cf-instant-prizes-0-amount-error')).toBe('抽奖活动规则不合法：金额须为大于 0 的元，最多两位小数，如 8.80');
+    expect(await text(page, '#cf-instant-prizes-0-amount-error')).toBe('请求参数不合法：金额须为大于 0 的元，最多两位小数，如 8.80');
     expect(await page.locator('#cf-eligibility-max_age_days-error').count()).toBe(0);
     await journey.screenshot(page, 'campaign-refused');
 
