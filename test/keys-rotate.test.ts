@@ -81,5 +81,5 @@ describe('quanyi keys rotate, then restart (embedded)', () => {
     }
     // Everything written under the old key before the rotation is now under the new one.
     expect(new Set(await ciphertextKeyIds())).toEqual(new Set([newKey]));
-  });
+  }, 180_000); // two first starts of an embedded platform and a CLI run: each tens of seconds on a busy 2-core box
 });
