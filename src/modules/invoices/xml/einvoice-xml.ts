@@ -622,6 +622,9 @@ const SIGNED_LAYOUT =
  * True only if the TaxBureauSignature verifies against the public key (uncompressed hex '04…') over the signed
  * content, the document is a well-formed EInvoice that parseEInvoiceXml accepts, and nothing lies outside the
  * signed range but the BOM, the declaration, whitespace and the signature element. Never throws on bad input: false.
+ * Files from the bureau itself sign another way (a `Reference URI` listing the signed parts, a `KeyInfo` certificate,
+ * comments before the root): this verifier does not implement that scheme, so they are refused here as a signature
+ * (false), while parseEInvoiceXml still reads their fields (issue #18).
  */
 export function verifyEInvoiceSignature(xml: string | Buffer, publicKeyHex: string): boolean {
   try {
