@@ -73,16 +73,19 @@ export function fromXmlFile(xml: Buffer, today: string): Extraction {
   const fields: InvoiceFields = {
     kind: 'DIGITAL',
     number: data.number,
-    issueDate: data.issueTime.slice(0, 10),
+    issueDate: data.issueDate,
     amountFen: data.totalWithTaxFen,
     amountIncludesTax: true,
+    amountWithTaxFen: data.totalWithTaxFen,
     sellerTaxId: data.seller.taxId,
     sellerName: data.seller.name,
     buyerName: data.buyer.name,
+    ...(data.buyer.taxId === undefined ? {} : { buyerTaxId: data.buyer.taxId }),
     entry: 'xml',
   };
   const parsed = parseDigitalInvoiceNumber(data.number, today);
   if (!parsed.ok) return { ok: false, fields, problem: { zh: parsed.message_zh, en: parsed.message_en } };
-  const sources = Object.fromEntries(['number', 'issue_date', 'amount', 'seller_tax_id', 'seller_name', 'buyer_name'].map((f) => [f, 'xml' as const]));
+  const read = ['number', 'issue_date', 'amount', 'amount_with_tax', 'seller_tax_id', 'seller_name', 'buyer_name', ...(data.buyer.taxId === undefined ? [] : ['buyer_tax_id'])];
+  const sources = Object.fromEntries(read.map((f) => [f, 'xml' as const]));
   return { ok: true, fields, sources, signedXml: xml };
 }

@@ -1,11 +1,12 @@
-import { MoneyFormatError, parseMoney } from '../../platform/money/money.js';
+import { formatMoney, MoneyFormatError, parseMoney } from '../../platform/money/money.js';
+import { normalizeInvoiceNumber, parseDigitalInvoiceNumber, parseLegacyInvoice } from './domain/invoice-number.js';
 import { parseInvoiceQr } from './domain/qr-payload.js';
 import { fromXmlFile, type EntryKind, type Extraction, type InvoiceFields } from './extraction.js';
 import { checkXmlComplexity, type FileComplexityLimits } from './files/complexity.js';
 import { InvoiceFileError } from './files/errors.js';
 import { decodeQrFromImageAsync } from './files/image-qr.js';
 import { readInvoiceFieldsByOcr } from './files/ocr.js';
-import { extractFromOfd } from './files/ofd.js';
+import { extractFromOfd, type OfdExtraction } from './files/ofd.js';
 import { extractFromPdf } from './files/pdf.js';
 import { sniffFileKind } from './files/sniff.js';
 
@@ -39,7 +40,8 @@ export async function fromUploadedFile(bytes: Buffer, today: string, limits: Fil
 }
 
 function fromOfd(bytes: Buffer, today: string, limits: FileComplexityLimits): Extraction {
-  const { invoiceXml, customData } = extractFromOfd(bytes);
+  const ofd = extractFromOfd(bytes, { maxXmlElements: limits.maxXmlElements, maxXmlDepth: limits.maxXmlDepth });
+  const { invoiceXml, customData } = ofd;
   if (invoiceXml) {
     checkXmlComplexity(invoiceXml, limits);
     const fromXml = fromXmlFile(invoiceXml, today);
@@ -52,21 +54,138 @@ function fromOfd(bytes: Buffer, today: string, limits: FileComplexityLimits): Ex
     const sources = Object.fromEntries(Object.keys(fromXml.sources).map((field) => [field, 'ofd']));
     return { ...fromXml, fields: { ...fromXml.fields, entry: 'ofd' }, sources };
   }
-  const number = customData['发票号码'];
-  const date = customData['开票日期'];
-  const amount = customData['价税合计'] ?? customData['合计金额'];
-  if (!number || !date || !amount) throw new InvoiceFileError('NO_INVOICE', 'the OFD carries neither the invoice XML nor its number, date and amount');
-  const fields: InvoiceFields = {
-    kind: 'DIGITAL',
-    number,
-    issueDate: normalizeDate(date),
-    amountFen: parseAmount(amount),
-    amountIncludesTax: customData['价税合计'] !== undefined,
-    ...(customData['销售方纳税人识别号'] ? { sellerTaxId: customData['销售方纳税人识别号'] } : {}),
-    ...(customData['销售方名称'] ? { sellerName: customData['销售方名称'] } : {}),
-    entry: 'ofd',
+  return fromOfdData(ofd, today);
+}
+
+/**
+ * Where an OFD says each field, by the names real issuers use: OFD.xml CustomDatas (Chinese names), the `eInvoice`
+ * attachment or tag file (`original_invoice.xml`, by element name), the XBRL attachment (by fact name) and the custom
+ * tags that point into the page (resolved to the page's text). The QR text some attachments carry (GraphCode) counts too.
+ */
+const OFD_NAMES = {
+  number: { custom: ['发票号码', 'InvoiceNo'], xbrl: ['NumberOfInvoice'], page: ['InvoiceNo'] },
+  code: { custom: ['发票代码', 'InvoiceCode'], xbrl: ['CodeOfInvoice'], page: ['InvoiceCode'] },
+  checkCode: { custom: ['校验码', 'InvoiceCheckCode'], xbrl: ['IdentifyingCode'], page: ['InvoiceCheckCode'] },
+  issueDate: { custom: ['开票日期', 'IssueDate'], xbrl: ['DateOfIssue'], page: ['IssueDate'] },
+  amountWithoutTax: { custom: ['合计金额', 'TaxExclusiveTotalAmount'], xbrl: ['TotalAmountExcludingTax'], page: ['TaxExclusiveTotalAmount'] },
+  tax: { custom: ['合计税额', 'TaxTotalAmount'], xbrl: ['TotalTaxAmount'], page: ['TaxTotalAmount'] },
+  amountWithTax: { custom: ['价税合计', 'TaxInclusiveTotalAmount'], xbrl: ['TaxIncludedAmountInFigures'], page: ['TaxInclusiveTotalAmount'] },
+  sellerTaxId: { custom: ['销售方纳税人识别号', 'SellerTaxID'], xbrl: ['TaxpayerIdentificationNumberUnifiedSocialCreditCodeOfSeller'], page: ['SellerTaxID'] },
+  sellerName: { custom: ['销售方名称', 'SellerName'], xbrl: ['NameOfSeller'], page: ['SellerName'] },
+  buyerTaxId: { custom: ['购买方纳税人识别号', 'BuyerTaxID'], xbrl: ['TaxpayerIdentificationNumberUnifiedSocialCreditCodeOfPurchaser'], page: ['BuyerTaxID'] },
+  buyerName: { custom: ['购买方名称', 'BuyerName'], xbrl: ['NameOfPurchaser'], page: ['BuyerName'] },
+} as const;
+
+type OfdField = keyof typeof OFD_NAMES;
+
+const FIELD_LABELS: Readonly<Record<OfdField, { zh: string; en: string }>> = {
+  number: { zh: '发票号码', en: 'invoice number' },
+  code: { zh: '发票代码', en: 'invoice code' },
+  checkCode: { zh: '校验码', en: 'check code' },
+  issueDate: { zh: '开票日期', en: 'issue date' },
+  amountWithoutTax: { zh: '合计金额', en: 'amount before tax' },
+  tax: { zh: '合计税额', en: 'tax' },
+  amountWithTax: { zh: '价税合计', en: 'total with tax' },
+  sellerTaxId: { zh: '销售方纳税人识别号', en: "seller's tax id" },
+  sellerName: { zh: '销售方名称', en: "seller's name" },
+  buyerTaxId: { zh: '购买方纳税人识别号', en: "buyer's tax id" },
+  buyerName: { zh: '购买方名称', en: "buyer's name" },
+};
+
+/** Fields whose sources must agree: what identifies the invoice and what the check uses. Names are taken as first found. */
+const CROSS_CHECKED: ReadonlySet<OfdField> = new Set(['number', 'code', 'checkCode', 'issueDate', 'amountWithoutTax', 'tax', 'amountWithTax']);
+
+class OfdDisagreement extends Error {
+  constructor(readonly field: OfdField) {
+    super(`the OFD gives two different values for ${field}`);
+  }
+}
+
+/** An OFD without the 数电 XML: every field from its data, each source cross-checked against the others. */
+function fromOfdData(ofd: OfdExtraction, today: string): Extraction {
+  const qrText = ofd.customData['GraphCode'];
+  const qr = qrText ? parseInvoiceQr(qrText, { today }) : undefined;
+  const fromQr: Partial<Record<OfdField, string>> = {};
+  if (qr?.ok) {
+    fromQr.number = qr.number;
+    if (qr.code) fromQr.code = qr.code;
+    if (qr.checkCode) fromQr.checkCode = qr.checkCode;
+    fromQr.issueDate = qr.issueDate;
+    fromQr[qr.amountIncludesTax ? 'amountWithTax' : 'amountWithoutTax'] = formatMoney(qr.amountFen);
+  }
+  const raw = (field: OfdField): string[] => {
+    const names = OFD_NAMES[field];
+    return [...names.custom.map((name) => ofd.customData[name]), ...names.xbrl.map((name) => ofd.xbrlData[name]), ...names.page.map((name) => ofd.pageText[name]), fromQr[field]].filter(
+      (value): value is string => value !== undefined && value.trim() !== '',
+    );
   };
-  return { ok: true, fields, sources: Object.fromEntries(['number', 'issue_date', 'amount'].map((f) => [f, 'ofd'])) };
+  /** The field's value, normalised; undefined when no source gives it; OfdDisagreement when two sources differ. */
+  const read = <T>(field: OfdField, normalize: (text: string) => T, key: (value: T) => string = String): T | undefined => {
+    const values = raw(field).map(normalize);
+    if (values.length === 0) return undefined;
+    if (CROSS_CHECKED.has(field) && new Set(values.map(key)).size > 1) throw new OfdDisagreement(field);
+    return values[0];
+  };
+  const text = (value: string) => value.trim();
+
+  let number, code, checkCode, issueDate, withoutTax, tax, withTax, sellerTaxId, sellerName, buyerTaxId, buyerName;
+  try {
+    number = read('number', normalizeInvoiceNumber);
+    code = read('code', normalizeInvoiceNumber);
+    checkCode = read('checkCode', normalizeInvoiceNumber);
+    issueDate = read('issueDate', normalizeDate);
+    withoutTax = read('amountWithoutTax', parseAmount);
+    tax = read('tax', parseAmount);
+    withTax = read('amountWithTax', parseAmount);
+    sellerTaxId = read('sellerTaxId', normalizeInvoiceNumber);
+    sellerName = read('sellerName', text);
+    buyerTaxId = read('buyerTaxId', normalizeInvoiceNumber);
+    buyerName = read('buyerName', text);
+  } catch (error) {
+    if (!(error instanceof OfdDisagreement)) throw error;
+    const label = FIELD_LABELS[error.field];
+    const empty: InvoiceFields = { kind: 'DIGITAL', number: number ?? '', issueDate: issueDate ?? '', amountFen: 0n, amountIncludesTax: true, entry: 'ofd' };
+    return { ok: false, fields: empty, problem: { zh: `OFD文件内的${label.zh}前后不一致`, en: `The OFD gives two different values for the ${label.en}` } };
+  }
+  if (!number || !issueDate) throw new InvoiceFileError('NO_INVOICE', 'the OFD carries neither the invoice XML nor its number and date');
+
+  // Issuers that give only 合计金额 and 合计税额 leave 价税合计 to their sum; where both are given they must agree.
+  const sum = withoutTax !== undefined && tax !== undefined ? withoutTax + tax : undefined;
+  const legacy = code !== undefined;
+  const base = {
+    number,
+    issueDate,
+    ...(sellerTaxId ? { sellerTaxId } : {}),
+    ...(sellerName ? { sellerName } : {}),
+    ...(buyerName ? { buyerName } : {}),
+    ...(buyerTaxId ? { buyerTaxId } : {}),
+    entry: 'ofd' as const,
+  };
+  const totalWithTax = withTax ?? sum;
+  const amountFen = legacy ? withoutTax : totalWithTax;
+  if (amountFen === undefined) {
+    throw new InvoiceFileError('NO_INVOICE', legacy ? 'the legacy OFD gives no 合计金额' : 'the OFD gives neither 价税合计 nor 合计金额 and 合计税额');
+  }
+  const fields: InvoiceFields = code !== undefined
+    ? { ...base, kind: 'LEGACY', code, ...(checkCode ? { checkCode } : {}), amountFen, amountIncludesTax: false, ...(totalWithTax === undefined ? {} : { amountWithTaxFen: totalWithTax }) }
+    : { ...base, kind: 'DIGITAL', amountFen, amountIncludesTax: true, amountWithTaxFen: amountFen };
+  if (withTax !== undefined && sum !== undefined && withTax !== sum) {
+    return { ok: false, fields, problem: { zh: 'OFD文件的价税合计不等于合计金额与合计税额之和', en: "The OFD's total with tax is not the sum of its amount and tax" } };
+  }
+  const parsed = code !== undefined ? parseLegacyInvoice({ code, number, checkCode: checkCode ?? null }, today) : parseDigitalInvoiceNumber(number, today);
+  if (!parsed.ok) return { ok: false, fields, problem: { zh: parsed.message_zh, en: parsed.message_en } };
+  const read_ = [
+    'number',
+    'issue_date',
+    'amount',
+    ...(legacy ? ['code', ...(checkCode ? ['check_code'] : [])] : []),
+    ...(fields.amountWithTaxFen === undefined ? [] : ['amount_with_tax']),
+    ...(sellerTaxId ? ['seller_tax_id'] : []),
+    ...(sellerName ? ['seller_name'] : []),
+    ...(buyerName ? ['buyer_name'] : []),
+    ...(buyerTaxId ? ['buyer_tax_id'] : []),
+  ];
+  return { ok: true, fields, sources: Object.fromEntries(read_.map((f) => [f, 'ofd'])) };
 }
 
 async function fromPdf(bytes: Buffer, today: string): Promise<Extraction> {
@@ -123,8 +242,13 @@ function parseAmount(text: string) {
   }
 }
 
+/** 'YYYY-MM-DD' from '2020年07月23日', '2022-09-01', '2020/7/23' or '20200723'; a date that is not a calendar date is refused. */
 function normalizeDate(text: string): string {
-  const match = /^(\d{4})\D?(\d{1,2})\D?(\d{1,2})/.exec(text.trim());
-  if (!match) return text;
-  return `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}`;
+  const match = /^(\d{4})\D?(\d{1,2})\D?(\d{1,2})\D?$/.exec(text.trim());
+  const iso = match ? `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}` : '';
+  const date = new Date(`${iso}T00:00:00Z`);
+  if (!match || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso) {
+    throw new InvoiceFileError('NO_INVOICE', `unreadable issue date ${JSON.stringify(text.slice(0, 40))}`);
+  }
+  return iso;
 }

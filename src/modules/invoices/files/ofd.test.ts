@@ -181,6 +181,53 @@ describe('extractFromOfd', () => {
     });
   });
 
+  it("reads an XBRL attachment's facts by local name, skipping contexts, units and line-item tuples", () => {
+    const xbrl =
+      '<xbrl xmlns="http://www.xbrl.org/2003/instance" xmlns:inv="http://xbrl.mof.gov.cn/taxonomy/2021-09-30/inv">' +
+      '<context id="c1"><entity><identifier scheme="x"><![CDATA[91330106MA7XXXXXXX]]></identifier></entity></context><unit id="u1"><measure>iso4217:CNY</measure></unit>' +
+      '<inv:CodeOfInvoice contextRef="c1"><![CDATA[033002200211]]></inv:CodeOfInvoice><inv:NumberOfInvoice contextRef="c1"><![CDATA[12345678]]></inv:NumberOfInvoice>' +
+      '<inv:TotalAmountExcludingTax contextRef="c1" unitRef="u1" decimals="2">9.91</inv:TotalAmountExcludingTax><inv:Remarks contextRef="c1"></inv:Remarks>' +
+      '<inv:InformationOfTaxableGoodsOrServicesDetailItemsTuple><inv:AmountExcludingTax contextRef="c1">9.91</inv:AmountExcludingTax></inv:InformationOfTaxableGoodsOrServicesDetailItemsTuple></xbrl>';
+    const ofd = ofdXml('ofd:').replace(/<ofd:CustomDatas>.*<\/ofd:CustomDatas>/, '');
+    const result = extractFromOfd(zipSync({ 'OFD.xml': strToU8(ofd), 'Doc_0/Attachs/inv_ord_issuer_x.xml': strToU8(xbrl) }));
+    expect(result.customData).toEqual({});
+    expect(result.xbrlData).toEqual({ CodeOfInvoice: '033002200211', NumberOfInvoice: '12345678', TotalAmountExcludingTax: '9.91' });
+  });
+
+  /** An OFD whose custom tag only points at page 7's text objects. */
+  function taggedOfd(tag: string, content: string, pages = '<ofd:Page ID="7" BaseLoc="Pages/Page_0/Content.xml"/>'): Uint8Array {
+    const ofd = ofdXml('ofd:').replace(/<ofd:CustomDatas>.*<\/ofd:CustomDatas>/, '');
+    const documentXml = `<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages>${pages}</ofd:Pages></ofd:Document>`;
+    return zipSync({ 'OFD.xml': strToU8(ofd), 'Doc_0/Document.xml': strToU8(documentXml), 'Doc_0/Pages/Page_0/Content.xml': strToU8(content), 'Doc_0/Tags/CustomTag.xml': strToU8(tag) });
+  }
+  const page = (objects: string) => `<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">${objects}</ofd:Layer></ofd:Content></ofd:Page>`;
+  const text = (id: number, value: string) => `<ofd:TextObject ID="${id}" Boundary="0 0 10 5" Font="1" Size="3"><ofd:TextCode X="0" Y="3">${value}</ofd:TextCode></ofd:TextObject>`;
+
+  it("resolves custom tags given as ObjectRefs to the page's text, through Document.xml's page list", () => {
+    const tag =
+      '<?xml version="1.0" encoding="UTF-8"?><ofd:root xmlns:ofd="http://www.ofdspec.org/2016"><ofd:InvoiceNo><ofd:ObjectRef PageRef="7">11</ofd:ObjectRef></ofd:InvoiceNo>' +
+      '<ofd:Buyer><ofd:BuyerName><ofd:ObjectRef PageRef="7">12</ofd:ObjectRef></ofd:BuyerName></ofd:Buyer>' +
+      '<ofd:TaxInclusiveTotalAmount><ofd:ObjectRef PageRef="7">13</ofd:ObjectRef><ofd:ObjectRef PageRef="7">14</ofd:ObjectRef></ofd:TaxInclusiveTotalAmount>' +
+      '<ofd:SellerName><ofd:ObjectRef PageRef="7">99</ofd:ObjectRef></ofd:SellerName><ofd:Note><ofd:ObjectRef PageRef="8">11</ofd:ObjectRef></ofd:Note></ofd:root>';
+    const content = page(text(11, '25432000000031411143') + text(12, '上海某某 &amp; 科技有限公司') + text(13, '¥') + text(14, '655.00') + text(15, '不相干'));
+    const result = extractFromOfd(taggedOfd(tag, content));
+    // SellerName points at an object the page does not have, Note at a page the document does not list: left out.
+    expect(result.pageText).toEqual({ InvoiceNo: '25432000000031411143', BuyerName: '上海某某 & 科技有限公司', TaxInclusiveTotalAmount: '¥655.00' });
+    // Without the page list nothing can be resolved.
+    expect(() => extractFromOfd(taggedOfd(tag, content, ''))).toThrow(InvoiceFileError);
+  });
+
+  it('holds every XML it parses inside the OFD to the element and depth limits (TOO_COMPLEX)', () => {
+    const tag = '<ofd:root xmlns:ofd="http://www.ofdspec.org/2016"><ofd:InvoiceNo><ofd:ObjectRef PageRef="7">11</ofd:ObjectRef></ofd:InvoiceNo></ofd:root>';
+    const many = page(text(11, '25432000000031411143') + '<ofd:PathObject ID="2"/>'.repeat(2_000));
+    expectFileError(() => extractFromOfd(taggedOfd(tag, many), { maxXmlElements: 1_000 }), 'TOO_COMPLEX');
+    expect(extractFromOfd(taggedOfd(tag, many)).pageText['InvoiceNo']).toBe('25432000000031411143');
+    const deep = page(text(11, '1') + '<a>'.repeat(80) + '</a>'.repeat(80));
+    expectFileError(() => extractFromOfd(taggedOfd(tag, deep)), 'TOO_COMPLEX');
+    const deepOfdXml = zipSync({ 'OFD.xml': strToU8(ofdXml('ofd:').replace('<ofd:DocID>', `${'<x>'.repeat(70)}${'</x>'.repeat(70)}<ofd:DocID>`)) });
+    expectFileError(() => extractFromOfd(deepOfdXml), 'TOO_COMPLEX');
+  });
+
   it('NO_INVOICE when the archive has neither', () => {
     const bytes = zipSync({ 'Doc_0/Document.xml': strToU8(DOCUMENT_XML), 'Doc_0/Pages/Page_0/Content.xml': strToU8(CONTENT_XML) });
     expectFileError(() => extractFromOfd(bytes), 'NO_INVOICE');
@@ -263,8 +310,8 @@ describe('extractFromOfd', () => {
   });
 
   it('never throws anything but InvoiceFileError on random mutations of a valid OFD', () => {
-    const good = normalOfd();
-    for (let round = 0; round < 300; round++) {
+    const tag = '<ofd:root xmlns:ofd="http://www.ofdspec.org/2016"><ofd:InvoiceNo><ofd:ObjectRef PageRef="7">11</ofd:ObjectRef></ofd:InvoiceNo></ofd:root>';
+    for (const [round, good] of Array.from({ length: 300 }, (_, i) => [i, i % 2 === 0 ? normalOfd() : taggedOfd(tag, page(text(11, '25432000000031411143')))] as const)) {
       const mutated = Buffer.from(good);
       const flips = 1 + (round % 8);
       for (let i = 0; i < flips; i++) mutated[randomBytes(4).readUInt32LE(0) % mutated.length] = randomBytes(1)[0]!;

@@ -2,14 +2,17 @@ import { crc32 } from 'node:zlib';
 import { TextDecoder } from 'node:util';
 import { Inflate } from 'fflate';
 import { XMLParser, type EntityDecoderOptions } from 'fast-xml-parser';
+import { checkXmlComplexity, DEFAULT_COMPLEXITY_LIMITS } from './complexity.js';
 import { InvoiceFileError } from './errors.js';
 
 /**
  * OFD invoices (GB/T 33190, a ZIP archive; reference/einvoice-and-identity-formats.md §1.3): the 数电 invoice XML
  * embedded as an attachment (the entry whose root element is `EInvoice`, wherever it lives), `OFD.xml`
- * DocInfo/CustomDatas (`<ofd:CustomData Name="发票号码">…`), and the older `eInvoice` tag files (`Tags/CustomTag.xml`)
- * whose inline values are collected by element name (values given only as `ObjectRef`s to page objects are not
- * resolved).
+ * DocInfo/CustomDatas (`<ofd:CustomData Name="发票号码">…`), the `eInvoice` documents (the `original_invoice.xml`
+ * attachment of legacy invoices, older `Tags/CustomTag.xml` files) whose inline values are collected by element name,
+ * the XBRL attachment some issuers embed instead (`inv_ord_issuer_….xml`, root `xbrl`, values by local name), and
+ * the custom tags that only point into the page (`<InvoiceNo><ObjectRef PageRef="61">6922</ObjectRef></InvoiceNo>`):
+ * those are resolved to the text of the referenced TextObjects, through Document.xml's page list.
  *
  * The file is untrusted, so the archive is read defensively:
  * 1. The central directory is parsed (bounds-checked, ZIP64 aware) before anything is inflated: too many entries,
@@ -20,6 +23,8 @@ import { InvoiceFileError } from './errors.js';
  *    a time, into a buffer preallocated at the declared size; one byte more aborts with ZIP_BOMB. So a lying header
  *    costs at most one chunk's worth of output (≤ ~4 MiB) and the CPU to produce the declared size. Full reads must
  *    match the declared size and CRC-32; all inflated bytes together are capped at `maxTotalBytes`.
+ * 4. Every XML we parse passes checkXmlComplexity (element count and depth) first; at most
+ *    {@link MAX_RESOLVED_PAGES} page content files are read to resolve tag references.
  */
 
 export interface OfdLimits {
@@ -31,6 +36,10 @@ export interface OfdLimits {
   readonly maxTotalBytes?: number;
   /** Declared uncompressed/compressed ratio, per entry and for the archive, above {@link RATIO_FLOOR_BYTES}. Default 100. */
   readonly maxRatio?: number;
+  /** Elements of any XML entry parsed. Default: DEFAULT_COMPLEXITY_LIMITS.maxXmlElements. */
+  readonly maxXmlElements?: number;
+  /** Nesting depth of any XML entry parsed. Default: DEFAULT_COMPLEXITY_LIMITS.maxXmlDepth. */
+  readonly maxXmlDepth?: number;
 }
 
 export interface OfdExtraction {
@@ -38,6 +47,10 @@ export interface OfdExtraction {
   readonly invoiceXml: Buffer | null;
   /** `OFD.xml` CustomData by `Name`, plus inline values of `eInvoice` tag files by element name (CustomData wins). */
   readonly customData: Record<string, string>;
+  /** The XBRL attachment's facts by local element name (`NumberOfInvoice`, `TotalAmountExcludingTax`, …). */
+  readonly xbrlData: Record<string, string>;
+  /** Custom tags given as ObjectRefs, by element name, resolved to the text the page shows there (joined). */
+  readonly pageText: Record<string, string>;
 }
 
 export const DEFAULT_OFD_LIMITS: Readonly<Required<OfdLimits>> = Object.freeze({
@@ -45,7 +58,14 @@ export const DEFAULT_OFD_LIMITS: Readonly<Required<OfdLimits>> = Object.freeze({
   maxEntryBytes: 5 * 1024 * 1024,
   maxTotalBytes: 20 * 1024 * 1024,
   maxRatio: 100,
+  maxXmlElements: DEFAULT_COMPLEXITY_LIMITS.maxXmlElements,
+  maxXmlDepth: DEFAULT_COMPLEXITY_LIMITS.maxXmlDepth,
 });
+
+/** Page content files read to resolve custom tags' ObjectRefs; an invoice is one or two pages. */
+export const MAX_RESOLVED_PAGES = 3;
+/** ObjectRefs followed, over all tags. */
+const MAX_OBJECT_REFS = 400;
 
 /** Entries smaller than this are not ratio-checked: small, repetitive XML legitimately compresses very well. */
 export const RATIO_FLOOR_BYTES = 64 * 1024;
@@ -74,24 +94,42 @@ interface Budget {
   readonly max: number;
 }
 
+interface XmlLimits {
+  readonly maxXmlElements: number;
+  readonly maxXmlDepth: number;
+}
+
+interface ObjectRef {
+  readonly page: string;
+  readonly id: string;
+}
+
 export function extractFromOfd(bytes: Uint8Array, limits: OfdLimits = {}): OfdExtraction {
   const maxEntries = limits.maxEntries ?? DEFAULT_OFD_LIMITS.maxEntries;
   const maxEntryBytes = limits.maxEntryBytes ?? DEFAULT_OFD_LIMITS.maxEntryBytes;
   const maxTotalBytes = limits.maxTotalBytes ?? DEFAULT_OFD_LIMITS.maxTotalBytes;
   const maxRatio = limits.maxRatio ?? DEFAULT_OFD_LIMITS.maxRatio;
+  const xmlLimits: XmlLimits = { maxXmlElements: limits.maxXmlElements ?? DEFAULT_OFD_LIMITS.maxXmlElements, maxXmlDepth: limits.maxXmlDepth ?? DEFAULT_OFD_LIMITS.maxXmlDepth };
 
   const entries = readCentralDirectory(bytes, maxEntries);
   checkDeclaredSizes(entries, { maxEntryBytes, maxTotalBytes, maxRatio });
+  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
 
   const budget: Budget = { used: 0, max: maxTotalBytes };
   const customData: Record<string, string> = {};
+  const xbrlData: Record<string, string> = {};
+  const refs = new Map<string, ObjectRef[]>();
   let invoiceXml: Buffer | null = null;
+  let docRoot: string | null = null;
 
   const ofdXml = entries.find((entry) => entry.path.toLowerCase() === 'ofd.xml');
   if (ofdXml) {
     requireReadable(ofdXml);
-    const doc = parseXml(readEntry(bytes, ofdXml, budget));
-    if (doc) collectCustomDatas(doc, customData);
+    const doc = parseXml(readEntry(bytes, ofdXml, budget), xmlLimits);
+    if (doc) {
+      collectCustomDatas(doc, customData);
+      docRoot = firstText(doc, 'DocRoot');
+    }
   }
 
   // Tag files first so their values are the ones kept, then everything else that may be an XML attachment.
@@ -109,17 +147,88 @@ export function extractFromOfd(bytes: Uint8Array, limits: OfdLimits = {}): OfdEx
         const xml = readEntry(bytes, entry, budget);
         invoiceXml = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
       }
-    } else if (local === 'eInvoice') {
-      const doc = parseXml(readEntry(bytes, entry, budget));
-      if (doc) collectTagValues(doc, tagData);
+    } else if (local === 'eInvoice' || isTagFile(entry)) {
+      const doc = parseXml(readEntry(bytes, entry, budget), xmlLimits);
+      if (!doc) continue;
+      if (local === 'eInvoice') collectTagValues(doc, tagData);
+      if (isTagFile(entry)) collectObjectRefs(doc, refs);
+    } else if (local === 'xbrl') {
+      const doc = parseXml(readEntry(bytes, entry, budget), xmlLimits);
+      if (doc) collectXbrlFacts(doc, xbrlData);
     }
   }
 
+  const pageText = refs.size === 0 ? {} : resolveObjectRefs(bytes, byPath, docRoot, refs, budget, xmlLimits);
   const merged: Record<string, string> = { ...tagData, ...customData };
-  if (invoiceXml === null && Object.keys(merged).length === 0) {
+  if (invoiceXml === null && Object.keys(merged).length === 0 && Object.keys(xbrlData).length === 0 && Object.keys(pageText).length === 0) {
     throw new InvoiceFileError('NO_INVOICE', 'the OFD carries neither an embedded invoice XML nor invoice custom data');
   }
-  return { invoiceXml, customData: merged };
+  return { invoiceXml, customData: merged, xbrlData, pageText };
+}
+
+/**
+ * The text each tag's ObjectRefs point at: Document.xml (OFD.xml's DocRoot, else Doc_0/Document.xml) lists the pages
+ * by ID with their content file; the referenced TextObjects' TextCode texts are joined in the tag's order. A
+ * reference that cannot be followed (unknown page, missing object) leaves that tag out.
+ */
+function resolveObjectRefs(
+  bytes: Uint8Array,
+  byPath: ReadonlyMap<string, ZipEntry>,
+  docRoot: string | null,
+  refs: ReadonlyMap<string, readonly ObjectRef[]>,
+  budget: Budget,
+  xmlLimits: XmlLimits,
+): Record<string, string> {
+  const documentPath = resolvePath('', docRoot ?? 'Doc_0/Document.xml');
+  const documentEntry = byPath.get(documentPath);
+  if (!documentEntry || !isReadable(documentEntry)) return {};
+  const documentXml = parseXml(readEntry(bytes, documentEntry, budget), xmlLimits);
+  if (!documentXml) return {};
+  const documentDir = documentPath.includes('/') ? documentPath.slice(0, documentPath.lastIndexOf('/') + 1) : '';
+  const pagePaths = new Map<string, string>();
+  walk(documentXml, (name, node) => {
+    if (name !== 'Page' || typeof node === 'string') return;
+    const id = node[`${ATTR}ID`];
+    const baseLoc = node[`${ATTR}BaseLoc`];
+    if (typeof id === 'string' && typeof baseLoc === 'string' && !pagePaths.has(id.trim())) pagePaths.set(id.trim(), resolvePath(documentDir, baseLoc.trim()));
+  });
+
+  const wanted = new Map<string, Set<string>>(); // page → object ids
+  for (const list of refs.values()) for (const ref of list) (wanted.get(ref.page) ?? wanted.set(ref.page, new Set()).get(ref.page)!).add(ref.id);
+  const texts = new Map<string, string>(); // `${page} ${id}` → text
+  for (const [page, ids] of [...wanted].slice(0, MAX_RESOLVED_PAGES)) {
+    const path = pagePaths.get(page);
+    const entry = path === undefined ? undefined : byPath.get(path);
+    if (!entry || !isReadable(entry)) continue;
+    const content = parseXml(readEntry(bytes, entry, budget), xmlLimits);
+    if (!content) continue;
+    walk(content, (name, node) => {
+      if (name !== 'TextObject' || typeof node === 'string') return;
+      const id = node[`${ATTR}ID`];
+      if (typeof id !== 'string' || !ids.has(id.trim())) return;
+      const text = childNodes(node['TextCode']).map((code) => textOf(code) ?? '').join('');
+      texts.set(`${page} ${id.trim()}`, text);
+    });
+  }
+
+  const resolved: Record<string, string> = {};
+  for (const [name, list] of refs) {
+    const parts = list.map((ref) => texts.get(`${ref.page} ${ref.id}`));
+    if (parts.some((part) => part === undefined)) continue;
+    put(resolved, name, parts.join(''));
+  }
+  return resolved;
+}
+
+/** A path inside the archive: `loc` relative to `dir` (ending in `/` or empty), or from the root when it starts with `/`. */
+function resolvePath(dir: string, loc: string): string {
+  const segments: string[] = [];
+  for (const segment of (loc.startsWith('/') ? loc : dir + loc).replace(/\\/g, '/').split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return segments.join('/');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -459,8 +568,12 @@ const xmlParser = new XMLParser({
 
 type XmlNode = string | { readonly [key: string]: unknown };
 
-/** The parsed document (a map of root name to node list), or null if it is not XML we can read. */
-function parseXml(content: Uint8Array): Record<string, unknown> | null {
+/**
+ * The parsed document (a map of root name to node list), or null if it is not XML we can read. More elements or
+ * deeper nesting than the limits refuse the file (TOO_COMPLEX), before the parser sees it.
+ */
+function parseXml(content: Uint8Array, limits: XmlLimits): Record<string, unknown> | null {
+  checkXmlComplexity(content, limits);
   try {
     const parsed: unknown = xmlParser.parse(lenientUtf8.decode(content));
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null;
@@ -524,6 +637,59 @@ function collectTagValues(doc: Record<string, unknown>, target: Record<string, s
         } else {
           queue.push(child);
         }
+      }
+    }
+  }
+}
+
+/** Calls `visit` for every element below the document, breadth first. */
+function walk(doc: Record<string, unknown>, visit: (name: string, node: XmlNode) => void): void {
+  const queue: XmlNode[] = Object.values(doc).flatMap(childNodes);
+  for (let i = 0; i < queue.length; i++) {
+    for (const [name, children] of elementChildren(queue[i]!)) {
+      for (const child of children) {
+        visit(name, child);
+        queue.push(child);
+      }
+    }
+  }
+}
+
+/** The first text of an element with this local name anywhere in the document (OFD.xml's DocRoot), or null. */
+function firstText(doc: Record<string, unknown>, element: string): string | null {
+  let found: string | null = null;
+  walk(doc, (name, node) => {
+    if (found === null && name === element) found = textOf(node)?.trim() || null;
+  });
+  return found;
+}
+
+/** `<InvoiceNo><ObjectRef PageRef="61">6922</ObjectRef></InvoiceNo>`: the refs of each tag, by its local name (first tag wins). */
+function collectObjectRefs(doc: Record<string, unknown>, target: Map<string, ObjectRef[]>): void {
+  let count = [...target.values()].reduce((n, list) => n + list.length, 0);
+  walk(doc, (name, node) => {
+    if (typeof node === 'string' || target.has(name)) return;
+    const list: ObjectRef[] = [];
+    for (const ref of childNodes(node['ObjectRef'])) {
+      const page = typeof ref === 'string' ? undefined : ref[`${ATTR}PageRef`];
+      const id = textOf(ref)?.trim();
+      if (typeof page === 'string' && id) list.push({ page: page.trim(), id });
+    }
+    if (list.length === 0 || count + list.length > MAX_OBJECT_REFS || target.size >= MAX_CUSTOM_FIELDS) return;
+    count += list.length;
+    target.set(name, list);
+  });
+}
+
+/** Leaf facts of an XBRL instance by local name; contexts, units and tuples (line items) are skipped. */
+function collectXbrlFacts(doc: Record<string, unknown>, target: Record<string, string>): void {
+  for (const root of Object.values(doc).flatMap(childNodes)) {
+    for (const [name, children] of elementChildren(root)) {
+      if (name === 'context' || name === 'unit' || name === 'schemaRef' || name.endsWith('Tuple')) continue;
+      for (const child of children) {
+        if (elementChildren(child).length > 0) continue;
+        const value = textOf(child);
+        if (value !== null) put(target, name, value);
       }
     }
   }

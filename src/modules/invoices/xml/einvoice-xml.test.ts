@@ -8,7 +8,9 @@ import {
   renderSignedEInvoiceXml,
   verifyEInvoiceSignature,
   type EInvoiceData,
+  type EInvoiceReadData,
 } from './einvoice-xml.js';
+import { fenToItemAmount } from './item-amount.js';
 
 const invoice: EInvoiceData = {
   number: '25432000000031411143',
@@ -43,6 +45,15 @@ beforeAll(() => {
   xml = renderSignedEInvoiceXml(invoice, { privateKeyHex: keys.privateKeyHex, signedAt });
 });
 
+/** What the reader gives back for rendered data: the date beside the time, item amounts in millionths of a yuan. */
+function asRead({ items, ...data }: EInvoiceData): EInvoiceReadData {
+  return {
+    ...data,
+    issueDate: data.issueTime.slice(0, 10),
+    items: items.map(({ amountFen, taxFen, ...item }) => ({ ...item, amount: fenToItemAmount(amountFen), tax: fenToItemAmount(taxFen) })),
+  };
+}
+
 function bytes(): Buffer {
   return Buffer.from(xml, 'utf8');
 }
@@ -64,8 +75,8 @@ function flipped(doc: Buffer, offset: number, mask = 0x01): Buffer {
 
 describe('renderSignedEInvoiceXml / parseEInvoiceXml', () => {
   it('round-trips the data, Chinese names and XML special characters included', () => {
-    expect(parseEInvoiceXml(xml)).toStrictEqual(invoice);
-    expect(parseEInvoiceXml(bytes())).toStrictEqual(invoice);
+    expect(parseEInvoiceXml(xml)).toStrictEqual(asRead(invoice));
+    expect(parseEInvoiceXml(bytes())).toStrictEqual(asRead(invoice));
   });
 
   it('round-trips a buyer without tax id and an invoice without remark, with negative (红字) amounts', () => {
@@ -81,7 +92,7 @@ describe('renderSignedEInvoiceXml / parseEInvoiceXml', () => {
     const doc = renderSignedEInvoiceXml(red, { privateKeyHex: keys.privateKeyHex, signedAt });
     expect(doc).not.toContain('BuyerIdNum');
     expect(doc).not.toContain('Remark');
-    expect(parseEInvoiceXml(doc)).toStrictEqual(red);
+    expect(parseEInvoiceXml(doc)).toStrictEqual(asRead(red));
     expect(verifyEInvoiceSignature(doc, keys.publicKeyHex)).toBe(true);
   });
 
@@ -211,7 +222,7 @@ describe('verifyEInvoiceSignature', () => {
   it('is false for an XML without the signature element', () => {
     const unsigned = xml.replace(/<TaxBureauSignature>[\s\S]*<\/TaxBureauSignature>/, '');
     expect(unsigned).not.toContain('TaxBureauSignature');
-    expect(parseEInvoiceXml(unsigned)).toStrictEqual(invoice);
+    expect(parseEInvoiceXml(unsigned)).toStrictEqual(asRead(invoice));
     expect(verifyEInvoiceSignature(unsigned, keys.publicKeyHex)).toBe(false);
   });
 
@@ -276,6 +287,7 @@ describe('parseEInvoiceXml on documents from elsewhere', () => {
     const parsed = parseEInvoiceXml(withBom);
     expect(parsed).toStrictEqual({
       number: '25327000001739485410',
+      issueDate: '2025-06-01',
       issueTime: '2025-06-01T09:30:00+08:00',
       taxBureauCode: '13200000000',
       taxBureauName: '国家税务总局江苏省税务局',
@@ -284,7 +296,7 @@ describe('parseEInvoiceXml on documents from elsewhere', () => {
       totalWithoutTaxFen: 9007199254740993n, // > 2^53: would have been rounded by a float
       totalTaxFen: 10n,
       totalWithTaxFen: 9007199254741003n,
-      items: [{ name: '*日用品*纸巾', quantity: '3', unitPrice: '1.00', amountFen: 9007199254740993n, taxRate: '0.13', taxFen: 10n }],
+      items: [{ name: '*日用品*纸巾', quantity: '3', unitPrice: '1.00', amount: 90071992547409930000n, taxRate: '0.13', tax: 100000n }],
     });
     expect(parseEInvoiceXml(`\uFEFF${foreign}`)).toStrictEqual(parsed);
   });
@@ -300,6 +312,16 @@ describe('parseEInvoiceXml on documents from elsewhere', () => {
     if (message) expect((caught as Error).message).toMatch(message);
   };
 
+  it('reads item amounts with up to 6 decimals exactly, and an IssueTime that is a date only', () => {
+    const sixDecimals = parseEInvoiceXml(foreign.replace('<ComTaxAm>0.10</ComTaxAm>', '<ComTaxAm>0.101234</ComTaxAm>').replace('<Amount>90071992547409.93</Amount>', '<Amount>2.120000</Amount>'));
+    expect(sixDecimals.items[0]).toMatchObject({ amount: 2_120_000n, tax: 101_234n });
+    const dateOnly = parseEInvoiceXml(foreign.replace('<IssueTime>2025-06-01 09:30:00', '<IssueTime>2025-06-01'));
+    expect(dateOnly.issueDate).toBe('2025-06-01');
+    expect(dateOnly.issueTime).toBeUndefined();
+    expectError(foreign.replace('<IssueTime>2025-06-01 09:30:00', '<IssueTime>2025-02-30'), /IssueTime/);
+    expectError(foreign.replace('<IssueTime>2025-06-01 09:30:00', '<IssueTime>2025-6-1'), /IssueTime/);
+  });
+
   it('throws EInvoiceXmlError for another root element', () => {
     expectError(foreign.replace('<EInvoice>', '<Invoice>').replace('</EInvoice>', '</Invoice>'), /not EInvoice/);
     expectError('<?xml version="1.0"?><html><body/></html>', /not EInvoice/);
@@ -314,7 +336,12 @@ describe('parseEInvoiceXml on documents from elsewhere', () => {
 
   it('throws EInvoiceXmlError for a malformed amount', () => {
     expectError(foreign.replace('<TotalTaxAm>0.1</TotalTaxAm>', '<TotalTaxAm>6.5.5</TotalTaxAm>'), /TotalTaxAm/);
-    expectError(foreign.replace('<ComTaxAm>0.10</ComTaxAm>', '<ComTaxAm>0.101</ComTaxAm>'), /ComTaxAm/);
+    // Items may carry up to 6 decimals (the bureau's schema writes 0.120000); a 7th is still malformed.
+    expectError(foreign.replace('<ComTaxAm>0.10</ComTaxAm>', '<ComTaxAm>0.1010001</ComTaxAm>'), /ComTaxAm/);
+    expectError(foreign.replace('<ComTaxAm>0.10</ComTaxAm>', '<ComTaxAm>0,10</ComTaxAm>'), /ComTaxAm/);
+    expectError(foreign.replace('<Amount>90071992547409.93</Amount>', '<Amount>9.007e13</Amount>'), /Amount/);
+    // The totals keep the 2 decimals of money.
+    expectError(foreign.replace('<TotalTaxAm>0.1</TotalTaxAm>', '<TotalTaxAm>0.100000</TotalTaxAm>'), /TotalTaxAm/);
     expectError(foreign.replace('<TotalTaxAm>0.1</TotalTaxAm>', '<TotalTaxAm>1e3</TotalTaxAm>'), /TotalTaxAm/);
     expectError(foreign.replace('<TotalTaxAm>0.1</TotalTaxAm>', ''), /missing .*TotalTaxAm/);
   });

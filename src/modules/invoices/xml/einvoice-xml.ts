@@ -3,6 +3,7 @@ import { TextDecoder } from 'node:util';
 import { XMLParser, type EntityDecoderOptions } from 'fast-xml-parser';
 import smCrypto, { type KeyPairHex, type KeyPairPoint } from 'sm-crypto';
 import { formatMoney, MoneyFormatError, parseMoney } from '../../../platform/money/money.js';
+import { ItemAmountFormatError, parseItemAmount } from './item-amount.js';
 
 /**
  * 数电 (fully digital) e-invoice XML: rendering with a tax-bureau style SM2 signature, parsing, and verification
@@ -60,6 +61,30 @@ export interface EInvoiceData {
   readonly totalWithTaxFen: bigint;
   readonly items: readonly EInvoiceItem[];
   readonly remark?: string;
+}
+
+/** A line item as read from a file: amounts exactly, in millionths of a yuan (items carry up to 6 decimals). */
+export interface EInvoiceReadItem {
+  readonly name: string;
+  readonly quantity: string;
+  readonly unitPrice: string;
+  /** 10^-6 yuan (see item-amount.ts). */
+  readonly amount: bigint;
+  readonly taxRate: string;
+  /** 10^-6 yuan. */
+  readonly tax: bigint;
+}
+
+/**
+ * What parseEInvoiceXml reads: the rendered fields, except that the issue time may be a date only (some issuers
+ * write `<IssueTime>2026-07-18</IssueTime>`) and items keep their exact 6-decimal amounts.
+ */
+export interface EInvoiceReadData extends Omit<EInvoiceData, 'issueTime' | 'items'> {
+  /** 'YYYY-MM-DD' (Beijing). */
+  readonly issueDate: string;
+  /** 'YYYY-MM-DDTHH:mm:ss+08:00' when the file gives the time of day. */
+  readonly issueTime?: string;
+  readonly items: readonly EInvoiceReadItem[];
 }
 
 /** Malformed XML, missing or malformed fields, not an EInvoice, or invoice data that cannot be rendered. */
@@ -400,7 +425,7 @@ function checkProlog(text: string): void {
 }
 
 interface ParsedDocument {
-  readonly data: EInvoiceData;
+  readonly data: EInvoiceReadData;
   readonly root: XmlObject;
 }
 
@@ -424,7 +449,15 @@ function parseDocument(text: string): ParsedDocument {
   return { data: readInvoice(root), root };
 }
 
-function readInvoice(root: XmlObject): EInvoiceData {
+/** 'YYYY-MM-DD' for a valid calendar date, else undefined. */
+function calendarDate(text: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date.toISOString().slice(0, 10) === text ? text : undefined;
+}
+
+function readInvoice(root: XmlObject): EInvoiceReadData {
   const header = optionalObject(root, 'Header', 'EInvoice');
   const body = requiredObject(root, 'EInvoiceData', 'EInvoice');
   const supervision = requiredObject(root, 'TaxSupervisionInfo', 'EInvoice');
@@ -440,7 +473,8 @@ function readInvoice(root: XmlObject): EInvoiceData {
 
   const issueTimeText = requiredText(supervision, 'IssueTime', 'EInvoice/TaxSupervisionInfo');
   const issueTime = normalizeIssueTime(issueTimeText, true);
-  if (issueTime === undefined) throw new EInvoiceXmlError(`IssueTime ${JSON.stringify(issueTimeText)} is not a valid time`);
+  const issueDate = issueTime === undefined ? calendarDate(issueTimeText) : issueTime.slice(0, 10);
+  if (issueDate === undefined) throw new EInvoiceXmlError(`IssueTime ${JSON.stringify(issueTimeText)} is not a valid time or date`);
 
   const sellerInfo = requiredObject(body, 'SellerInformation', 'EInvoiceData');
   const buyerInfo = requiredObject(body, 'BuyerInformation', 'EInvoiceData');
@@ -449,7 +483,7 @@ function readInvoice(root: XmlObject): EInvoiceData {
 
   const itemNodes = get(body, 'IssuItemInformation') ?? [];
   if (!Array.isArray(itemNodes) || itemNodes.length === 0) throw new EInvoiceXmlError('missing IssuItemInformation');
-  const items = itemNodes.map((node: unknown, i): EInvoiceItem => {
+  const items = itemNodes.map((node: unknown, i): EInvoiceReadItem => {
     const path = `IssuItemInformation[${i}]`;
     const item = asObject(node, path);
     const quantity = optionalText(item, 'Quantity', path) ?? '';
@@ -460,9 +494,9 @@ function readInvoice(root: XmlObject): EInvoiceData {
       name: requiredText(item, 'ItemName', path),
       quantity,
       unitPrice,
-      amountFen: requiredAmount(item, 'Amount', path),
+      amount: requiredItemAmount(item, 'Amount', path),
       taxRate: optionalText(item, 'TaxRate', path) ?? '',
-      taxFen: requiredAmount(item, 'ComTaxAm', path),
+      tax: requiredItemAmount(item, 'ComTaxAm', path),
     };
   });
 
@@ -471,7 +505,8 @@ function readInvoice(root: XmlObject): EInvoiceData {
 
   return {
     number,
-    issueTime,
+    issueDate,
+    ...(issueTime === undefined ? {} : { issueTime }),
     taxBureauCode: requiredText(supervision, 'TaxBureauCode', 'EInvoice/TaxSupervisionInfo'),
     taxBureauName: requiredText(supervision, 'TaxBureauName', 'EInvoice/TaxSupervisionInfo'),
     seller: {
@@ -551,13 +586,25 @@ function requiredAmount(node: XmlObject, key: string, parent: string): bigint {
   }
 }
 
+/** An item amount, exactly, with up to 6 decimals (items are not held to the totals' 2). */
+function requiredItemAmount(node: XmlObject, key: string, parent: string): bigint {
+  const text = requiredText(node, key, parent);
+  try {
+    return parseItemAmount(text);
+  } catch (error) {
+    if (error instanceof ItemAmountFormatError) throw new EInvoiceXmlError(`${parent}/${key}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
 /**
  * Parses an EInvoice XML (string or Buffer, UTF-8, may carry a BOM / XML declaration); throws EInvoiceXmlError.
- * Amounts are parsed exactly to fen (negative amounts of 红字发票 included). The signature is not looked at: call
+ * Totals are parsed exactly to fen (2 decimals), items exactly to millionths of a yuan (up to 6 decimals), negative
+ * amounts of 红字发票 included. Elements the reader does not use (labels, addresses, SellerAuthentication…) are ignored. The signature is not looked at: call
  * verifyEInvoiceSignature for that. Surrounding whitespace of values is dropped; absent/empty optional values
  * (BuyerIdNum, Remark) are left out; an issue time without offset is taken as Beijing time.
  */
-export function parseEInvoiceXml(xml: string | Buffer): EInvoiceData {
+export function parseEInvoiceXml(xml: string | Buffer): EInvoiceReadData {
   return parseDocument(decodeInput(xml)).data;
 }
 
@@ -575,6 +622,9 @@ const SIGNED_LAYOUT =
  * True only if the TaxBureauSignature verifies against the public key (uncompressed hex '04…') over the signed
  * content, the document is a well-formed EInvoice that parseEInvoiceXml accepts, and nothing lies outside the
  * signed range but the BOM, the declaration, whitespace and the signature element. Never throws on bad input: false.
+ * Files from the bureau itself sign another way (a `Reference URI` listing the signed parts, a `KeyInfo` certificate,
+ * comments before the root): this verifier does not implement that scheme, so they are refused here as a signature
+ * (false), while parseEInvoiceXml still reads their fields (issue #18).
  */
 export function verifyEInvoiceSignature(xml: string | Buffer, publicKeyHex: string): boolean {
   try {
