@@ -67,8 +67,9 @@ describe('extractFromPdf', () => {
       issueDate: '2025-03-11',
       totalWithTax: '655.00',
       sellerTaxId: '91430100MA4L0XXXXX',
-      qr: QR,
     });
+    // No image and nothing drawn that is a QR code: the `QR:` line of the text is the QR text.
+    expect([result.qr, result.qrSource]).toEqual([QR, 'text']);
   });
 
   it('reads only the first pages (maxPages)', async () => {
