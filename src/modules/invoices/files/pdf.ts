@@ -159,7 +159,7 @@ if (typeof ArrayBuffer.prototype.transferToFixedLength !== 'function') {
 );
 `;
 
-interface TextItem {
+export interface TextItem {
   readonly str: string;
   readonly x: number;
   readonly y: number;
