@@ -38,7 +38,7 @@ const MIB = 1024 * 1024;
 /** A version-1 QR code with its quiet zone is 29 modules; below ~2 px per module nothing is decodable. */
 const MIN_SCAN_SIDE = 58;
 
-export interface Rgba {
+interface Rgba {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8ClampedArray;
@@ -56,16 +56,6 @@ export function decodeQrFromImage(bytes: Uint8Array, limits: ImageQrLimits = {})
 /** {@link decodeQrFromImage} without blocking the event loop while the QR scan runs. */
 export async function decodeQrFromImageAsync(bytes: Uint8Array, limits: ImageQrLimits = {}): Promise<string | null> {
   return scanAsync(decodeImage(bytes, limits), limits.timeoutMs ?? DEFAULT_IMAGE_LIMITS.timeoutMs);
-}
-
-/**
- * The QR text in already decoded RGBA pixels (an image embedded in a PDF), or null; the scan runs in the worker as
- * for {@link decodeQrFromImageAsync}.
- */
-export async function decodeQrFromPixelsAsync(image: Rgba, limits: ImageQrLimits = {}): Promise<string | null> {
-  checkPixels(image.width, image.height, limits.maxPixels ?? DEFAULT_IMAGE_LIMITS.maxPixels);
-  if (image.data.length !== image.width * image.height * 4) throw unreadable('the pixels do not match the image size');
-  return scanAsync(image, limits.timeoutMs ?? DEFAULT_IMAGE_LIMITS.timeoutMs);
 }
 
 function decodeImage(bytes: Uint8Array, limits: ImageQrLimits): Rgba {

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { MAX_PDF_IMAGE_PIXELS, MAX_PDF_RENDER_PIXELS, PDF_RENDER_SCALE } from './complexity.js';
 import { InvoiceFileError } from './errors.js';
-import { decodeQrFromImageAsync, decodeQrFromPixelsAsync } from './image-qr.js';
 
 /**
  * The text layer of a PDF invoice (reference/einvoice-and-identity-formats.md §1.3) and the invoice fields it shows.
@@ -72,16 +71,19 @@ const EOF_WINDOW = 1024;
 const require = createRequire(import.meta.url);
 const unpdfPath = require.resolve('unpdf');
 const canvasPath = require.resolve('@napi-rs/canvas');
+const jsqrPath = require.resolve('jsqr');
 
 /**
- * The worker: page text (with each item's position, for the label/value layout of real invoices), the images
- * embedded in page 1 (each at most `maxImagePixels`, as PDF.js's `maxImageSize`) and a rendering of page 1 as PNG,
- * at a scale bounded before anything is drawn (complexity.ts `pdfRenderScale`, repeated here since this source runs
- * as plain JavaScript). A rendering that fails leaves the text: the QR may still be in the text layer.
+ * The worker: page text (with each item's position, for the label/value layout of real invoices), then the QR code
+ * read with jsQR from the images embedded in page 1 (each decoded only up to `maxImagePixels`, PDF.js's
+ * `maxImageSize`) and, when none has one, from a rendering of page 1 (@napi-rs/canvas) at a scale bounded before
+ * anything is drawn (complexity.ts `pdfRenderScale`, repeated here since this source runs as plain JavaScript).
+ * All of it within this worker's heap limit and deadline. A rendering that fails leaves the text: the QR may still
+ * be in the text layer.
  */
 const PDF_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
-const { unpdfPath, canvasPath, data, maxPages, maxTextChars, render, renderScale, maxRenderPixels, maxImagePixels, maxImages } = workerData;
+const { unpdfPath, canvasPath, jsqrPath, data, maxPages, maxTextChars, render, renderScale, maxRenderPixels, maxImagePixels, maxImages } = workerData;
 // PDF.js 5 calls ArrayBuffer.prototype.transferToFixedLength (Node 21+) when it loads fonts; Node 20 lacks it, and
 // without fonts nothing of the page is drawn. A copy is what it needs (this thread is the only user of the buffers).
 if (typeof ArrayBuffer.prototype.transferToFixedLength !== 'function') {
@@ -96,8 +98,17 @@ if (typeof ArrayBuffer.prototype.transferToFixedLength !== 'function') {
   });
 }
 (async () => {
-  const { getDocumentProxy, getResolvedPDFJS, renderPageAsImage } = require(unpdfPath);
-  const pdf = await getDocumentProxy(data, { verbosity: 0, isEvalSupported: false, disableFontFace: true, stopAtErrors: false, maxImageSize: maxImagePixels });
+  const { createIsomorphicCanvasFactory, getDocumentProxy, getResolvedPDFJS } = require(unpdfPath);
+  const CanvasFactory = render ? await createIsomorphicCanvasFactory(() => Promise.resolve(require(canvasPath))) : undefined;
+  const canvasFactory = CanvasFactory ? new CanvasFactory() : undefined;
+  const pdf = await getDocumentProxy(data, {
+    verbosity: 0,
+    isEvalSupported: false,
+    disableFontFace: true,
+    stopAtErrors: false,
+    maxImageSize: maxImagePixels,
+    ...(CanvasFactory ? { CanvasFactory } : {}),
+  });
   const texts = [];
   const items = [];
   let length = 0;
@@ -118,43 +129,81 @@ if (typeof ArrayBuffer.prototype.transferToFixedLength !== 'function') {
   }
   const merged = texts.join('\n').replace(/[^\S\n]+/g, ' ').replace(/ ?\n ?/g, '\n').replace(/\n{3,}/g, '\n\n');
   const totalPages = pdf.numPages;
-  const images = [];
-  let rendering = null;
+  // The QR code: in an embedded image of page 1 (legacy PDFs), else in a rendering of page 1 (数电 PDFs draw it).
+  // PDFs are upright and clean, so jsQR sees each once (both polarities), with no rotations or rescaling.
+  let qr = null;
   if (render && pdf.numPages >= 1) {
+    const jsqrModule = require(jsqrPath);
+    const jsQR = jsqrModule.default || jsqrModule;
+    const scan = (rgba, width, height) => {
+      try {
+        const found = jsQR(rgba, width, height, { inversionAttempts: 'attemptBoth' });
+        return found && found.data !== '' ? found.data : null;
+      } catch {
+        return null;
+      }
+    };
     try {
       const page = await pdf.getPage(1);
       const operators = await page.getOperatorList();
       const { OPS } = await getResolvedPDFJS();
-      for (let i = 0; i < operators.fnArray.length && images.length < maxImages; i++) {
+      let images = 0;
+      for (let i = 0; i < operators.fnArray.length && images < maxImages && !qr; i++) {
         if (operators.fnArray[i] !== OPS.paintImageXObject) continue;
         const key = operators.argsArray[i][0];
         const image = await new Promise((resolve) => (key.startsWith('g_') ? page.commonObjs : page.objs).get(key, resolve));
         if (!image || !image.data || !image.width || !image.height || Math.min(image.width, image.height) < 58) continue;
-        const channels = image.data.length / (image.width * image.height);
+        const { width, height, data: pixels } = image;
+        const channels = pixels.length / (width * height);
         if (channels !== 1 && channels !== 3 && channels !== 4) continue;
-        images.push({ width: image.width, height: image.height, channels, data: new Uint8Array(image.data) });
+        images++;
+        let rgba = pixels;
+        if (channels !== 4) {
+          rgba = new Uint8ClampedArray(width * height * 4);
+          for (let p = 0, o = 0; o < rgba.length; p += channels, o += 4) {
+            rgba[o] = pixels[p];
+            rgba[o + 1] = pixels[p + (channels === 3 ? 1 : 0)];
+            rgba[o + 2] = pixels[p + (channels === 3 ? 2 : 0)];
+            rgba[o + 3] = 255;
+          }
+        }
+        const text = scan(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), width, height);
+        if (text) qr = { text, source: 'image' };
       }
-      const viewport = page.getViewport({ scale: 1 });
-      const w = viewport.width, h = viewport.height;
-      let scale = 0;
-      if (Number.isFinite(w) && Number.isFinite(h) && w > 0 && h > 0) {
-        scale = Math.min(renderScale, Math.sqrt(maxRenderPixels / (w * h)));
-        if (Math.min(w, h) * scale < 58) scale = 0;
-      }
-      if (scale > 0) {
-        const canvas = require(canvasPath);
-        const png = await renderPageAsImage(pdf, 1, { canvasImport: () => Promise.resolve(canvas), scale });
-        rendering = new Uint8Array(png);
+      if (!qr) {
+        const unscaled = page.getViewport({ scale: 1 });
+        const w = unscaled.width, h = unscaled.height;
+        let scale = 0;
+        if (Number.isFinite(w) && Number.isFinite(h) && w > 0 && h > 0) {
+          scale = Math.min(renderScale, Math.sqrt(maxRenderPixels / (w * h)));
+          if (Math.min(w, h) * scale < 58) scale = 0;
+        }
+        if (scale > 0) {
+          const viewport = page.getViewport({ scale });
+          const width = Math.floor(viewport.width), height = Math.floor(viewport.height);
+          const drawing = canvasFactory.create(width, height);
+          try {
+            // White paper: a transparent canvas would read as black to jsQR.
+            drawing.context.fillStyle = '#ffffff';
+            drawing.context.fillRect(0, 0, width, height);
+            await page.render({ canvas: drawing.canvas, canvasContext: drawing.context, viewport }).promise;
+            const pixels = drawing.context.getImageData(0, 0, width, height);
+            const text = scan(new Uint8ClampedArray(pixels.data.buffer, pixels.data.byteOffset, pixels.data.length), width, height);
+            if (text) qr = { text, source: 'render' };
+          } finally {
+            canvasFactory.destroy(drawing);
+          }
+        }
       }
       page.cleanup();
-    } catch (error) {
-      rendering = null;
+    } catch {
+      qr = null;
     }
   }
   await pdf.loadingTask.destroy();
-  return { ok: true, text: merged.slice(0, maxTextChars), items, totalPages, images, rendering };
+  return { ok: true, text: merged.slice(0, maxTextChars), items, totalPages, qr };
 })().then(
-  (result) => parentPort.postMessage(result, [...result.images.map((image) => image.data.buffer), ...(result.rendering ? [result.rendering.buffer] : [])]),
+  (result) => parentPort.postMessage(result),
   (error) => parentPort.postMessage({ ok: false, name: String((error && error.name) || 'Error'), message: String((error && error.message) || error) }),
 );
 `;
@@ -167,15 +216,8 @@ export interface TextItem {
   readonly height: number;
 }
 
-interface RawImage {
-  readonly width: number;
-  readonly height: number;
-  readonly channels: 1 | 3 | 4;
-  readonly data: Uint8Array;
-}
-
 type WorkerResult =
-  | { ok: true; text: string; items: TextItem[]; totalPages: number; images: RawImage[]; rendering: Uint8Array | null }
+  | { ok: true; text: string; items: TextItem[]; totalPages: number; qr: { text: string; source: 'image' | 'render' } | null }
   | { ok: false; name: string; message: string };
 
 /** Embedded images of page 1 scanned for a QR code, at most. */
@@ -197,36 +239,10 @@ export async function extractFromPdf(bytes: Uint8Array, limits: PdfLimits = {}):
   const fields = { ...parseInvoiceText(result.text), ...withoutUndefined(parseInvoiceLayout(result.items)) };
   const textQr = fields.qr;
   delete fields.qr;
-  const scanned = render ? await scanForQr(result.images, result.rendering) : null;
   const extraction: PdfExtraction = { text: result.text, fields };
-  if (scanned) return { ...extraction, qr: scanned.text, qrSource: scanned.source, ...(textQr ? { textQr } : {}) };
+  if (result.qr) return { ...extraction, qr: result.qr.text, qrSource: result.qr.source, ...(textQr ? { textQr } : {}) };
   if (textQr) return { ...extraction, qr: textQr, qrSource: 'text', textQr };
   return extraction;
-}
-
-/** The embedded images first (a legacy PDF's QR is one), then the rendering of page 1 (a 数电 PDF draws it). */
-async function scanForQr(images: readonly RawImage[], rendering: Uint8Array | null): Promise<{ text: string; source: 'image' | 'render' } | null> {
-  for (const image of images) {
-    const text = await decodeQrFromPixelsAsync(toRgba(image)).catch(() => null);
-    if (text) return { text, source: 'image' };
-  }
-  if (rendering) {
-    const text = await decodeQrFromImageAsync(rendering).catch(() => null);
-    if (text) return { text, source: 'render' };
-  }
-  return null;
-}
-
-function toRgba({ width, height, channels, data }: RawImage): { width: number; height: number; data: Uint8ClampedArray } {
-  if (channels === 4) return { width, height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
-  const out = new Uint8ClampedArray(width * height * 4);
-  for (let i = 0, o = 0; o < out.length; i += channels, o += 4) {
-    out[o] = data[i]!;
-    out[o + 1] = data[i + (channels === 3 ? 1 : 0)]!;
-    out[o + 2] = data[i + (channels === 3 ? 2 : 0)]!;
-    out[o + 3] = 255;
-  }
-  return { width, height, data: out };
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
@@ -258,6 +274,7 @@ function runWorker(
       workerData: {
         unpdfPath,
         canvasPath,
+        jsqrPath,
         data: new Uint8Array(bytes),
         maxPages: options.maxPages,
         maxTextChars: options.maxTextChars,
