@@ -134,7 +134,8 @@ describe('extractFromPdf', () => {
         expect(error).toBeInstanceOf(InvoiceFileError);
       }
     }
-  });
+    // Each round also renders page 1 and scans it for a QR code (~1 s when there is none): room on a loaded machine.
+  }, 180_000);
 });
 
 describe('parseInvoiceLayout', () => {
