@@ -188,22 +188,73 @@ function fromOfdData(ofd: OfdExtraction, today: string): Extraction {
   return { ok: true, fields, sources: Object.fromEntries(read_.map((f) => [f, 'ofd'])) };
 }
 
+/**
+ * A PDF: the QR code (page 1's embedded images, else a rendering of page 1, else a `QR:` line of the text layer)
+ * gives the invoice's identity and amount; the text layer, read by its layout, cross-checks them and adds what the
+ * QR does not carry: the parties' names and tax ids and, for legacy invoices, the 价税合计. Without a QR code the
+ * text layer alone must show the number, date and total.
+ */
 async function fromPdf(bytes: Buffer, today: string): Promise<Extraction> {
-  const { fields } = await extractFromPdf(bytes);
-  if (fields.qr) {
-    const fromQr = fromQrText(fields.qr, 'pdf', today);
-    // Cross-check: the text layer must not contradict the QR code.
-    if (fromQr.ok && fields.number && fields.number !== fromQr.fields.number) {
-      return { ok: false, fields: fromQr.fields, problem: { zh: 'PDF上的发票号码与二维码不一致', en: "The PDF's printed invoice number differs from its QR code" } };
-    }
-    return fromQr;
+  const pdf = await extractFromPdf(bytes);
+  const text = pdf.fields;
+  const printed = {
+    ...(text.sellerTaxId ? { sellerTaxId: text.sellerTaxId } : {}),
+    ...(text.sellerName ? { sellerName: text.sellerName } : {}),
+    ...(text.buyerName ? { buyerName: text.buyerName } : {}),
+    ...(text.buyerTaxId ? { buyerTaxId: text.buyerTaxId } : {}),
+  };
+  const printedSources = Object.fromEntries(
+    (
+      [
+        ['seller_tax_id', text.sellerTaxId],
+        ['seller_name', text.sellerName],
+        ['buyer_name', text.buyerName],
+        ['buyer_tax_id', text.buyerTaxId],
+      ] as const
+    )
+      .filter(([, value]) => value !== undefined)
+      .map(([field]) => [field, 'pdf']),
+  );
+  if (pdf.qr) {
+    const fromQr = fromQrText(pdf.qr, 'pdf', today);
+    if (!fromQr.ok) return fromQr;
+    const qr = fromQr.fields;
+    const withTaxFen = text.totalWithTax ? tryAmount(text.totalWithTax) : undefined;
+    const fields: InvoiceFields = {
+      ...qr,
+      ...printed,
+      ...(qr.kind === 'DIGITAL' ? { amountWithTaxFen: qr.amountFen } : withTaxFen !== undefined ? { amountWithTaxFen: withTaxFen } : {}),
+    };
+    const sources: Record<string, string> = { ...fromQr.sources, ...printedSources };
+    if (qr.kind === 'DIGITAL') sources.amount_with_tax = 'pdf:qr';
+    else if (withTaxFen !== undefined) sources.amount_with_tax = 'pdf';
+    // Cross-check: the printed text must not contradict the QR code.
+    const mismatch = (zhField: string, enField: string) => ({
+      ok: false as const,
+      fields,
+      problem: { zh: `PDF上的${zhField}与二维码不一致`, en: `The PDF's printed ${enField} differs from its QR code` },
+    });
+    if (text.number && text.number !== qr.number) return mismatch('发票号码', 'invoice number');
+    if (pdf.textQr && pdf.qrSource !== 'text' && pdf.textQr.trim() !== pdf.qr.trim()) return mismatch('二维码文字', 'QR text');
+    if (text.issueDate && text.issueDate !== qr.issueDate) return mismatch('开票日期', 'issue date');
+    if (qr.kind === 'DIGITAL' && withTaxFen !== undefined && withTaxFen !== qr.amountFen) return mismatch('价税合计', 'total (tax incl.)');
+    return { ok: true, fields, sources };
   }
-  if (!fields.number || !fields.issueDate || !fields.totalWithTax) throw new InvoiceFileError('NO_INVOICE', 'no QR text and no invoice number, date and total in the PDF');
+  if (!text.number || !text.issueDate || !text.totalWithTax) throw new InvoiceFileError('NO_INVOICE', 'no QR code and no invoice number, date and total in the PDF');
+  const amountFen = parseAmount(text.totalWithTax);
   return {
     ok: true,
-    fields: { kind: 'DIGITAL', number: fields.number, issueDate: fields.issueDate, amountFen: parseAmount(fields.totalWithTax), amountIncludesTax: true, ...(fields.sellerTaxId ? { sellerTaxId: fields.sellerTaxId } : {}), entry: 'pdf' },
-    sources: { number: 'pdf', issue_date: 'pdf', amount: 'pdf' },
+    fields: { kind: 'DIGITAL', number: text.number, issueDate: text.issueDate, amountFen, amountIncludesTax: true, amountWithTaxFen: amountFen, ...printed, entry: 'pdf' },
+    sources: { number: 'pdf', issue_date: 'pdf', amount: 'pdf', amount_with_tax: 'pdf', ...printedSources },
   };
+}
+
+function tryAmount(text: string) {
+  try {
+    return parseAmount(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The printed number, date and tax-inclusive total read by OCR; all three or nothing. */
@@ -230,7 +281,8 @@ function fromQrText(text: string, entry: EntryKind, today: string): Extraction {
     amountIncludesTax: qr.amountIncludesTax,
     entry,
   };
-  return { ok: true, fields, sources: Object.fromEntries(['number', 'issue_date', 'amount'].map((f) => [f, `${entry}:qr`])) };
+  const read = ['number', 'issue_date', 'amount', ...(qr.code ? ['code'] : []), ...(qr.checkCode ? ['check_code'] : [])];
+  return { ok: true, fields, sources: Object.fromEntries(read.map((f) => [f, `${entry}:qr`])) };
 }
 
 function parseAmount(text: string) {

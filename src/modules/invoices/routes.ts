@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors/app-error.js';
 import { pickLanguage } from '../../platform/errors/language.js';
-import { ok } from '../../platform/http/envelope.js';
+import { envelopeSchema, ok } from '../../platform/http/envelope.js';
 import { moneySchema } from '../../platform/money/money.js';
 import { businessDate } from '../../platform/time/clock.js';
 import { fromTypedEntry, type TypedInvoice } from './extraction.js';
+import { previewSchema, toPreview } from './preview.js';
 import type { Invoices } from './index.js';
 import { deviceIdOf } from '../../platform/http/device-id.js';
 import type { RiskGate } from '../../platform/risk/risk-gate.js';
@@ -65,6 +66,37 @@ export async function invoiceRoutes(app: FastifyInstance, { service, clock, read
       await quota.charge(userId, body.byteLength);
       const extraction = await reader.read(body, today);
       return ok(await service.submit({ userId, extraction, requestId: request.id, language: language(request), file: body }));
+    },
+  );
+
+  app.post<{ Body: TypedInvoice | Buffer }>(
+    '/api/v1/invoices/preview',
+    {
+      // Reads and answers, nothing else: no invoice row, no tax query, no stored file, so a retry needs no key.
+      config: { access: 'authenticated', idempotency: 'off' },
+      schema: {
+        tags: ['invoices'],
+        summary: 'What an invoice file (or the typed form) says, field by field with where each was read, before it is submitted; nothing is recorded',
+        security: bearer,
+        body: {
+          content: {
+            'application/json': { schema: typedInvoice },
+            ...Object.fromEntries(FILE_TYPES.map((type) => [type, { schema: { description: 'An invoice file: 数电 XML, OFD, PDF, PNG or JPEG (up to 10 MB)' } }])),
+          },
+        },
+        response: { 200: envelopeSchema(previewSchema) },
+      },
+    },
+    async (request) => {
+      const today = businessDate(clock.now());
+      const body = request.body as TypedInvoice | Buffer | string | null;
+      if (typeof body !== 'object' || body === null) throw new AppError('INVOICE_FILE_UNSUPPORTED');
+      if (!Buffer.isBuffer(body)) return ok(toPreview(fromTypedEntry(body, today), language(request)));
+      // The same checks as a submitted file, in the same order: a preview is an upload too and counts against the quota.
+      const userId = request.actor!.id;
+      await service.assertMayUpload(userId);
+      await quota.charge(userId, body.byteLength);
+      return ok(toPreview(await reader.read(body, today), language(request)));
     },
   );
 

@@ -35,6 +35,29 @@ export interface AcceptedInvoice {
   readonly sources: Record<string, string>;
 }
 
+/** The fields of an invoice as `POST /api/v1/invoices/preview` read them, before anything is submitted. */
+export interface InvoicePreviewFields {
+  readonly kind: 'DIGITAL' | 'LEGACY';
+  readonly invoice_number: string | null;
+  readonly invoice_code: string | null;
+  readonly issue_date: string | null;
+  readonly total_amount: string | null;
+  readonly amount_with_tax: string | null;
+  readonly check_code: string | null;
+  readonly seller_tax_id: string | null;
+  readonly seller_name: string | null;
+  readonly buyer_name: string | null;
+  readonly buyer_tax_id: string | null;
+}
+
+export type InvoicePreviewSource = 'xml' | 'ofd' | 'pdf-text' | 'qr' | 'ocr' | 'typed';
+
+export interface InvoicePreview {
+  readonly fields: InvoicePreviewFields;
+  readonly sources: Partial<Record<keyof InvoicePreviewFields, InvoicePreviewSource>>;
+  readonly problem: string | null;
+}
+
 export interface NumberCheck {
   readonly number: string;
   readonly valid: boolean;

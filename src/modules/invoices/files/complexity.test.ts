@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFileComplexity, checkXmlComplexity, DEFAULT_COMPLEXITY_LIMITS } from './complexity.js';
+import { checkFileComplexity, checkXmlComplexity, DEFAULT_COMPLEXITY_LIMITS, MAX_PDF_RENDER_PIXELS, PDF_RENDER_SCALE, pdfRenderScale } from './complexity.js';
 import { InvoiceFileError } from './errors.js';
 
 const limits = DEFAULT_COMPLEXITY_LIMITS;
@@ -59,5 +59,16 @@ describe('checkFileComplexity', () => {
     const pdf = (pages: number) => Buffer.from(`%PDF-1.7\n1 0 obj <</Type /Pages /Count ${pages}>> endobj\n${'<</Type/Page>>\n'.repeat(pages)}%%EOF`, 'latin1');
     expect(reason(() => checkFileComplexity(pdf(limits.maxPdfPages), limits))).toBeUndefined();
     expect(reason(() => checkFileComplexity(pdf(limits.maxPdfPages + 1), limits))).toBe('TOO_COMPLEX');
+  });
+});
+
+describe('pdfRenderScale', () => {
+  it('renders an invoice page at 2× and lowers the scale so that no MediaBox exceeds the pixel bound', () => {
+    expect(pdfRenderScale(595, 396)).toBe(PDF_RENDER_SCALE); // A5 landscape, 1190×792 px
+    const huge = pdfRenderScale(14_400, 14_400); // the largest page PDF allows
+    expect(14_400 * huge * 14_400 * huge).toBeLessThanOrEqual(MAX_PDF_RENDER_PIXELS * 1.0001);
+    expect(pdfRenderScale(0, 396)).toBe(0);
+    expect(pdfRenderScale(Number.NaN, 396)).toBe(0);
+    expect(pdfRenderScale(1_000_000, 1)).toBe(0); // a sliver: nothing decodable is left
   });
 });

@@ -25,6 +25,25 @@ export const DEFAULT_COMPLEXITY_LIMITS: Readonly<FileComplexityLimits> = Object.
   maxPdfPages: 50,
 });
 
+/**
+ * The rendering of a PDF's first page that its QR code is looked for in (数电 PDFs draw the QR as vector paths, not
+ * as an image). The canvas's pixels are native memory, outside the reader's V8 heap limit, so the page is rendered
+ * at {@link PDF_RENDER_SCALE} (144 dpi: a 数电 QR's modules are then ~4 px) unless that exceeds
+ * {@link MAX_PDF_RENDER_PIXELS}, in which case the scale is lowered to fit: the bound holds whatever MediaBox a
+ * file declares. Images embedded in the page are decoded only up to {@link MAX_PDF_IMAGE_PIXELS} each.
+ */
+export const PDF_RENDER_SCALE = 2;
+export const MAX_PDF_RENDER_PIXELS = 4_000_000;
+export const MAX_PDF_IMAGE_PIXELS = 16_000_000;
+
+/** The scale page 1 is rendered at, for a page of `width` × `height` points; 0 when the page cannot be rendered usefully. */
+export function pdfRenderScale(width: number, height: number, maxPixels: number = MAX_PDF_RENDER_PIXELS): number {
+  if (!Number.isFinite(width) || !Number.isFinite(height) || width <= 0 || height <= 0) return 0;
+  const scale = Math.min(PDF_RENDER_SCALE, Math.sqrt(maxPixels / (width * height)));
+  // Below ~58 px on its short side nothing decodable is left (a version-1 QR with its quiet zone is 29 modules).
+  return Math.min(width, height) * scale < 58 ? 0 : scale;
+}
+
 /** Throws InvoiceFileError TOO_COMPLEX when the file's headers exceed `limits`; other kinds pass untouched. */
 export function checkFileComplexity(bytes: Uint8Array, limits: FileComplexityLimits): void {
   switch (sniffFileKind(bytes)) {

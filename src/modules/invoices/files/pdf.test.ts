@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import PDFDocument from 'pdfkit';
 import { InvoiceFileError } from './errors.js';
-import { extractFromPdf, parseInvoiceText } from './pdf.js';
+import { extractFromPdf, parseInvoiceLayout, parseInvoiceText } from './pdf.js';
 import { sniffFileKind } from './sniff.js';
 
 const QR = '01,32,,25432000000031411143,655.00,20250311,,19E3';
@@ -67,8 +67,9 @@ describe('extractFromPdf', () => {
       issueDate: '2025-03-11',
       totalWithTax: '655.00',
       sellerTaxId: '91430100MA4L0XXXXX',
-      qr: QR,
     });
+    // No image and nothing drawn that is a QR code: the `QR:` line of the text is the QR text.
+    expect([result.qr, result.qrSource]).toEqual([QR, 'text']);
   });
 
   it('reads only the first pages (maxPages)', async () => {
@@ -133,6 +134,71 @@ describe('extractFromPdf', () => {
         expect(error).toBeInstanceOf(InvoiceFileError);
       }
     }
+    // Each round also renders page 1 and scans it for a QR code (~1 s when there is none): room on a loaded machine.
+  }, 180_000);
+});
+
+describe('parseInvoiceLayout', () => {
+  const at = (str: string, x: number, y: number, width = str.length * 9, height = 9) => ({ str, x, y, width, height });
+
+  it('pairs labels with the values printed after them, by position (the 数电 layout: buyer left, seller right)', () => {
+    // Positions as PDF.js gives them for the corpus's 数电 PDF (08): every label first, then every value.
+    const items = [
+      at('发票号码：', 438, 357, 45),
+      at('开票日期：', 438, 340, 45),
+      ...[...'购买方信息'].map((c, i) => at(c, 17, 296 - 10 * i, 8)),
+      at('统一社会信用代码/纳税人识别号：', 33, 264, 124),
+      ...[...'销售方信息'].map((c, i) => at(c, 302, 296 - 10 * i, 8)),
+      at('统一社会信用代码/纳税人识别号：', 317, 264, 124),
+      at('名称：', 33, 293, 27),
+      at('名称：', 318, 293, 27),
+      at('项目名称', 45, 238),
+      at('价税合计（大写）', 48, 109, 72),
+      at('（小写）', 407, 109, 36),
+      at('25317000002228021821', 482, 357, 90),
+      at('2025年10月20日', 482, 340, 63),
+      at('龙腾半导体股份有限公司', 57, 293),
+      at('91610132688983884K', 153, 263, 130, 12),
+      at('上海积塔半导体有限公司', 340, 293),
+      at('91310115MA1H9HD02E', 438, 263, 130, 12),
+      at('叁万伍仟伍佰伍拾玖圆陆角玖分', 178, 111),
+      at('¥', 441, 111, 7, 11),
+      at('35559.69', 447, 111, 44, 11),
+    ];
+    expect(parseInvoiceLayout(items)).toEqual({
+      number: '25317000002228021821',
+      issueDate: '2025-10-20',
+      totalWithTax: '35559.69',
+      buyerName: '龙腾半导体股份有限公司',
+      buyerTaxId: '91610132688983884K',
+      sellerName: '上海积塔半导体有限公司',
+      sellerTaxId: '91310115MA1H9HD02E',
+    });
+  });
+
+  it('tells the parties apart by their 购/销 marker in the legacy layout too (buyer above, seller below)', () => {
+    const items = [
+      at('购', 20, 300, 9),
+      at('名 称:', 40, 300, 30),
+      at('纳税人识别号:', 40, 288, 60),
+      at('销', 20, 100, 9),
+      at('名 称:', 40, 100, 30),
+      at('纳税人识别号:', 40, 88, 60),
+      at('江苏京利华新材料有限公司', 110, 300),
+      at('91320000000000000X', 110, 288, 100),
+      at('兰溪市悦济舫餐厅', 110, 100),
+      at('92330781MA2EDMFU50', 110, 88, 100),
+    ];
+    expect(parseInvoiceLayout(items)).toEqual({
+      buyerName: '江苏京利华新材料有限公司',
+      buyerTaxId: '91320000000000000X',
+      sellerName: '兰溪市悦济舫餐厅',
+      sellerTaxId: '92330781MA2EDMFU50',
+    });
+  });
+
+  it('leaves out a label with no plausible value beside it', () => {
+    expect(parseInvoiceLayout([at('发票号码：', 10, 10, 45), at('12345', 60, 10), at('纳税人识别号：', 10, 30, 60), at('名称：', 100, 30, 27)])).toEqual({});
   });
 });
 
