@@ -33,8 +33,11 @@ export const invoicesOf = perPlatform((platform): Invoices => {
     return `${platform.self.url}/sandbox/tax`;
   });
   const authority = new HttpTaxAuthority({ baseUrl, cache });
-  const identity = identityOf(platform).service;
-  const buyers = { isRealNameVerified: (userId: string) => identity.isRealNameVerified(userId) };
+  const identity = identityOf(platform);
+  const buyers = {
+    isRealNameVerified: (userId: string) => identity.service.isRealNameVerified(userId),
+    verifiedNameOf: (userId: string) => identity.privacy.verifiedNameOf(userId),
+  };
   // The floor and age limit are the lottery campaigns' terms (the loosest of those running).
   const policies = { current: (now: Date) => lotteryOf(platform).service.intakePolicy(now) };
   const uploads = config.invoiceUploads;

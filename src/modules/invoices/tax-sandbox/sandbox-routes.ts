@@ -6,6 +6,7 @@ import { renderInvoiceOfd } from './render/invoice-ofd.js';
 import { renderInvoicePdf } from './render/invoice-pdf.js';
 import { renderInvoicePng } from './render/invoice-png.js';
 import type { TaxSandbox } from './sandbox-service.js';
+import { parseSandboxImport, SandboxImportError, type ImportRowInput } from './import-file.js';
 import { parseAmountField } from '../../../platform/money/amount-field.js';
 import { calendarDateSchema } from '../../../platform/time/calendar-date.js';
 
@@ -144,16 +145,65 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
     },
   );
 
-  app.get<{ Querystring: { number: string; date: string; amount: string } }>(
+  app.get<{ Querystring: { number: string; date: string; amount?: string; code?: string; check_code?: string } }>(
     `${prefix}/status`,
     {
       schema: {
         tags,
-        summary: 'Check an invoice by number, date and tax-inclusive amount (5 checks per invoice per day)',
-        querystring: { type: 'object', required: ['number', 'date', 'amount'], properties: { number, date, amount: { type: 'string', maxLength: 20 } } },
+        summary:
+          'Check an invoice (5 checks per invoice per day): 数电 by number, date and tax-inclusive amount; legacy by code, number, date and the 校验码 last 6 digits (普票) or the pre-tax amount (专票)',
+        querystring: {
+          type: 'object',
+          required: ['number', 'date'],
+          properties: {
+            number: { type: 'string', pattern: '^([0-9]{8}|[0-9]{20})$' },
+            date,
+            amount: { type: 'string', maxLength: 20 },
+            code: { type: 'string', pattern: '^([0-9]{10}|[0-9]{12})$' },
+            check_code: { type: 'string', pattern: '^[0-9]{6}$' },
+          },
+        },
       },
     },
-    async (request) => ok(await sandbox.status(request.query.number, request.query.date, parseAmountField('amount', request.query.amount, { allowZero: false }))),
+    async (request) => {
+      const q = request.query;
+      return ok(
+        await sandbox.status({
+          number: q.number,
+          issueDate: q.date,
+          ...(q.amount !== undefined ? { amountFen: parseAmountField('amount', q.amount, { allowZero: false }) } : {}),
+          ...(q.code !== undefined ? { code: q.code } : {}),
+          ...(q.check_code !== undefined ? { checkCodeLast6: q.check_code } : {}),
+        }),
+      );
+    },
+  );
+
+  app.post<{ Body: { invoices: ImportRowInput[] } }>(
+    `${prefix}/invoices/import`,
+    {
+      config: { idempotency: 'off' },
+      schema: {
+        tags,
+        summary: 'Add known invoices (read off real files) to the register: the rows of `quanyi tax-sandbox import`',
+        body: {
+          type: 'object',
+          required: ['invoices'],
+          additionalProperties: false,
+          properties: { invoices: { type: 'array', maxItems: 10_000, items: { type: 'object' } } },
+        },
+      },
+    },
+    async (request) => {
+      let rows;
+      try {
+        rows = parseSandboxImport(JSON.stringify(request.body.invoices), 'import.json');
+      } catch (error) {
+        if (error instanceof SandboxImportError) throw new AppError('VALIDATION_FAILED', { row: error.row, field: error.field, problem: error.problem }, { zh: error.message, en: error.message });
+        throw error;
+      }
+      return ok(await sandbox.importInvoices(rows));
+    },
   );
 
   app.get(`${prefix}/public-key`, { schema: { tags, summary: 'The SM2 public key invoice XML is signed with' } }, async () =>

@@ -31,7 +31,7 @@ describe('chances an accepted invoice earns', () => {
   });
 
   it('rules keep money in fen and refuse what cannot hold together', () => {
-    expect(rules.eligibility).toEqual({ min_amount_fen: 5_000, max_age_days: 10, invoice_kinds: ['DIGITAL'] });
+    expect(rules.eligibility).toEqual({ min_amount_fen: 5_000, max_age_days: 10, invoice_kinds: ['DIGITAL'], buyer: 'PERSON' });
     const bad = normaliseCampaign({ ...input, eligibility: { min_amount: '1.005' }, instant: { tickets: 1, prizes: [{ name: 'x', kind: 'CASH', amount: '1.00', count: 2 }] } });
     expect(bad.problems.map((p) => p.field)).toEqual(['eligibility.min_amount', 'instant.prizes']);
   });
