@@ -13,6 +13,10 @@ import { HttpTaxAuthority } from './tax-authority/http-tax-authority.js';
 import { taxSandboxRoutes } from './tax-sandbox/sandbox-routes.js';
 import { TaxSandbox } from './tax-sandbox/sandbox-service.js';
 import { UploadQuota } from './upload-quota.js';
+import type { Platform } from '../../app/platform.js';
+import { parseSandboxImport, type ImportRowInput } from './tax-sandbox/import-file.js';
+
+export { parseSandboxImport, readImportRows, SandboxImportError, type ImportRowInput } from './tax-sandbox/import-file.js';
 
 export interface Invoices {
   readonly service: InvoiceService;
@@ -67,3 +71,13 @@ export const taxSandboxModule: QuanyiModule = {
   name: 'tax-sandbox',
   routes: (app, platform) => taxSandboxRoutes(app, invoicesOf(platform).sandbox),
 };
+
+/**
+ * Adds known invoices to the platform's tax sandbox register (`quanyi tax-sandbox import FILE`, and tests with a
+ * running server): the file's text (JSON array or CSV, see tax-sandbox/import-file.ts) or rows already as objects.
+ * Every row is checked first (SandboxImportError names the row and the field); then all are added, or none.
+ */
+export async function importSandboxInvoices(platform: Platform, input: string | readonly ImportRowInput[], fileName?: string): Promise<{ imported: number }> {
+  const rows = typeof input === 'string' ? parseSandboxImport(input, fileName) : parseSandboxImport(JSON.stringify(input), 'rows.json');
+  return invoicesOf(platform).sandbox.importInvoices(rows);
+}

@@ -84,7 +84,8 @@ export class InvoiceService {
       // in their invoice history like any other.
       if (!(error instanceof TaxQueryRefusedError)) throw error;
       await this.reject(userId, fields, ['TAX_QUERY_REFUSED'], extraction.sources, requestId);
-      throw refusal(['TAX_QUERY_REFUSED'], language, authorityReason(error, language));
+      const reason = authorityReason(error, language);
+      throw new AppError('TAX_QUERY_REFUSED', { reasons: [{ code: 'TAX_QUERY_REFUSED', message: reason }] }, { zh: reason, en: reason });
     }
     const signature = extraction.signedXml ? ((await this.signatureValid(extraction.signedXml)) ? 'valid' : 'invalid') : 'absent';
     const identity = InvoiceRepo.identityOf(fields);

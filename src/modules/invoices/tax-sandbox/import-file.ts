@@ -65,11 +65,16 @@ export function isSpecialInvoiceCode(code: string): boolean | null {
   return SPECIAL_CATEGORIES.has(parsed.codeCategory);
 }
 
-/** Reads the file's text: JSON when it is an array (or named .json), CSV otherwise. Throws SandboxImportError. */
+/** Reads and checks the file's text: JSON when it is an array (or named .json), CSV otherwise. Throws SandboxImportError. */
 export function parseSandboxImport(text: string, fileName = ''): SandboxInvoiceRow[] {
+  return readImportRows(text, fileName).map((row, i) => checkRow(row, i + 1));
+}
+
+/** The file's rows as written, not yet checked (what the sandbox's import endpoint takes). */
+export function readImportRows(text: string, fileName = ''): ImportRowInput[] {
   const body = text.replace(/^\uFEFF/, '');
   const json = fileName.toLowerCase().endsWith('.json') || (!fileName.toLowerCase().endsWith('.csv') && body.trimStart().startsWith('['));
-  return (json ? jsonRows(body) : csvRows(body)).map((row, i) => checkRow(row, i + 1));
+  return json ? jsonRows(body) : csvRows(body);
 }
 
 function jsonRows(text: string): ImportRowInput[] {
