@@ -104,6 +104,17 @@ describe.each(backendPairs())('legacy invoices on $label', ({ db, cache }) => {
     expect(special.json.data).toMatchObject({ kind: 'LEGACY', total_amount: '300.00' });
   });
 
+  it('answers the status of a legacy invoice changed in the sandbox (void, flagged) by code + number', async () => {
+    const token = await consumer();
+    const voided = row({});
+    const flagged = row({ invoice_number: voided.invoice_number, invoice_code: '033002600411', check_code: '55556666777788889999' });
+    await importSandboxInvoices(server.platform, [voided, flagged]);
+    expect((await api(`/sandbox/tax/invoices/${voided.invoice_number}/void?code=${voided.invoice_code}`, { method: 'POST' })).status).toBe(200);
+    expect((await api(`/sandbox/tax/invoices/${flagged.invoice_number}/flag?code=${flagged.invoice_code}`, { body: { status: 'OUT_OF_CONTROL' } })).status).toBe(200);
+    expect((await submit(token, typed(voided))).json.error).toBe('INVOICE_VOID');
+    expect((await submit(token, typed(flagged))).json.error).toBe('INVOICE_ABNORMAL');
+  });
+
   it('a legacy invoice the authority does not know is INVOICE_NOT_FOUND (422), not TAX_AUTHORITY_UNAVAILABLE', async () => {
     const token = await consumer();
     const unknown = await submit(token, { invoice_number: nextNumber(), invoice_code: PUPIAO_CODE, issue_date: today(), total_amount: '50.00', check_code: '11112222333344445555' });

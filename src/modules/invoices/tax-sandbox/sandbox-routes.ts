@@ -11,6 +11,9 @@ import { parseAmountField } from '../../../platform/money/amount-field.js';
 import { calendarDateSchema } from '../../../platform/time/calendar-date.js';
 
 const number = { type: 'string', pattern: '^[0-9]{20}$' } as const;
+/** Status changes name 数电 invoices by number, legacy ones by number (8 digits) and `?code=` (their 发票代码). */
+const anyNumber = { type: 'string', pattern: '^([0-9]{8}|[0-9]{20})$' } as const;
+const legacyCode = { type: 'object', properties: { code: { type: 'string', pattern: '^([0-9]{10}|[0-9]{12})$' } } } as const;
 const date = calendarDateSchema;
 
 /**
@@ -81,41 +84,43 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
     },
   );
 
-  app.post<{ Params: { number: string } }>(
+  app.post<{ Params: { number: string }; Querystring: { code?: string } }>(
     `${prefix}/invoices/:number/void`,
-    { config: { idempotency: 'off' }, schema: { tags, summary: 'Void an invoice (作废)', params: { type: 'object', properties: { number } } } },
-    async (request) => ok(await sandbox.void(request.params.number)),
+    { config: { idempotency: 'off' }, schema: { tags, summary: 'Void an invoice (作废)', params: { type: 'object', properties: { number: anyNumber } }, querystring: legacyCode } },
+    async (request) => ok(await sandbox.void(request.params.number, request.query.code)),
   );
 
-  app.post<{ Params: { number: string }; Body: { amount?: string | number } | undefined }>(
+  app.post<{ Params: { number: string }; Querystring: { code?: string }; Body: { amount?: string | number } | undefined }>(
     `${prefix}/invoices/:number/red-flush`,
     {
       config: { idempotency: 'off' },
       schema: {
         tags,
         summary: 'Red-flush an invoice (红冲): in full, or partly with an amount',
-        params: { type: 'object', properties: { number } },
+        params: { type: 'object', properties: { number: anyNumber } },
+        querystring: legacyCode,
         body: { type: ['object', 'null'], additionalProperties: false, properties: { amount: moneySchema } },
       },
     },
     async (request) => {
       const part = request.body?.amount;
-      return ok(await sandbox.redFlush(request.params.number, part === undefined ? undefined : parseAmountField('amount', part, { allowZero: false })));
+      return ok(await sandbox.redFlush(request.params.number, part === undefined ? undefined : parseAmountField('amount', part, { allowZero: false }), request.query.code));
     },
   );
 
-  app.post<{ Params: { number: string }; Body: { status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL' } }>(
+  app.post<{ Params: { number: string }; Querystring: { code?: string }; Body: { status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL' } }>(
     `${prefix}/invoices/:number/flag`,
     {
       config: { idempotency: 'off' },
       schema: {
         tags,
         summary: 'Flag an invoice out of control (失控) or abnormal (异常), or clear the flag',
-        params: { type: 'object', properties: { number } },
+        params: { type: 'object', properties: { number: anyNumber } },
+        querystring: legacyCode,
         body: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OUT_OF_CONTROL', 'ABNORMAL', 'NORMAL'] } } },
       },
     },
-    async (request) => ok(await sandbox.flag(request.params.number, request.body.status)),
+    async (request) => ok(await sandbox.flag(request.params.number, request.body.status, request.query.code)),
   );
 
   app.post<{ Body: { tax_id?: string; name: string; region_code: string } }>(

@@ -263,23 +263,25 @@ export class TaxSandbox {
     return { imported: rows.length };
   }
 
-  async void(number: string) {
-    return this.changeStatus(number, sql`status = 'VOID', remaining_fen = 0`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
+  /** `code`: a legacy invoice's 发票代码 (empty for 数电). */
+  async void(number: string, code = '') {
+    return this.changeStatus(number, code, sql`status = 'VOID', remaining_fen = 0`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
   }
 
   /** A red-letter invoice cancelling all of it, or `amountFen` of it (部分红冲). */
-  async redFlush(number: string, amountFen?: Fen) {
-    if (amountFen === undefined) return this.changeStatus(number, sql`status = 'RED_FLUSHED', remaining_fen = 0`, sql`status IN ('NORMAL', 'PARTIALLY_RED_FLUSHED')`);
+  async redFlush(number: string, amountFen?: Fen, code = '') {
+    if (amountFen === undefined) return this.changeStatus(number, code, sql`status = 'RED_FLUSHED', remaining_fen = 0`, sql`status IN ('NORMAL', 'PARTIALLY_RED_FLUSHED')`);
     return this.changeStatus(
       number,
+      code,
       sql`remaining_fen = remaining_fen - ${amountFen}, status = CASE WHEN remaining_fen - ${amountFen} = 0 THEN 'RED_FLUSHED' ELSE 'PARTIALLY_RED_FLUSHED' END`,
       sql`status IN ('NORMAL', 'PARTIALLY_RED_FLUSHED') AND remaining_fen >= ${amountFen}`,
     );
   }
 
   /** Flags an invoice as the tax authority's risk systems would (失控, 异常), or clears the flag. */
-  async flag(number: string, status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL') {
-    return this.changeStatus(number, sql`status = ${status}`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
+  async flag(number: string, status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL', code = '') {
+    return this.changeStatus(number, code, sql`status = ${status}`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
   }
 
   /** What the invoice's files (PDF, PNG, OFD) are rendered from. */
@@ -309,9 +311,9 @@ export class TaxSandbox {
     );
   }
 
-  private async changeStatus(number: string, assignments: RawBuilder<unknown>, guard: RawBuilder<unknown>) {
+  private async changeStatus(number: string, code: string, assignments: RawBuilder<unknown>, guard: RawBuilder<unknown>) {
     const result = await sql<{ status: string; remaining_fen: string }>`
-      UPDATE tax_sandbox_invoices SET ${assignments} WHERE code = '' AND number = ${number} AND ${guard} RETURNING status, remaining_fen::text
+      UPDATE tax_sandbox_invoices SET ${assignments} WHERE code = ${code} AND number = ${number} AND ${guard} RETURNING status, remaining_fen::text
     `.execute(this.db);
     const row = result.rows[0];
     if (!row) throw new AppError('TAX_INVOICE_STATE_CONFLICT', { invoice_number: number });
