@@ -200,6 +200,7 @@ async function importCommand(args: readonly string[]): Promise<void> {
       process.stdout.write(`imported ${rows} invoice(s) into the sandbox at ${values.url}\n`);
       return;
     }
+    parseSandboxImport(text, file); // every row checked before the database is opened
     const built = await buildPlatform(loadConfig(process.env), process.env);
     try {
       const { imported } = await importSandboxInvoices(built.platform, text, file);
