@@ -2,7 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlatform } from './app/build-platform.js';
 import { identityOf } from './modules/identity/index.js';
-import { taxSandboxModule } from './modules/invoices/index.js';
+import { importSandboxInvoices, parseSandboxImport, readImportRows, SandboxImportError, taxSandboxModule } from './modules/invoices/index.js';
+import fs from 'node:fs';
 import { startProcess } from './app/process.js';
 import { ensureWebApp } from './app/web-build.js';
 import { loadConfig, ROLES, type Role } from './platform/config/config.js';
@@ -26,6 +27,11 @@ Commands:
   tax-sandbox                               run only the tax-authority sandbox (its API under /sandbox/tax); give
                                             it its own DATA_DIR or DATABASE_SCHEMA, and point the platform's
                                             TAX_AUTHORITY_URL at http://host:port/sandbox/tax
+  tax-sandbox import FILE [--url BASE]      add known invoices (JSON array or CSV: kind, invoice_number,
+                                            invoice_code, issue_date, total_amount, amount_with_tax, check_code,
+                                            seller_tax_id, seller_name, buyer_name, buyer_tax_id) to the sandbox
+                                            register: in the configured database, or through a running sandbox
+                                            at BASE (e.g. http://127.0.0.1:3000/sandbox/tax)
   migrate                                   apply database migrations and exit
   users grant-role --phone P --role R [--merchant-id M]
                                             give a role to the user with phone P (created if new); works
@@ -64,8 +70,13 @@ const COMMANDS: Record<string, Command> = {
     process.stdout.write(`quanyi ${role} listening on ${running.url} (db: ${running.platform.database.kind}, cache: ${running.platform.cache.kind})\n`);
   },
 
-  async 'tax-sandbox'() {
+  async 'tax-sandbox'(args) {
     if (process.env.NODE_ENV === 'production') throw new ConfigError('NODE_ENV', 'the tax sandbox does not run in production');
+    if (args[0] === 'import') {
+      await importCommand(args.slice(1));
+      return;
+    }
+    if (args.length > 0) throw new ConfigError('tax-sandbox', `has no command "${args[0]}"; try: tax-sandbox, tax-sandbox import FILE`);
     const running = await startProcess({ role: 'all', modules: [taxSandboxModule], handleSignals: true });
     process.stdout.write(`quanyi tax sandbox listening on ${running.url} (API at ${running.url}/sandbox/tax)\n`);
   },
@@ -164,6 +175,44 @@ const COMMANDS: Record<string, Command> = {
     process.stdout.write(`${USAGE}\n`);
   },
 };
+
+/** `quanyi tax-sandbox import FILE [--url BASE]`: every row checked before any is added. */
+async function importCommand(args: readonly string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: [...args], options: { url: { type: 'string' } }, allowPositionals: true });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new ConfigError('tax-sandbox import', 'needs exactly one FILE (.json or .csv)');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError('tax-sandbox import', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    if (values.url) {
+      const rows = parseSandboxImport(text, file).length; // checked here first, so an error names the file's row
+      const response = await fetch(`${values.url.replace(/\/+$/, '')}/invoices/import`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ invoices: readImportRows(text, file) }),
+      });
+      const body = (await response.json().catch(() => ({}))) as { message?: string };
+      if (!response.ok) throw new Error(`the sandbox refused the import: HTTP ${response.status} ${body.message ?? ''}`);
+      process.stdout.write(`imported ${rows} invoice(s) into the sandbox at ${values.url}\n`);
+      return;
+    }
+    parseSandboxImport(text, file); // every row checked before the database is opened
+    const built = await buildPlatform(loadConfig(process.env), process.env);
+    try {
+      const { imported } = await importSandboxInvoices(built.platform, text, file);
+      process.stdout.write(`imported ${imported} invoice(s) into the sandbox register\n`);
+    } finally {
+      await built.close();
+    }
+  } catch (error) {
+    if (error instanceof SandboxImportError) throw new ConfigError('tax-sandbox import', `${file}: ${error.message}`);
+    throw error;
+  }
+}
 
 async function main(argv: readonly string[]): Promise<void> {
   const [name = 'help', ...rest] = argv;

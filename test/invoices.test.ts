@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { identityModule, identityOf } from '../src/modules/identity/index.js';
 import { invoicesModule } from '../src/modules/invoices/index.js';
+import { lotteryOf } from '../src/modules/lottery/index.js';
 import { addCalendarDays, businessDate } from '../src/platform/time/clock.js';
 import { backendPairs } from './support/backends.js';
 import { inParallel } from './support/concurrency.js';
@@ -188,6 +189,15 @@ describe.each(backendPairs())('invoice intake on $label', ({ db, cache }) => {
   it('records fraud signals with an accepted invoice and sends them on invoice.accepted', async () => {
     const { access_token } = await verifiedLogin(server.base);
     const seller = '91430100MA4L7XK9B2';
+    // An invoice with a buyer tax id is a company's: it counts only while a campaign takes companies' invoices.
+    const now = Date.now();
+    await server.platform.database.db.transaction().execute((trx) =>
+      lotteryOf(server.platform).service.createCampaign(
+        trx,
+        { name: 'companies too', starts_at: new Date(now - 60_000).toISOString(), ends_at: new Date(now + 86_400_000).toISOString(), eligibility: { buyer: 'ANY' } },
+        null,
+      ),
+    );
     const selfIssued = await issue({ total_amount: '50.00', buyer_tax_id: seller });
     const res = await submit(access_token, typed(selfIssued));
     expect(res.status, res.text).toBe(200);

@@ -195,6 +195,21 @@ export class PrivacyService {
     return { name: this.vault.decrypt(row.name_enc, 'name'), bankCard: this.vault.decrypt(row.bank_card_enc, 'bank_card') };
   }
 
+  /**
+   * The user's verified real name in clear, for checking that an invoice issued to a named person was issued to
+   * this user (never logged, never stored elsewhere). Null unless the account is active and verified.
+   */
+  async verifiedNameOf(userId: string, db: Kysely<Database> = this.db): Promise<string | null> {
+    const row = await db
+      .selectFrom('user_auth as u')
+      .innerJoin('user_pii as p', 'p.user_id', 'u.user_id')
+      .select(['u.status', 'u.real_name_status', 'p.name_enc'])
+      .where('u.user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row || row.status !== 'active' || row.real_name_status !== 1 || !row.name_enc) return null;
+    return this.vault.decrypt(row.name_enc, 'name');
+  }
+
   /** Everything held about the user (PIPL Art. 45), personal fields masked as in every response. */
   async export(userId: string) {
     const user = await this.db.selectFrom('user_auth').selectAll().where('user_id', '=', userId).executeTakeFirst();

@@ -13,6 +13,10 @@ import { HttpTaxAuthority } from './tax-authority/http-tax-authority.js';
 import { taxSandboxRoutes } from './tax-sandbox/sandbox-routes.js';
 import { TaxSandbox } from './tax-sandbox/sandbox-service.js';
 import { UploadQuota } from './upload-quota.js';
+import type { Platform } from '../../app/platform.js';
+import { parseSandboxImport, type ImportRowInput } from './tax-sandbox/import-file.js';
+
+export { parseSandboxImport, readImportRows, SandboxImportError, type ImportRowInput } from './tax-sandbox/import-file.js';
 
 export interface Invoices {
   readonly service: InvoiceService;
@@ -33,8 +37,11 @@ export const invoicesOf = perPlatform((platform): Invoices => {
     return `${platform.self.url}/sandbox/tax`;
   });
   const authority = new HttpTaxAuthority({ baseUrl, cache });
-  const identity = identityOf(platform).service;
-  const buyers = { isRealNameVerified: (userId: string) => identity.isRealNameVerified(userId) };
+  const identity = identityOf(platform);
+  const buyers = {
+    isRealNameVerified: (userId: string) => identity.service.isRealNameVerified(userId),
+    verifiedNameOf: (userId: string) => identity.privacy.verifiedNameOf(userId),
+  };
   // The floor and age limit are the lottery campaigns' terms (the loosest of those running).
   const policies = { current: (now: Date) => lotteryOf(platform).service.intakePolicy(now) };
   const uploads = config.invoiceUploads;
@@ -64,3 +71,13 @@ export const taxSandboxModule: QuanyiModule = {
   name: 'tax-sandbox',
   routes: (app, platform) => taxSandboxRoutes(app, invoicesOf(platform).sandbox),
 };
+
+/**
+ * Adds known invoices to the platform's tax sandbox register (`quanyi tax-sandbox import FILE`, and tests with a
+ * running server): the file's text (JSON array or CSV, see tax-sandbox/import-file.ts) or rows already as objects.
+ * Every row is checked first (SandboxImportError names the row and the field); then all are added, or none.
+ */
+export async function importSandboxInvoices(platform: Platform, input: string | readonly ImportRowInput[], fileName?: string): Promise<{ imported: number }> {
+  const rows = typeof input === 'string' ? parseSandboxImport(input, fileName) : parseSandboxImport(JSON.stringify(input), 'rows.json');
+  return invoicesOf(platform).sandbox.importInvoices(rows);
+}

@@ -33,7 +33,11 @@ export interface InvoiceTables {
     created_at: CreatedAt;
   };
   tax_sandbox_invoices: {
+    /** 发票代码 of a legacy invoice; empty for 数电. */
+    code: Generated<string>;
     number: string;
+    /** 校验码 of a legacy 普票. */
+    check_code: string | null;
     issue_date: string;
     issued_at: Timestamp;
     seller_tax_id: string;
@@ -44,8 +48,9 @@ export interface InvoiceTables {
     total_with_tax_fen: Int8;
     remaining_fen: Int8;
     status: Generated<string>;
-    xml: string;
-    qr: string;
+    /** Absent on invoices imported from files (the sandbox did not issue them). */
+    xml: string | null;
+    qr: string | null;
     created_at: CreatedAt;
   };
   tax_sandbox_queries: { number: string; day: string; count: number };

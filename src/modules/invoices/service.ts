@@ -12,7 +12,8 @@ import { DEFAULT_SIGNAL_POLICY, fraudSignals, type FraudSignal } from './domain/
 import { normalizeInvoiceNumber, parseDigitalInvoiceNumber } from './domain/invoice-number.js';
 import type { Extraction, InvoiceFields } from './extraction.js';
 import { InvoiceRepo } from './repo.js';
-import { TaxAuthorityUnavailableError, TaxQueryLimitError, type TaxAuthority, type TaxStatusAnswer } from './tax-authority/port.js';
+import { TaxAuthorityUnavailableError, TaxQueryLimitError, TaxQueryRefusedError, type TaxAuthority, type TaxStatusAnswer } from './tax-authority/port.js';
+import { classifyBuyer } from './domain/buyer.js';
 import { verifyEInvoiceSignature } from './xml/einvoice-xml.js';
 import { ALLOW_ALL, type RiskGate } from '../../platform/risk/risk-gate.js';
 import type { FileStore } from '../../platform/files/file-store.js';
@@ -20,6 +21,8 @@ import type { FileStore } from '../../platform/files/file-store.js';
 /** What the invoices module needs to know about a user, asked of the identity module. */
 export interface BuyerCheck {
   isRealNameVerified(userId: string): Promise<boolean>;
+  /** The verified real name in clear, null unless verified (compared with the invoice's buyer, never stored). */
+  verifiedNameOf(userId: string): Promise<string | null>;
 }
 
 /** Checks the bureau's signature over a signed invoice XML (in the file-reading pool, in production). */
@@ -73,24 +76,51 @@ export class InvoiceService {
       throw refusal(['INVOICE_FORMAT_INVALID'], language, language === 'en' ? extraction.problem.en : extraction.problem.zh);
     }
     const policy = await this.policies.current(this.clock.now());
-    const answer = await this.askAuthority(fields);
+    let answer: TaxStatusAnswer;
+    try {
+      answer = await this.askAuthority(fields);
+    } catch (error) {
+      // The authority answered and refused this query (not an outage): the user learns its reason, and the refusal is
+      // in their invoice history like any other.
+      if (!(error instanceof TaxQueryRefusedError)) throw error;
+      await this.reject(userId, fields, ['TAX_QUERY_REFUSED'], extraction.sources, requestId);
+      const reason = authorityReason(error, language);
+      throw new AppError('TAX_QUERY_REFUSED', { reasons: [{ code: 'TAX_QUERY_REFUSED', message: reason }] }, { zh: reason, en: reason });
+    }
     const signature = extraction.signedXml ? ((await this.signatureValid(extraction.signedXml)) ? 'valid' : 'invalid') : 'absent';
     const identity = InvoiceRepo.identityOf(fields);
+    const realNameVerified = await this.buyers.isRealNameVerified(userId);
+    // Whose invoice it is: the authority's register first (what it says is what was issued), else what the file says.
+    const buyer = { name: answer.buyerName ?? fields.buyerName, taxId: answer.buyerTaxId ?? fields.buyerTaxId };
+    /*
+     * The buyer rule runs here, at registration, against the campaigns running now (the policy: a company's
+     * invoice passes if at least one running campaign has eligibility.buyer ANY; the lottery then grants chances
+     * only in those campaigns, from `buyer_company` on invoice.accepted). A named person must be the user: that
+     * holds whatever the campaigns say, so someone else's invoice is never registered, even for a later campaign.
+     */
     const reasons = eligibilityReasons(
       {
         signature,
-        taxStatus: answer.status,
+        taxStatus: legacyAmountDiffers(fields, answer) ? 'NOT_FOUND' : answer.status,
         sellerRegistered: answer.sellerRegistered,
         amountFen: answer.status === 'PARTIALLY_RED_FLUSHED' && answer.remainingAmountFen !== undefined ? answer.remainingAmountFen : fields.amountFen,
         issueDate: fields.issueDate,
         today: businessDate(this.clock.now()),
-        buyerRealNameVerified: await this.buyers.isRealNameVerified(userId),
+        buyerRealNameVerified: realNameVerified,
+        buyer,
+        verifiedName: realNameVerified ? await this.buyers.verifiedNameOf(userId) : null,
         alreadyRegistered: await this.repo.isRegistered(this.db, identity),
       },
       policy,
     );
     // Where the file said nothing of the seller, the authority's register does.
-    const known: InvoiceFields = { ...fields, sellerTaxId: fields.sellerTaxId ?? answer.sellerTaxId, sellerName: fields.sellerName ?? answer.sellerName };
+    const known: InvoiceFields = {
+      ...fields,
+      sellerTaxId: fields.sellerTaxId ?? answer.sellerTaxId,
+      sellerName: fields.sellerName ?? answer.sellerName,
+      ...(buyer.name ? { buyerName: buyer.name } : {}),
+      ...(buyer.taxId ? { buyerTaxId: buyer.taxId } : {}),
+    };
     if (reasons.length > 0) {
       await this.reject(userId, known, reasons, extraction.sources, requestId);
       throw refusal(reasons, language, undefined, policy);
@@ -152,6 +182,9 @@ export class InvoiceService {
           issue_date: known.issueDate,
           total_amount: formatMoney(known.amountFen),
           seller_tax_id: known.sellerTaxId ?? null,
+          ...(known.code ? { invoice_code: known.code } : {}),
+          // Issued to a company: counts only in campaigns whose eligibility.buyer is ANY.
+          buyer_company: classifyBuyer({ name: known.buyerName, taxId: known.buyerTaxId }).kind === 'COMPANY',
           fraud_signals: signals,
           risk_review: underReview,
         },
@@ -233,6 +266,19 @@ export class InvoiceService {
   private async reject(userId: string, fields: InvoiceFields, reasons: readonly ReasonCode[], sources: Readonly<Record<string, string>>, requestId: string): Promise<void> {
     await this.repo.insertRejected(this.db, { invoiceId: this.ids.next(), userId, fields, reasons, sources, requestId });
   }
+}
+
+/**
+ * A legacy 普票 is checked by its 校验码, not its amount: the authority's answer then says the amount, and an amount
+ * typed wrong is 不一致 (as NOT_FOUND), never a larger invoice than was issued.
+ */
+function legacyAmountDiffers(fields: InvoiceFields, answer: TaxStatusAnswer): boolean {
+  return fields.kind === 'LEGACY' && answer.status !== 'NOT_FOUND' && answer.totalAmountFen !== undefined && answer.totalAmountFen !== fields.amountFen;
+}
+
+function authorityReason(error: TaxQueryRefusedError, language: Language): string {
+  const base = language === 'en' ? ERROR_CODES.TAX_QUERY_REFUSED.en : ERROR_CODES.TAX_QUERY_REFUSED.zh;
+  return language === 'en' ? `${base} (the authority said: ${error.reason})` : `${base}(税务机关答复:${error.reason})`;
 }
 
 function describe(reasons: readonly ReasonCode[], language: Language): { code: ReasonCode; message: string }[] {

@@ -44,6 +44,7 @@ const campaignBody = {
         min_amount: moneySchema,
         max_age_days: { type: 'integer', minimum: 1, maximum: 3650 },
         invoice_kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: ['DIGITAL', 'LEGACY'] } },
+        buyer: { type: 'string', enum: ['PERSON', 'ANY'], description: "Whose invoices count: PERSON (default: issued to individuals, 个人 or the user's real name) or ANY (companies' too)" },
       },
     },
     chances: {

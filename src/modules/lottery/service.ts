@@ -7,7 +7,7 @@ import { formatMoney, parseMoney } from '../../platform/money/money.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
 import type { Clock } from '../../platform/time/clock.js';
 import type { TransparencyLog } from '../audit/transparency-log.js';
-import { DEFAULTS, normaliseCampaign, presentPrize, type CampaignInput, type CampaignRules, type InvoiceKind } from './domain/campaign-rules.js';
+import { buyerRuleOf, DEFAULTS, normaliseCampaign, presentPrize, type BuyerRule, type CampaignInput, type CampaignRules, type InvoiceKind } from './domain/campaign-rules.js';
 import { chancesFor } from './domain/chances.js';
 import { invoiceCommit } from './domain/invoice-commit.js';
 import { seedCommitment } from './domain/instant-pool.js';
@@ -27,6 +27,8 @@ export interface InvoiceAcceptedPayload {
   readonly total_amount: string;
   /** True when risk control reviews the invoice (fraud signals): it counts only once cleared. */
   readonly risk_review?: boolean;
+  /** True when the invoice was issued to a company: it counts only in campaigns whose eligibility.buyer is ANY. */
+  readonly buyer_company?: boolean;
 }
 
 /**
@@ -69,12 +71,14 @@ export class LotteryService {
    * invoice is accepted if any campaign could count it (each campaign applies its own terms when granting
    * chances); the specification's defaults (10.00 yuan, 90 days) when none runs.
    */
-  async intakePolicy(now: Date): Promise<{ minAmountFen: bigint; maxAgeDays: number }> {
+  async intakePolicy(now: Date): Promise<{ minAmountFen: bigint; maxAgeDays: number; buyer: BuyerRule }> {
     const running = await this.repo.runningCampaigns(this.db, now);
-    if (running.length === 0) return { minAmountFen: BigInt(DEFAULTS.minAmountFen), maxAgeDays: DEFAULTS.maxAgeDays };
+    if (running.length === 0) return { minAmountFen: BigInt(DEFAULTS.minAmountFen), maxAgeDays: DEFAULTS.maxAgeDays, buyer: 'PERSON' };
     return {
       minAmountFen: BigInt(Math.min(...running.map((c) => c.rules.eligibility.min_amount_fen))),
       maxAgeDays: Math.max(...running.map((c) => c.rules.eligibility.max_age_days)),
+      // Companies' invoices are taken if one running campaign counts them; the others grant them no chance.
+      buyer: running.some((c) => buyerRuleOf(c.rules) === 'ANY') ? 'ANY' : 'PERSON',
     };
   }
 
@@ -101,7 +105,7 @@ export class LotteryService {
     const amountFen = Number(parseMoney(invoice.total_amount));
     const running = await this.repo.runningCampaigns(trx, acceptedAt);
     for (const campaign of running) {
-      const { granted } = chancesFor(campaign.rules, { kind: invoice.kind, amountFen, issueDate: invoice.issue_date, acceptedAt });
+      const { granted } = chancesFor(campaign.rules, { kind: invoice.kind, amountFen, issueDate: invoice.issue_date, acceptedAt, buyerCompany: invoice.buyer_company === true });
       if (granted === 0) continue;
       const salt = randomBytes(16);
       chances.push({
@@ -209,7 +213,7 @@ export class LotteryService {
       status,
       starts_at: row.starts_at.toISOString(),
       ends_at: row.ends_at.toISOString(),
-      eligibility: { ...rules.eligibility, min_amount: formatMoney(rules.eligibility.min_amount_fen) },
+      eligibility: { ...rules.eligibility, min_amount: formatMoney(rules.eligibility.min_amount_fen), buyer: buyerRuleOf(rules) },
       chances: rules.chances,
       instant: rules.instant && {
         tickets: rules.instant.tickets,

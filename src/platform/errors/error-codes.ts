@@ -141,6 +141,22 @@ export const ERROR_CODES = {
   INVOICE_FILE_TOO_LARGE: { status: 413, zh: '发票文件过大', en: 'The invoice file is too large' },
   INVOICE_FILE_REJECTED: { status: 422, zh: '发票文件内容异常(压缩内容过大或条目过多),已拒绝', en: 'The invoice file was refused: its compressed content is too large or has too many entries' },
   INVOICE_FILE_NO_INVOICE: { status: 422, zh: '未能从文件中识别出发票信息(二维码或发票数据)', en: 'No invoice could be read from the file (no QR code or invoice data found)' },
+  INVOICE_BUYER_COMPANY: {
+    status: 422,
+    zh: '发票购买方为单位(企业、个体户或其他组织),本活动仅接受购买方为个人的发票',
+    en: 'The invoice was issued to a company or other organisation; this campaign accepts only invoices issued to individuals',
+  },
+  INVOICE_BUYER_MISMATCH: {
+    status: 422,
+    zh: '发票购买方姓名与您的实名认证姓名不一致,只能登记开给本人的发票',
+    en: "The buyer named on the invoice is not your verified real name; you can register only invoices issued to you",
+  },
+  TAX_QUERY_REFUSED: {
+    status: 422,
+    zh: '税务机关拒绝了本次查验请求,请核对发票代码、号码、日期、金额或校验码',
+    en: 'The tax authority refused this check; verify the invoice code, number, date, amount or check code',
+  },
+  TAX_QUERY_INVALID: { status: 400, zh: '查验请求不完整或格式不正确', en: 'The check request is incomplete or malformed' },
   TAX_AUTHORITY_UNAVAILABLE: { status: 503, zh: '税务机关查验服务暂不可用,请稍后重试', en: 'The tax authority cannot be reached; try again later' },
   TAX_QUERY_LIMIT_REACHED: { status: 429, zh: '该发票今日查验次数已达上限(每日5次)', en: 'This invoice has been checked 5 times today, the daily limit' },
   TAX_INVOICE_STATE_CONFLICT: { status: 409, zh: '发票不存在或当前状态不允许此操作', en: 'The invoice does not exist or its status does not allow this' },

@@ -1,6 +1,7 @@
 import type { Fen } from '../../../platform/money/money.js';
 import { businessDaysBetween, startOfBusinessDay } from '../../../platform/time/clock.js';
 import type { TaxStatus } from '../tax-authority/port.js';
+import { buyerRefusal, type BuyerRule, type InvoiceBuyer } from './buyer.js';
 
 /** Why an invoice does not count, in the order they are reported (the first is the answer's `error`). */
 export const REASON_CODES = [
@@ -14,7 +15,11 @@ export const REASON_CODES = [
   'INVOICE_AMOUNT_TOO_LOW',
   'INVOICE_EXPIRED',
   'REAL_NAME_REQUIRED',
+  'INVOICE_BUYER_COMPANY',
+  'INVOICE_BUYER_MISMATCH',
   'INVOICE_DUPLICATE',
+  /** The authority refused the query itself (recorded alone: no other rule could be checked). */
+  'TAX_QUERY_REFUSED',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -22,9 +27,11 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export interface EligibilityPolicy {
   readonly minAmountFen: Fen;
   readonly maxAgeDays: number;
+  /** Whose invoices count: individuals only (default) or also companies' (`eligibility.buyer` of the campaigns). */
+  readonly buyer?: BuyerRule;
 }
 
-export const DEFAULT_POLICY: EligibilityPolicy = { minAmountFen: 1_000n, maxAgeDays: 90 };
+export const DEFAULT_POLICY: EligibilityPolicy = { minAmountFen: 1_000n, maxAgeDays: 90, buyer: 'PERSON' };
 
 export interface EligibilityFacts {
   /** 'absent' for a typed entry: the tax authority's answer is then the only proof. */
@@ -37,6 +44,9 @@ export interface EligibilityFacts {
   /** Today's business date (Asia/Shanghai). */
   readonly today: string;
   readonly buyerRealNameVerified: boolean;
+  /** Whom the invoice was issued to (the authority's answer, else the file), and the user's verified real name. */
+  readonly buyer?: InvoiceBuyer;
+  readonly verifiedName?: string | null;
   readonly alreadyRegistered: boolean;
 }
 
@@ -71,6 +81,10 @@ export function eligibilityReasons(facts: EligibilityFacts, policy: EligibilityP
   if (facts.amountFen < policy.minAmountFen) reasons.push('INVOICE_AMOUNT_TOO_LOW');
   if (age !== undefined && age > policy.maxAgeDays) reasons.push('INVOICE_EXPIRED');
   if (!facts.buyerRealNameVerified) reasons.push('REAL_NAME_REQUIRED');
+  if (facts.buyer) {
+    const refusal = buyerRefusal(facts.buyer, policy.buyer ?? 'PERSON', facts.buyerRealNameVerified ? (facts.verifiedName ?? null) : null);
+    if (refusal) reasons.push(refusal);
+  }
   if (facts.alreadyRegistered) reasons.push('INVOICE_DUPLICATE');
   return reasons;
 }

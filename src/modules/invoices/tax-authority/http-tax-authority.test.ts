@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryCache } from '../../../platform/cache/memory-cache.js';
 import { HttpTaxAuthority, type HttpTaxAuthorityOptions } from './http-tax-authority.js';
-import { TAX_STATUSES, TaxAuthorityUnavailableError, TaxQueryLimitError, type TaxStatus, type TaxStatusQuery } from './port.js';
+import { TAX_STATUSES, TaxAuthorityUnavailableError, TaxQueryLimitError, TaxQueryRefusedError, type TaxStatus, type TaxStatusQuery } from './port.js';
 
 // A stand-in tax authority on 127.0.0.1, scripted per test (unit test of the adapter: the authority is external).
 type Handler = (url: URL, res: ServerResponse, req: IncomingMessage) => void;
@@ -59,20 +59,17 @@ const full = {
 };
 
 describe('HttpTaxAuthority.queryStatus', () => {
-  it('sends number, date and amount (and the legacy code and check code) to GET {base}/status', async () => {
+  it('sends number, date and amount for 数电; code, number, date and the 校验码 last 6 (普票) or the pre-tax amount (专票) for legacy', async () => {
     await client().queryStatus(query);
     expect(requests).toHaveLength(1);
     expect(requests[0]!.pathname).toBe('/sandbox/tax/status');
     expect(Object.fromEntries(requests[0]!.searchParams)).toEqual({ number: '24112000000000000001', date: '2026-11-20', amount: '655.00' });
 
     await client().queryStatus({ number: '12345678', issueDate: '2019-03-01', totalAmountFen: 5n, code: '031001900111', checkCode: '12345678901234567890' });
-    expect(Object.fromEntries(requests[1]!.searchParams)).toEqual({
-      number: '12345678',
-      date: '2019-03-01',
-      amount: '0.05',
-      code: '031001900111',
-      check_code: '12345678901234567890',
-    });
+    expect(Object.fromEntries(requests[1]!.searchParams)).toEqual({ number: '12345678', date: '2019-03-01', code: '031001900111', check_code: '567890' });
+
+    await client().queryStatus({ number: '12345678', issueDate: '2019-03-01', totalAmountFen: 123_456n, code: '3100191130' });
+    expect(Object.fromEntries(requests[2]!.searchParams)).toEqual({ number: '12345678', date: '2019-03-01', code: '3100191130', amount: '1234.56' });
   });
 
   it.each(TAX_STATUSES.filter((s) => s !== 'NOT_FOUND'))('parses %s with the seller and buyer', async (status) => {
@@ -173,10 +170,15 @@ describe('HttpTaxAuthority.queryStatus', () => {
     expect(tax.stats().breaker.state).toBe('closed');
   });
 
-  it('maps another 4xx to unavailable without retrying or tripping the breaker', async () => {
-    handler = error(400, 'VALIDATION_FAILED');
+  it('maps another 4xx to a refusal with its reason (not an outage), without retrying or tripping the breaker', async () => {
+    handler = (_url, res) => send(res, 400, { code: 400, error: 'VALIDATION_FAILED', message: 'querystring/number must match pattern' });
     const tax = client({ breaker: { failureThreshold: 2 } });
-    for (let i = 0; i < 3; i++) await expect(tax.queryStatus(query)).rejects.toThrow(/HTTP 400 VALIDATION_FAILED/);
+    for (let i = 0; i < 3; i++) {
+      const failure = await tax.queryStatus(query).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(TaxQueryRefusedError);
+      expect(failure).not.toBeInstanceOf(TaxAuthorityUnavailableError);
+      expect(failure).toMatchObject({ authorityCode: 'VALIDATION_FAILED', reason: 'querystring/number must match pattern', httpStatus: 400 });
+    }
     expect(statusPaths()).toHaveLength(3);
     expect(tax.stats().breaker.state).toBe('closed');
   });

@@ -7,6 +7,7 @@ import {
   TAX_STATUSES,
   TaxAuthorityUnavailableError,
   TaxQueryLimitError,
+  TaxQueryRefusedError,
   type TaxAuthority,
   type TaxStatus,
   type TaxStatusAnswer,
@@ -47,12 +48,14 @@ const DAY_MS = 86_400_000;
 
 /**
  * The tax authority over HTTP (the sandbox's contract, the platform envelope `{code, message, data}`):
- * `GET {base}/status?number&date&amount[&code&check_code]` and `GET {base}/public-key`.
+ * `GET {base}/status?number&date&amount` (数电), `GET {base}/status?code&number&date&check_code` (legacy 普票: the
+ * 校验码's last 6 digits) or `…&amount` (legacy 专票: the pre-tax amount), and `GET {base}/public-key`.
  *
  * - 429 TAX_QUERY_LIMIT_REACHED → TaxQueryLimitError: not retried, and the breaker counts it as an answer.
  * - Network errors, timeouts and 5xx are retried with jittered backoff; when the retries run out, and for malformed
  *   bodies (not retried), → TaxAuthorityUnavailableError, one failure for the breaker.
- * - Any other 4xx → TaxAuthorityUnavailableError, not retried and not a breaker failure (the authority answered).
+ * - Any other 4xx → TaxQueryRefusedError with the authority's reason: the authority is up and refused this query,
+ *   so it is not an outage (never 503), not retried and not a breaker failure.
  * - While the breaker is open → TaxAuthorityUnavailableError without a request.
  * - Answers are cached per number+date+amount+code+check code: final statuses long, NORMAL and PARTIALLY_RED_FLUSHED
  *   briefly, NOT_FOUND never (a same-day invoice appears later). A cached answer spends none of the 5 daily checks,
@@ -86,7 +89,7 @@ export class HttpTaxAuthority implements TaxAuthority {
       cooldownMs: options.breaker?.cooldownMs ?? 30_000,
       onStateChange: options.breaker?.onStateChange,
       now: options.now ?? Date.now,
-      isFailure: (error) => !(error instanceof TaxQueryLimitError || error instanceof RefusedError),
+      isFailure: (error) => !(error instanceof TaxQueryLimitError || error instanceof TaxQueryRefusedError),
       openError: () => new TaxAuthorityUnavailableError('tax authority circuit open: failing fast'),
     });
   }
@@ -112,10 +115,7 @@ export class HttpTaxAuthority implements TaxAuthority {
     }
     this.counters.cacheMisses += 1;
 
-    const params = new URLSearchParams({ number: query.number, date: query.issueDate, amount: formatMoney(query.totalAmountFen) });
-    if (query.code !== undefined) params.set('code', query.code);
-    if (query.checkCode !== undefined) params.set('check_code', query.checkCode);
-    const answer = await this.call(`/status?${params}`, parseAnswer);
+    const answer = await this.call(`/status?${statusParams(query)}`, parseAnswer);
 
     const ttl = answer.status === 'NOT_FOUND' ? 0 : FINAL_STATUSES.has(answer.status) ? this.finalStatusTtlMs : this.normalStatusTtlMs;
     if (ttl > 0) {
@@ -193,8 +193,9 @@ export class HttpTaxAuthority implements TaxAuthority {
     }
     if (response.status === 429 && isRecord(body) && body.error === 'TAX_QUERY_LIMIT_REACHED') throw new TaxQueryLimitError();
     if (!response.ok) {
-      const code = isRecord(body) && typeof body.error === 'string' ? ` ${body.error}` : '';
-      throw new RefusedError(`tax authority refused the request: HTTP ${response.status}${code}`);
+      const code = isRecord(body) && typeof body.error === 'string' ? body.error : undefined;
+      const message = isRecord(body) && typeof body.message === 'string' && body.message !== '' ? body.message : `HTTP ${response.status}`;
+      throw new TaxQueryRefusedError(code, message.slice(0, 300), response.status);
     }
     if (!isRecord(body) || !isRecord(body.data)) throw new TaxAuthorityUnavailableError('tax authority answered a malformed body');
     return body.data;
@@ -204,8 +205,14 @@ export class HttpTaxAuthority implements TaxAuthority {
 /** Worth another attempt: network error, timeout, 5xx. */
 class TransientError extends TaxAuthorityUnavailableError {}
 
-/** A 4xx other than the daily limit: the authority is up but would not answer this request. */
-class RefusedError extends TaxAuthorityUnavailableError {}
+/** What the authority checks each kind by (port.ts): 数电 number + date + 价税合计; legacy 代码 + 号码 + date + 校验码 last 6 or pre-tax amount. */
+function statusParams(query: TaxStatusQuery): URLSearchParams {
+  if (query.code === undefined) return new URLSearchParams({ number: query.number, date: query.issueDate, amount: formatMoney(query.totalAmountFen) });
+  const params = new URLSearchParams({ code: query.code, number: query.number, date: query.issueDate });
+  if (query.checkCode !== undefined) params.set('check_code', query.checkCode.slice(-6));
+  else params.set('amount', formatMoney(query.totalAmountFen));
+  return params;
+}
 
 function cacheKey(query: TaxStatusQuery): string {
   return `tax-status:v1:${[query.number, query.issueDate, formatMoney(query.totalAmountFen), query.code ?? '', query.checkCode ?? ''].join('|')}`;
@@ -231,6 +238,8 @@ function parseAnswer(data: unknown): TaxStatusAnswer {
   // A red-letter invoice carries a negative total; what remains of an invoice never goes below zero.
   const total = optionalMoney(data, 'total_amount', true);
   if (total !== undefined) answer.totalAmountFen = total;
+  const withTax = optionalMoney(data, 'amount_with_tax', true);
+  if (withTax !== undefined) answer.amountWithTaxFen = withTax;
   const remaining = optionalMoney(data, 'remaining_amount', false);
   if (remaining !== undefined) answer.remainingAmountFen = remaining;
   return answer;
@@ -246,6 +255,7 @@ function toWire(answer: TaxStatusAnswer): Record<string, unknown> {
     buyer_name: answer.buyerName,
     buyer_tax_id: answer.buyerTaxId,
     total_amount: answer.totalAmountFen === undefined ? undefined : formatMoney(answer.totalAmountFen),
+    amount_with_tax: answer.amountWithTaxFen === undefined ? undefined : formatMoney(answer.amountWithTaxFen),
     remaining_amount: answer.remainingAmountFen === undefined ? undefined : formatMoney(answer.remainingAmountFen),
   };
 }

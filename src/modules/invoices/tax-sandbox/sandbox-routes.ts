@@ -6,10 +6,14 @@ import { renderInvoiceOfd } from './render/invoice-ofd.js';
 import { renderInvoicePdf } from './render/invoice-pdf.js';
 import { renderInvoicePng } from './render/invoice-png.js';
 import type { TaxSandbox } from './sandbox-service.js';
+import { parseSandboxImport, SandboxImportError, type ImportRowInput } from './import-file.js';
 import { parseAmountField } from '../../../platform/money/amount-field.js';
 import { calendarDateSchema } from '../../../platform/time/calendar-date.js';
 
 const number = { type: 'string', pattern: '^[0-9]{20}$' } as const;
+/** Status changes name 数电 invoices by number, legacy ones by number (8 digits) and `?code=` (their 发票代码). */
+const anyNumber = { type: 'string', pattern: '^([0-9]{8}|[0-9]{20})$' } as const;
+const legacyCode = { type: 'object', properties: { code: { type: 'string', pattern: '^([0-9]{10}|[0-9]{12})$' } } } as const;
 const date = calendarDateSchema;
 
 /**
@@ -80,41 +84,43 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
     },
   );
 
-  app.post<{ Params: { number: string } }>(
+  app.post<{ Params: { number: string }; Querystring: { code?: string } }>(
     `${prefix}/invoices/:number/void`,
-    { config: { idempotency: 'off' }, schema: { tags, summary: 'Void an invoice (作废)', params: { type: 'object', properties: { number } } } },
-    async (request) => ok(await sandbox.void(request.params.number)),
+    { config: { idempotency: 'off' }, schema: { tags, summary: 'Void an invoice (作废)', params: { type: 'object', properties: { number: anyNumber } }, querystring: legacyCode } },
+    async (request) => ok(await sandbox.void(request.params.number, request.query.code)),
   );
 
-  app.post<{ Params: { number: string }; Body: { amount?: string | number } | undefined }>(
+  app.post<{ Params: { number: string }; Querystring: { code?: string }; Body: { amount?: string | number } | undefined }>(
     `${prefix}/invoices/:number/red-flush`,
     {
       config: { idempotency: 'off' },
       schema: {
         tags,
         summary: 'Red-flush an invoice (红冲): in full, or partly with an amount',
-        params: { type: 'object', properties: { number } },
+        params: { type: 'object', properties: { number: anyNumber } },
+        querystring: legacyCode,
         body: { type: ['object', 'null'], additionalProperties: false, properties: { amount: moneySchema } },
       },
     },
     async (request) => {
       const part = request.body?.amount;
-      return ok(await sandbox.redFlush(request.params.number, part === undefined ? undefined : parseAmountField('amount', part, { allowZero: false })));
+      return ok(await sandbox.redFlush(request.params.number, part === undefined ? undefined : parseAmountField('amount', part, { allowZero: false }), request.query.code));
     },
   );
 
-  app.post<{ Params: { number: string }; Body: { status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL' } }>(
+  app.post<{ Params: { number: string }; Querystring: { code?: string }; Body: { status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL' } }>(
     `${prefix}/invoices/:number/flag`,
     {
       config: { idempotency: 'off' },
       schema: {
         tags,
         summary: 'Flag an invoice out of control (失控) or abnormal (异常), or clear the flag',
-        params: { type: 'object', properties: { number } },
+        params: { type: 'object', properties: { number: anyNumber } },
+        querystring: legacyCode,
         body: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['OUT_OF_CONTROL', 'ABNORMAL', 'NORMAL'] } } },
       },
     },
-    async (request) => ok(await sandbox.flag(request.params.number, request.body.status)),
+    async (request) => ok(await sandbox.flag(request.params.number, request.body.status, request.query.code)),
   );
 
   app.post<{ Body: { tax_id?: string; name: string; region_code: string } }>(
@@ -144,16 +150,65 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
     },
   );
 
-  app.get<{ Querystring: { number: string; date: string; amount: string } }>(
+  app.get<{ Querystring: { number: string; date: string; amount?: string; code?: string; check_code?: string } }>(
     `${prefix}/status`,
     {
       schema: {
         tags,
-        summary: 'Check an invoice by number, date and tax-inclusive amount (5 checks per invoice per day)',
-        querystring: { type: 'object', required: ['number', 'date', 'amount'], properties: { number, date, amount: { type: 'string', maxLength: 20 } } },
+        summary:
+          'Check an invoice (5 checks per invoice per day): 数电 by number, date and tax-inclusive amount; legacy by code, number, date and the 校验码 last 6 digits (普票) or the pre-tax amount (专票)',
+        querystring: {
+          type: 'object',
+          required: ['number', 'date'],
+          properties: {
+            number: { type: 'string', pattern: '^([0-9]{8}|[0-9]{20})$' },
+            date,
+            amount: { type: 'string', maxLength: 20 },
+            code: { type: 'string', pattern: '^([0-9]{10}|[0-9]{12})$' },
+            check_code: { type: 'string', pattern: '^[0-9]{6}$' },
+          },
+        },
       },
     },
-    async (request) => ok(await sandbox.status(request.query.number, request.query.date, parseAmountField('amount', request.query.amount, { allowZero: false }))),
+    async (request) => {
+      const q = request.query;
+      return ok(
+        await sandbox.status({
+          number: q.number,
+          issueDate: q.date,
+          ...(q.amount !== undefined ? { amountFen: parseAmountField('amount', q.amount, { allowZero: false }) } : {}),
+          ...(q.code !== undefined ? { code: q.code } : {}),
+          ...(q.check_code !== undefined ? { checkCodeLast6: q.check_code } : {}),
+        }),
+      );
+    },
+  );
+
+  app.post<{ Body: { invoices: ImportRowInput[] } }>(
+    `${prefix}/invoices/import`,
+    {
+      config: { idempotency: 'off' },
+      schema: {
+        tags,
+        summary: 'Add known invoices (read off real files) to the register: the rows of `quanyi tax-sandbox import`',
+        body: {
+          type: 'object',
+          required: ['invoices'],
+          additionalProperties: false,
+          properties: { invoices: { type: 'array', maxItems: 10_000, items: { type: 'object' } } },
+        },
+      },
+    },
+    async (request) => {
+      let rows;
+      try {
+        rows = parseSandboxImport(JSON.stringify(request.body.invoices), 'import.json');
+      } catch (error) {
+        if (error instanceof SandboxImportError) throw new AppError('VALIDATION_FAILED', { row: error.row, field: error.field, problem: error.problem }, { zh: error.message, en: error.message });
+        throw error;
+      }
+      return ok(await sandbox.importInvoices(rows));
+    },
   );
 
   app.get(`${prefix}/public-key`, { schema: { tags, summary: 'The SM2 public key invoice XML is signed with' } }, async () =>

@@ -6,6 +6,7 @@ import { formatMoney, type Fen } from '../../../platform/money/money.js';
 import { businessDate, type Clock } from '../../../platform/time/clock.js';
 import type { TaxStatus } from '../tax-authority/port.js';
 import { generateSigningKeyPair, renderSignedEInvoiceXml, type EInvoiceData } from '../xml/einvoice-xml.js';
+import { isSpecialInvoiceCode, type SandboxInvoiceRow } from './import-file.js';
 
 /** Taxpayers every sandbox starts with, so invoices can be issued at once (统一社会信用代码-shaped ids). */
 export const SANDBOX_TAXPAYERS = [
@@ -36,8 +37,21 @@ export interface StatusAnswer {
   readonly seller_registered?: boolean;
   readonly buyer_name?: string;
   readonly buyer_tax_id?: string | null;
+  /** 数电: 价税合计; legacy: the pre-tax 合计金额 (what legacy invoices are checked by). */
   readonly total_amount?: string;
+  /** Legacy: 价税合计. */
+  readonly amount_with_tax?: string;
   readonly remaining_amount?: string;
+}
+
+/** A status check: 数电 by number + date + 价税合计; legacy by code + number + date + 校验码 last 6 (普票) or pre-tax amount (专票). */
+export interface StatusQuery {
+  readonly number: string;
+  readonly issueDate: string;
+  readonly amountFen?: Fen;
+  readonly code?: string;
+  /** The last 6 digits of the 校验码. */
+  readonly checkCodeLast6?: string;
 }
 
 /**
@@ -155,13 +169,28 @@ export class TaxSandbox {
   }
 
   /**
-   * A status check as a verification platform answers it. The number, date and amount must all match, otherwise
-   * the answer is NOT_FOUND (查无此票 / 不一致). Every check counts against the invoice's 5 per day, found or not.
+   * A status check as a verification platform answers it. Every identifying field must match, otherwise the answer
+   * is NOT_FOUND (查无此票 / 不一致). A query missing what its kind is checked by, or naming a kind of invoice the
+   * sandbox does not check, is refused (400 TAX_QUERY_INVALID), as the real platform refuses an incomplete form.
+   * Every check that is not refused counts against the invoice's 5 per day, found or not.
    */
-  async status(number: string, issueDate: string, amountFen: Fen): Promise<StatusAnswer> {
+  async status(query: StatusQuery): Promise<StatusAnswer> {
+    const { number, issueDate } = query;
+    const legacy = query.code !== undefined && query.code !== '';
+    if (legacy) {
+      if (!/^[0-9]{8}$/.test(number)) throw invalidQuery('legacy invoice numbers (发票号码) are 8 digits', '发票号码应为8位数字');
+      const special = isSpecialInvoiceCode(query.code!);
+      if (special === null) throw invalidQuery(`the invoice code ${query.code} names no kind of invoice this authority checks`, `发票代码${query.code}不是可查验的发票种类`);
+      if (special && query.amountFen === undefined) throw invalidQuery('a 专票 is checked by its pre-tax amount (amount)', '专用发票查验需提供不含税金额');
+      if (!special && query.checkCodeLast6 === undefined) throw invalidQuery('a 普票 is checked by the last 6 digits of its check code (check_code)', '普通发票查验需提供校验码后6位');
+    } else {
+      if (!/^[0-9]{20}$/.test(number)) throw invalidQuery('数电 invoice numbers are 20 digits; legacy invoices need their code', '数电发票号码应为20位数字;旧版发票需提供发票代码');
+      if (query.amountFen === undefined) throw invalidQuery('a 数电 invoice is checked by its tax-inclusive amount (amount)', '数电发票查验需提供价税合计');
+    }
     const today = businessDate(this.clock.now());
+    const counterKey = legacy ? `${query.code}:${number}` : number;
     const counted = await sql`
-      INSERT INTO tax_sandbox_queries (number, day, count) VALUES (${number}, ${today}, 1)
+      INSERT INTO tax_sandbox_queries (number, day, count) VALUES (${counterKey}, ${today}, 1)
       ON CONFLICT (number, day) DO UPDATE SET count = tax_sandbox_queries.count + 1 WHERE tax_sandbox_queries.count < ${DAILY_QUERY_LIMIT}
     `.execute(this.db);
     if (Number(counted.numAffectedRows ?? 0n) === 0) throw new AppError('TAX_QUERY_LIMIT_REACHED');
@@ -169,12 +198,19 @@ export class TaxSandbox {
       .selectFrom('tax_sandbox_invoices as i')
       .innerJoin('tax_sandbox_taxpayers as t', 't.tax_id', 'i.seller_tax_id')
       .select([
-        'i.status', 'i.seller_tax_id', 't.name as seller_name', 't.status as seller_status', 'i.buyer_name', 'i.buyer_tax_id',
-        'i.total_with_tax_fen', 'i.remaining_fen', sql<string>`to_char(i.issue_date, 'YYYY-MM-DD')`.as('issue_date'),
+        'i.status', 'i.seller_tax_id', 't.name as seller_name', 't.status as seller_status', 'i.buyer_name', 'i.buyer_tax_id', 'i.check_code',
+        'i.total_without_tax_fen', 'i.total_with_tax_fen', 'i.remaining_fen', sql<string>`to_char(i.issue_date, 'YYYY-MM-DD')`.as('issue_date'),
       ])
+      .where('i.code', '=', legacy ? query.code! : '')
       .where('i.number', '=', number)
       .executeTakeFirst();
-    if (!row || row.issue_date !== issueDate || BigInt(row.total_with_tax_fen) !== amountFen) return { status: 'NOT_FOUND' };
+    if (!row || row.issue_date !== issueDate) return { status: 'NOT_FOUND' };
+    const matches = legacy
+      ? query.checkCodeLast6 !== undefined
+        ? row.check_code !== null && row.check_code.slice(-6) === query.checkCodeLast6 && (query.amountFen === undefined || BigInt(row.total_without_tax_fen) === query.amountFen)
+        : BigInt(row.total_without_tax_fen) === query.amountFen
+      : BigInt(row.total_with_tax_fen) === query.amountFen;
+    if (!matches) return { status: 'NOT_FOUND' };
     return {
       status: row.status as TaxStatus,
       seller_tax_id: row.seller_tax_id,
@@ -182,28 +218,70 @@ export class TaxSandbox {
       seller_registered: row.seller_status === 'active',
       buyer_name: row.buyer_name,
       buyer_tax_id: row.buyer_tax_id,
-      total_amount: formatMoney(BigInt(row.total_with_tax_fen)),
+      total_amount: formatMoney(BigInt(legacy ? row.total_without_tax_fen : row.total_with_tax_fen)),
+      ...(legacy ? { amount_with_tax: formatMoney(BigInt(row.total_with_tax_fen)) } : {}),
       ...(row.status === 'PARTIALLY_RED_FLUSHED' ? { remaining_amount: formatMoney(BigInt(row.remaining_fen)) } : {}),
     };
   }
 
-  async void(number: string) {
-    return this.changeStatus(number, sql`status = 'VOID', remaining_fen = 0`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
+  /**
+   * Adds known invoices (read off real files, `quanyi tax-sandbox import`) to the register, NORMAL, so a real file
+   * goes through the whole flow. An unknown seller is registered as an active taxpayer (named by its tax id when the
+   * row has no name); a row already in the register (same code and number) is replaced. All rows or none.
+   */
+  async importInvoices(rows: readonly SandboxInvoiceRow[]): Promise<{ imported: number }> {
+    await this.ensureTaxpayers();
+    await this.db.transaction().execute(async (trx) => {
+      for (const row of rows) {
+        await trx
+          .insertInto('tax_sandbox_taxpayers')
+          .values({ tax_id: row.sellerTaxId, name: row.sellerName ?? row.sellerTaxId, region_code: regionOfTaxId(row.sellerTaxId) })
+          .onConflict((oc) => oc.column('tax_id').doNothing())
+          .execute();
+        const values = {
+          issue_date: row.issueDate,
+          issued_at: `${row.issueDate}T12:00:00+08:00`,
+          seller_tax_id: row.sellerTaxId,
+          buyer_name: row.buyerName ?? '',
+          buyer_tax_id: row.buyerTaxId,
+          check_code: row.checkCode,
+          total_without_tax_fen: row.amountWithoutTaxFen,
+          total_tax_fen: row.amountWithTaxFen - row.amountWithoutTaxFen,
+          total_with_tax_fen: row.amountWithTaxFen,
+          remaining_fen: row.amountWithTaxFen,
+          status: 'NORMAL',
+          xml: null,
+          qr: null,
+        };
+        await trx
+          .insertInto('tax_sandbox_invoices')
+          .values({ code: row.code, number: row.number, ...values })
+          .onConflict((oc) => oc.columns(['code', 'number']).doUpdateSet(values))
+          .execute();
+      }
+    });
+    return { imported: rows.length };
+  }
+
+  /** `code`: a legacy invoice's 发票代码 (empty for 数电). */
+  async void(number: string, code = '') {
+    return this.changeStatus(number, code, sql`status = 'VOID', remaining_fen = 0`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
   }
 
   /** A red-letter invoice cancelling all of it, or `amountFen` of it (部分红冲). */
-  async redFlush(number: string, amountFen?: Fen) {
-    if (amountFen === undefined) return this.changeStatus(number, sql`status = 'RED_FLUSHED', remaining_fen = 0`, sql`status IN ('NORMAL', 'PARTIALLY_RED_FLUSHED')`);
+  async redFlush(number: string, amountFen?: Fen, code = '') {
+    if (amountFen === undefined) return this.changeStatus(number, code, sql`status = 'RED_FLUSHED', remaining_fen = 0`, sql`status IN ('NORMAL', 'PARTIALLY_RED_FLUSHED')`);
     return this.changeStatus(
       number,
+      code,
       sql`remaining_fen = remaining_fen - ${amountFen}, status = CASE WHEN remaining_fen - ${amountFen} = 0 THEN 'RED_FLUSHED' ELSE 'PARTIALLY_RED_FLUSHED' END`,
       sql`status IN ('NORMAL', 'PARTIALLY_RED_FLUSHED') AND remaining_fen >= ${amountFen}`,
     );
   }
 
   /** Flags an invoice as the tax authority's risk systems would (失控, 异常), or clears the flag. */
-  async flag(number: string, status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL') {
-    return this.changeStatus(number, sql`status = ${status}`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
+  async flag(number: string, status: 'OUT_OF_CONTROL' | 'ABNORMAL' | 'NORMAL', code = '') {
+    return this.changeStatus(number, code, sql`status = ${status}`, sql`status IN ('NORMAL', 'OUT_OF_CONTROL', 'ABNORMAL')`);
   }
 
   /** What the invoice's files (PDF, PNG, OFD) are rendered from. */
@@ -212,10 +290,13 @@ export class TaxSandbox {
       .selectFrom('tax_sandbox_invoices as i')
       .innerJoin('tax_sandbox_taxpayers as t', 't.tax_id', 'i.seller_tax_id')
       .select(['i.number', 'i.xml', 'i.qr', 'i.seller_tax_id', 't.name as seller_name', 'i.buyer_name', 'i.total_without_tax_fen', 'i.total_tax_fen', 'i.total_with_tax_fen', sql<string>`to_char(i.issue_date, 'YYYY-MM-DD')`.as('issue_date')])
+      .where('i.code', '=', '')
       .where('i.number', '=', number)
       .executeTakeFirst();
     return (
-      row && {
+      row &&
+      row.xml !== null &&
+      row.qr !== null && {
         number: row.number,
         issueDate: row.issue_date,
         qr: row.qr,
@@ -230,12 +311,22 @@ export class TaxSandbox {
     );
   }
 
-  private async changeStatus(number: string, assignments: RawBuilder<unknown>, guard: RawBuilder<unknown>) {
+  private async changeStatus(number: string, code: string, assignments: RawBuilder<unknown>, guard: RawBuilder<unknown>) {
     const result = await sql<{ status: string; remaining_fen: string }>`
-      UPDATE tax_sandbox_invoices SET ${assignments} WHERE number = ${number} AND ${guard} RETURNING status, remaining_fen::text
+      UPDATE tax_sandbox_invoices SET ${assignments} WHERE code = ${code} AND number = ${number} AND ${guard} RETURNING status, remaining_fen::text
     `.execute(this.db);
     const row = result.rows[0];
     if (!row) throw new AppError('TAX_INVOICE_STATE_CONFLICT', { invoice_number: number });
     return { invoice_number: number, status: row.status, remaining_amount: formatMoney(BigInt(row.remaining_fen)) };
   }
+}
+
+function invalidQuery(en: string, zh: string): AppError {
+  return new AppError('TAX_QUERY_INVALID', {}, { zh, en: `The query is incomplete or malformed: ${en}` });
+}
+
+/** The province digits of a tax id: 3–4 of an 18-character 统一社会信用代码, 1–2 of the older 15/20-character ones. */
+function regionOfTaxId(taxId: string): string {
+  const digits = taxId.length === 18 ? taxId.slice(2, 4) : taxId.slice(0, 2);
+  return /^[0-9]{2}$/.test(digits) ? digits : '00';
 }

@@ -2,6 +2,8 @@ import { formatMoney, MoneyFormatError, parseMoney } from '../../../platform/mon
 import { validateSchedule } from '../../../platform/scheduler/schedule.js';
 
 export type InvoiceKind = 'DIGITAL' | 'LEGACY';
+/** Whose invoices a campaign counts: individuals' only (the default), or companies' too (issue #18). */
+export type BuyerRule = 'PERSON' | 'ANY';
 
 /** A prize as the rules hold it: cash in fen or a coupon of one of our templates. */
 export type PrizeSpec =
@@ -20,7 +22,13 @@ export type ChanceRule =
 export interface CampaignRules {
   readonly starts_at: string;
   readonly ends_at: string;
-  readonly eligibility: { readonly min_amount_fen: number; readonly max_age_days: number; readonly invoice_kinds: readonly InvoiceKind[] };
+  readonly eligibility: {
+    readonly min_amount_fen: number;
+    readonly max_age_days: number;
+    readonly invoice_kinds: readonly InvoiceKind[];
+    /** Absent in campaigns created before the rule existed: PERSON, like the default. */
+    readonly buyer?: BuyerRule;
+  };
   readonly chances: ChanceRule;
   readonly instant: { readonly tickets: number; readonly prizes: readonly PrizeSpec[] } | null;
   readonly weekly: { readonly cron: string; readonly tiers: readonly (PrizeSpec & { readonly tier: string })[] } | null;
@@ -33,7 +41,7 @@ export interface CampaignInput {
   readonly name: string;
   readonly starts_at: string;
   readonly ends_at: string;
-  readonly eligibility?: { readonly min_amount?: string | number; readonly max_age_days?: number; readonly invoice_kinds?: readonly InvoiceKind[] };
+  readonly eligibility?: { readonly min_amount?: string | number; readonly max_age_days?: number; readonly invoice_kinds?: readonly InvoiceKind[]; readonly buyer?: BuyerRule };
   readonly chances?: { readonly mode: 'PER_INVOICE' } | { readonly mode: 'PER_AMOUNT_STEP'; readonly step: string | number; readonly max_per_invoice?: number };
   readonly instant?: { readonly tickets: number; readonly prizes: readonly PrizeInput[] };
   readonly weekly?: { readonly cron?: string; readonly tiers: readonly (PrizeInput & { readonly tier: string })[] };
@@ -82,7 +90,9 @@ export function normaliseCampaign(input: CampaignInput): { rules: CampaignRules;
     min_amount_fen: money('eligibility.min_amount', input.eligibility?.min_amount, DEFAULTS.minAmountFen),
     max_age_days: input.eligibility?.max_age_days ?? DEFAULTS.maxAgeDays,
     invoice_kinds: [...new Set(kinds)].sort(),
+    buyer: input.eligibility?.buyer ?? 'PERSON',
   };
+  if (eligibility.buyer !== 'PERSON' && eligibility.buyer !== 'ANY') problem('eligibility.buyer', 'must be PERSON or ANY');
 
   let chances: ChanceRule = { mode: 'PER_INVOICE' };
   if (input.chances?.mode === 'PER_AMOUNT_STEP') {
@@ -132,6 +142,11 @@ export function normaliseCampaign(input: CampaignInput): { rules: CampaignRules;
     },
     problems: [],
   };
+}
+
+/** A campaign's buyer rule (PERSON for campaigns created before it existed). */
+export function buyerRuleOf(rules: CampaignRules): BuyerRule {
+  return rules.eligibility.buyer ?? 'PERSON';
 }
 
 /** The rules as the API shows them: money back in yuan strings. */

@@ -18,6 +18,17 @@ describe('chances an accepted invoice earns', () => {
     expect([5_000, 9_999, 10_000, 25_000, 30_000, 99_900].map(earn)).toEqual([1, 1, 1, 2, 3, 3]);
   });
 
+  it("an invoice issued to a company counts only where eligibility.buyer is ANY (PERSON by default and for older campaigns' rules)", () => {
+    const invoice = { kind: 'DIGITAL' as const, amountFen: 5_000, issueDate: '2026-12-14', acceptedAt: accepted };
+    expect(rules.eligibility.buyer).toBe('PERSON');
+    expect(chancesFor(rules, { ...invoice, buyerCompany: true })).toEqual({ granted: 0, reasons: ['BUYER_COMPANY'] });
+    expect(chancesFor(rules, { ...invoice, buyerCompany: false }).granted).toBe(1);
+    const older = { ...rules, eligibility: { min_amount_fen: 5_000, max_age_days: 10, invoice_kinds: ['DIGITAL' as const] } };
+    expect(chancesFor(older, { ...invoice, buyerCompany: true }).reasons).toEqual(['BUYER_COMPANY']);
+    const any = normaliseCampaign({ ...input, eligibility: { ...input.eligibility, buyer: 'ANY' } }).rules!;
+    expect(chancesFor(any, { ...invoice, buyerCompany: true }).granted).toBe(1);
+  });
+
   it('none, with every reason, outside the rules', () => {
     expect(chancesFor(rules, { kind: 'LEGACY', amountFen: 4_999, issueDate: '2026-11-30', acceptedAt: accepted })).toEqual({
       granted: 0,
@@ -31,7 +42,7 @@ describe('chances an accepted invoice earns', () => {
   });
 
   it('rules keep money in fen and refuse what cannot hold together', () => {
-    expect(rules.eligibility).toEqual({ min_amount_fen: 5_000, max_age_days: 10, invoice_kinds: ['DIGITAL'] });
+    expect(rules.eligibility).toEqual({ min_amount_fen: 5_000, max_age_days: 10, invoice_kinds: ['DIGITAL'], buyer: 'PERSON' });
     const bad = normaliseCampaign({ ...input, eligibility: { min_amount: '1.005' }, instant: { tickets: 1, prizes: [{ name: 'x', kind: 'CASH', amount: '1.00', count: 2 }] } });
     expect(bad.problems.map((p) => p.field)).toEqual(['eligibility.min_amount', 'instant.prizes']);
   });

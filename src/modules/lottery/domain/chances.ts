@@ -1,5 +1,5 @@
 import { addCalendarDays, businessDate } from '../../../platform/time/clock.js';
-import type { CampaignRules, InvoiceKind } from './campaign-rules.js';
+import { buyerRuleOf, type CampaignRules, type InvoiceKind } from './campaign-rules.js';
 
 export interface AcceptedInvoice {
   readonly kind: InvoiceKind;
@@ -7,9 +7,11 @@ export interface AcceptedInvoice {
   /** YYYY-MM-DD, the invoice's issue date. */
   readonly issueDate: string;
   readonly acceptedAt: Date;
+  /** Issued to a company (invoices intake says so on invoice.accepted): counts only where eligibility.buyer is ANY. */
+  readonly buyerCompany?: boolean;
 }
 
-export type IneligibleReason = 'OUTSIDE_PERIOD' | 'KIND_EXCLUDED' | 'BELOW_MINIMUM' | 'TOO_OLD';
+export type IneligibleReason = 'OUTSIDE_PERIOD' | 'KIND_EXCLUDED' | 'BELOW_MINIMUM' | 'TOO_OLD' | 'BUYER_COMPANY';
 
 /**
  * How many draw chances an accepted invoice earns in one campaign: none with the reasons why, or 1, or one per
@@ -27,6 +29,7 @@ export function chancesFor(rules: CampaignRules, invoice: AcceptedInvoice): { gr
   if (!rules.eligibility.invoice_kinds.includes(invoice.kind)) reasons.push('KIND_EXCLUDED');
   if (invoice.amountFen < rules.eligibility.min_amount_fen) reasons.push('BELOW_MINIMUM');
   if (addCalendarDays(invoice.issueDate, rules.eligibility.max_age_days) < acceptedOn) reasons.push('TOO_OLD');
+  if (invoice.buyerCompany === true && buyerRuleOf(rules) !== 'ANY') reasons.push('BUYER_COMPANY');
   if (reasons.length > 0) return { granted: 0, reasons };
   if (rules.chances.mode === 'PER_INVOICE') return { granted: 1, reasons };
   const steps = Math.floor(invoice.amountFen / rules.chances.step_fen);

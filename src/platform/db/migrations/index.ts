@@ -40,6 +40,7 @@ import * as signatureNonces0052 from '../../../modules/merchants/migrations/2026
 import * as couponOrders0053 from '../../../modules/coupons/migrations/2026_12_03_0053_coupon_orders.js';
 import * as idempotencyCredentials0054 from './2026_12_03_0054_idempotency_credentials.js';
 import * as couponLockOrders0055 from '../../../modules/coupons/migrations/2026_12_03_0055_coupon_lock_orders.js';
+import * as taxSandboxLegacy0061 from '../../../modules/invoices/migrations/2026_12_03_0061_tax_sandbox_legacy.js';
 import * as lotteryBonus0030 from '../../../modules/lottery/migrations/2026_11_29_0030_lottery_bonus_chances.js';
 
 /**
@@ -89,4 +90,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_12_03_0053_coupon_orders': couponOrders0053,
   '2026_12_03_0054_idempotency_credentials': idempotencyCredentials0054,
   '2026_12_03_0055_coupon_lock_orders': couponLockOrders0055,
+  '2026_12_03_0061_tax_sandbox_legacy': taxSandboxLegacy0061,
 };
