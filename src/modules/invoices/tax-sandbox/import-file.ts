@@ -1,24 +1,14 @@
 import { MoneyFormatError, parseMoney, type Fen } from '../../../platform/money/money.js';
 import { startOfBusinessDay } from '../../../platform/time/clock.js';
 import { parseDigitalInvoiceNumber, parseLegacyInvoice, type InvoiceIdField } from '../domain/invoice-number.js';
+import { PREVIEW_FIELDS } from '../preview.js';
 
 /**
  * The file `quanyi tax-sandbox import FILE` reads: known invoices (read off real files) for the sandbox's register,
  * as a JSON array of objects or a CSV with a header row, with these fields (snake_case, as the corpus's truth).
  */
-export const IMPORT_FIELDS = [
-  'kind',
-  'invoice_number',
-  'invoice_code',
-  'issue_date',
-  'total_amount',
-  'amount_with_tax',
-  'check_code',
-  'seller_tax_id',
-  'seller_name',
-  'buyer_name',
-  'buyer_tax_id',
-] as const;
+// The preview's fields: what a preview reads off a real file can be imported as it is.
+export const IMPORT_FIELDS = PREVIEW_FIELDS;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** One row as written: strings (JSON null or an empty CSV cell: absent). */
