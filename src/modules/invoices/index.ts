@@ -10,6 +10,7 @@ import { InvoiceRepo } from './repo.js';
 import { invoiceRoutes } from './routes.js';
 import { InvoiceService } from './service.js';
 import { HttpTaxAuthority } from './tax-authority/http-tax-authority.js';
+import { TaxQueryRefusedError } from './tax-authority/port.js';
 import { taxSandboxRoutes } from './tax-sandbox/sandbox-routes.js';
 import { TaxSandbox } from './tax-sandbox/sandbox-service.js';
 import { UploadQuota } from './upload-quota.js';
@@ -62,7 +63,15 @@ export const invoicesOf = perPlatform((platform): Invoices => {
       throw new Error(`TAX_BUREAU_CA_CERTS: certificate ${i + 1} is not an SM2 certificate: ${error instanceof Error ? error.message : String(error)}`);
     }
   });
-  const trustAnchors = async (): Promise<readonly Uint8Array[]> => configuredAnchors ?? (config.nodeEnv === 'production' ? [] : authority.caCertificates());
+  const trustAnchors = async (): Promise<readonly Uint8Array[]> => {
+    if (configuredAnchors) return configuredAnchors;
+    if (config.nodeEnv === 'production') return [];
+    // An authority that publishes no CA (a 4xx: not the sandbox) vouches for no bureau-layout file; an outage is a 503.
+    return authority.caCertificates().catch((error: unknown) => {
+      if (error instanceof TaxQueryRefusedError) return [];
+      throw error;
+    });
+  };
   const service = new InvoiceService(
     database.db,
     new InvoiceRepo(),
