@@ -6,6 +6,7 @@ import type { Extraction } from './extraction.js';
 import type { ExtractionOutcome, FileJob, FileJobOutcome } from './file-extraction-job.js';
 import type { FileComplexityLimits } from './files/complexity.js';
 import type { InvoiceFileErrorReason } from './files/errors.js';
+import type { SignatureCheck, SignatureTrust } from './xml/bureau-signature.js';
 
 /** How a refused file is answered: each is a clear 4xx, never a 500. */
 const FILE_ERRORS: Readonly<Record<InvoiceFileErrorReason, ErrorCode>> = {
@@ -42,9 +43,9 @@ export class InvoiceFileReader {
   }
 
   /** The bureau's signature over a signed invoice XML, checked in the pool too (it parses the XML again). */
-  async verifySignature(xml: Uint8Array, publicKeyHex: string): Promise<boolean> {
-    const outcome = (await this.run({ task: 'verify-signature', xml, publicKeyHex })) as { signatureValid: boolean };
-    return outcome.signatureValid;
+  async verifySignature(xml: Uint8Array, trust: SignatureTrust): Promise<SignatureCheck> {
+    const outcome = (await this.run({ task: 'verify-signature', xml, trust })) as { signature: SignatureCheck };
+    return outcome.signature;
   }
 
   private async run(job: FileJob): Promise<FileJobOutcome> {
