@@ -83,9 +83,9 @@ export function findInvoiceFields(input: readonly OcrLine[], today: string): Ocr
       break;
     }
   }
-  // 合计: ¥金额 then ¥税额 (the row starts with 合计; 价税合计 is another row).
+  // 合计: ¥金额 then ¥税额 (the row starts with 合计, whose widely spaced 合 may go unread; 价税合计 is another row).
   for (const text of all) {
-    if (!/^合计/.test(text)) continue;
+    if (!/^合?计[¥Y\d]/.test(text)) continue;
     const figures = [...text.matchAll(/[¥Y](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
     if (figures.length >= 1) fields.amountWithoutTax = figures[0]!;
     if (figures.length >= 2) fields.tax = figures[1]!;
