@@ -159,6 +159,8 @@ export class ProcessPool<Input, Output> {
     }
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // An idle process was unreferenced: without this, a parent awaiting close() could exit before 'exit' arrives.
+    child.ref();
     child.kill('SIGKILL');
     await exited;
   }
