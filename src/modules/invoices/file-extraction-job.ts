@@ -3,7 +3,7 @@ import type { Extraction } from './extraction.js';
 import { readUploadedFile } from './file-extraction.js';
 import { checkFileComplexity, type FileComplexityLimits } from './files/complexity.js';
 import { InvoiceFileError, type InvoiceFileErrorReason } from './files/errors.js';
-import { verifyEInvoiceSignature } from './xml/einvoice-xml.js';
+import { checkInvoiceSignature, type SignatureCheck, type SignatureTrust } from './xml/bureau-signature.js';
 
 /** Read an uploaded file: the header checks, then the extraction. */
 export interface ExtractionJob {
@@ -18,7 +18,7 @@ export interface ExtractionJob {
 export interface SignatureJob {
   readonly task: 'verify-signature';
   readonly xml: Uint8Array;
-  readonly publicKeyHex: string;
+  readonly trust: SignatureTrust;
 }
 
 export type FileJob = ExtractionJob | SignatureJob;
@@ -30,7 +30,7 @@ export type ExtractionOutcome =
   | { readonly ok: true; readonly extraction: Extraction | null; readonly ocr: true }
   | { readonly ok: false; readonly reason: InvoiceFileErrorReason; readonly detail: string };
 
-export type FileJobOutcome = ExtractionOutcome | { readonly signatureValid: boolean };
+export type FileJobOutcome = ExtractionOutcome | { readonly signature: SignatureCheck };
 
 /**
  * The worker thread's jobs (run by the kernel's WorkerPool, see file-reader.ts), away from the API's event loop.
@@ -38,7 +38,7 @@ export type FileJobOutcome = ExtractionOutcome | { readonly signatureValid: bool
  * not: it runs in its own pool of processes (files/ocr-ppocr.ts), which the reader calls after this job.
  */
 export default workerJob(async (job: FileJob): Promise<FileJobOutcome> => {
-  if (job.task === 'verify-signature') return { signatureValid: verifyEInvoiceSignature(asBuffer(job.xml), job.publicKeyHex) };
+  if (job.task === 'verify-signature') return { signature: checkInvoiceSignature(job.xml, job.trust) };
   try {
     checkFileComplexity(job.bytes, job.limits);
     const reading = await readUploadedFile(asBuffer(job.bytes), job.today, job.limits);

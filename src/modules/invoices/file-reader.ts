@@ -8,6 +8,7 @@ import { withOcrFields } from './file-extraction.js';
 import type { FileComplexityLimits } from './files/complexity.js';
 import { InvoiceFileError, type InvoiceFileErrorReason } from './files/errors.js';
 import { DEFAULT_OCR_LIMITS, sharedInvoiceOcr, type InvoiceOcr, type InvoiceOcrLimits } from './files/ocr-ppocr.js';
+import type { SignatureCheck, SignatureTrust } from './xml/bureau-signature.js';
 
 /** How a refused file is answered: each is a clear 4xx, never a 500. */
 const FILE_ERRORS: Readonly<Record<InvoiceFileErrorReason, ErrorCode>> = {
@@ -73,9 +74,9 @@ export class InvoiceFileReader {
   }
 
   /** The bureau's signature over a signed invoice XML, checked in the pool too (it parses the XML again). */
-  async verifySignature(xml: Uint8Array, publicKeyHex: string): Promise<boolean> {
-    const outcome = (await this.run({ task: 'verify-signature', xml, publicKeyHex })) as { signatureValid: boolean };
-    return outcome.signatureValid;
+  async verifySignature(xml: Uint8Array, trust: SignatureTrust): Promise<SignatureCheck> {
+    const outcome = (await this.run({ task: 'verify-signature', xml, trust })) as { signature: SignatureCheck };
+    return outcome.signature;
   }
 
   private async run(job: FileJob): Promise<FileJobOutcome> {

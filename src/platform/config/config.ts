@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +56,11 @@ export interface Config {
   readonly couponActivationFailures: { readonly perUser: number; readonly perDevice: number; readonly perIp: number; readonly windowSeconds: number };
   /** The tax authority's verification API; unset outside production: the sandbox mounted at /sandbox/tax. */
   readonly taxAuthorityUrl: string | undefined;
+  /**
+   * The tax bureau CA certificates (DER) that must have issued the certificate signing a bureau-layout invoice XML
+   * (TAX_BUREAU_CA_CERTS, a PEM file); unset: none in production, the sandbox's own CA elsewhere.
+   */
+  readonly taxBureauCaCertificates: readonly Uint8Array[] | undefined;
   /** The bank's payout (代付) API that pays cash prizes; unset outside production: the sandbox mounted at /sandbox/payouts. */
   readonly payoutUrl: string | undefined;
   /** Load the demo operator, merchant, templates and coupons on start (embedded development by default). */
@@ -231,6 +237,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
       windowSeconds: integer(env, 'COUPON_ACTIVATION_FAILURE_WINDOW_SECONDS', 3600, 1, 86_400),
     },
     taxAuthorityUrl: taxAuthorityUrl(env, nodeEnv),
+    taxBureauCaCertificates: taxBureauCaCertificates(env),
     payoutUrl: payoutUrl(env, nodeEnv),
     demoData,
     transparencyLog: transparencyLogConfig(env, nodeEnv, keyProvider.kind),
@@ -473,6 +480,23 @@ function taxAuthorityUrl(env: Env, nodeEnv: NodeEnv): string | undefined {
     throw new ConfigError('TAX_AUTHORITY_URL', 'is required when NODE_ENV=production: the sandbox must not vouch for real invoices');
   }
   return url?.replace(/\/+$/, '');
+}
+
+/** Every CERTIFICATE block of the PEM file TAX_BUREAU_CA_CERTS names, as DER (at least one). */
+function taxBureauCaCertificates(env: Env): Uint8Array[] | undefined {
+  const file = env.TAX_BUREAU_CA_CERTS?.trim();
+  if (!file) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError('TAX_BUREAU_CA_CERTS', `cannot read ${JSON.stringify(file)}`);
+  }
+  const blocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => m[1]!.replace(/\s+/g, ''));
+  if (blocks.length === 0 || blocks.some((b) => !/^[A-Za-z0-9+/]+={0,2}$/.test(b))) {
+    throw new ConfigError('TAX_BUREAU_CA_CERTS', 'must name a PEM file of one or more CERTIFICATE blocks');
+  }
+  return blocks.map((b) => new Uint8Array(Buffer.from(b, 'base64')));
 }
 
 function payoutUrl(env: Env, nodeEnv: NodeEnv): string | undefined {

@@ -58,14 +58,18 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
     },
   );
 
-  app.get<{ Params: { number: string; format: string }; Querystring: { style?: 'clean' | 'photo'; seed?: string } }>(
+  app.get<{ Params: { number: string; format: string }; Querystring: { style?: 'clean' | 'photo'; seed?: string; layout?: 'sandbox' | 'bureau' } }>(
     `${prefix}/invoices/:number.:format`,
     {
       schema: {
         tags,
-        summary: "An issued invoice as a file: signed XML, PDF (QR and text on page 1), PNG (photo-like with ?style=photo&seed=…) or OFD",
+        summary:
+          "An issued invoice as a file: signed XML (the sandbox's layout, or the bureau's with ?layout=bureau), PDF (QR and text on page 1), PNG (photo-like with ?style=photo&seed=…) or OFD",
         params: { type: 'object', properties: { number, format: { type: 'string', enum: ['xml', 'pdf', 'png', 'ofd'] } } },
-        querystring: { type: 'object', properties: { style: { type: 'string', enum: ['clean', 'photo'] }, seed: { type: 'string', maxLength: 64 } } },
+        querystring: {
+          type: 'object',
+          properties: { style: { type: 'string', enum: ['clean', 'photo'] }, seed: { type: 'string', maxLength: 64 }, layout: { type: 'string', enum: ['sandbox', 'bureau'] } },
+        },
       },
     },
     async (request, reply) => {
@@ -73,7 +77,7 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
       if (!doc) throw new AppError('NOT_FOUND');
       switch (request.params.format) {
         case 'xml':
-          return reply.type('application/xml; charset=utf-8').send(doc.xml);
+          return reply.type('application/xml; charset=utf-8').send(request.query.layout === 'bureau' ? await sandbox.bureauXml(doc.number) : doc.xml);
         case 'pdf':
           return reply.type('application/pdf').send(await renderInvoicePdf(doc));
         case 'png':
@@ -209,6 +213,10 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
       }
       return ok(await sandbox.importInvoices(rows));
     },
+  );
+
+  app.get(`${prefix}/ca-certificates`, { schema: { tags, summary: "The sandbox bureau's CA certificates (DER, base64): they issue the certificate of the bureau-layout XML signature" } }, async () =>
+    ok({ certificates: [(await sandbox.bureauCertificates()).ca.toString('base64')] }),
   );
 
   app.get(`${prefix}/public-key`, { schema: { tags, summary: 'The SM2 public key invoice XML is signed with' } }, async () =>
