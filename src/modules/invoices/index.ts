@@ -50,6 +50,9 @@ export const invoicesOf = perPlatform((platform): Invoices => {
   const reader = new InvoiceFileReader(
     { threads: uploads.workers, queue: uploads.queue, deadlineMs: uploads.jobTimeoutMs, memoryMb: uploads.jobMemoryMb },
     { maxPixels: uploads.maxPixels, maxXmlElements: uploads.maxXmlElements, maxXmlDepth: uploads.maxXmlDepth, maxPdfPages: uploads.maxPdfPages },
+    uploads.ocrWorkers === 0
+      ? null
+      : { processes: uploads.ocrWorkers, queue: uploads.ocrQueue, deadlineMs: uploads.ocrTimeoutMs, memoryMb: uploads.ocrMemoryMb, maxPixels: uploads.maxPixels },
   );
   const quota = new UploadQuota(cache, uploads, (error) => platform.logger.warn({ err: error }, 'upload quota counter unavailable; letting the upload through'));
   const files = new LocalFileStore(path.join(config.dataDir, 'files'));

@@ -108,6 +108,14 @@ export interface InvoiceUploadConfig {
   readonly queue: number;
   readonly jobTimeoutMs: number;
   readonly jobMemoryMb: number;
+  /**
+   * OCR of images (PP-OCR, one process each, ~850 MB resident): processes at once (`0`: images are read by their
+   * QR code alone), images waiting for one, and each image's wall-time and resident-memory limits.
+   */
+  readonly ocrWorkers: number;
+  readonly ocrQueue: number;
+  readonly ocrTimeoutMs: number;
+  readonly ocrMemoryMb: number;
 }
 
 /**
@@ -257,6 +265,10 @@ function invoiceUploadConfig(env: Env): InvoiceUploadConfig {
     queue: integer(env, 'FILE_WORKER_QUEUE', 8, 0, 10_000),
     jobTimeoutMs: integer(env, 'FILE_JOB_TIMEOUT_MS', 20_000, 100, 600_000),
     jobMemoryMb: integer(env, 'FILE_JOB_MEMORY_MB', 256, 32, 16_384),
+    ocrWorkers: integer(env, 'INVOICE_OCR_WORKERS', 1, 0, 64),
+    ocrQueue: integer(env, 'INVOICE_OCR_QUEUE', 8, 0, 10_000),
+    ocrTimeoutMs: integer(env, 'INVOICE_OCR_TIMEOUT_MS', 15_000, 100, 600_000),
+    ocrMemoryMb: integer(env, 'INVOICE_OCR_MEMORY_MB', 1536, 256, 65_536),
   };
 }
 
