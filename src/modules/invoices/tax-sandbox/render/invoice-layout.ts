@@ -393,7 +393,8 @@ function drawLegacy(pen: Pen, inv: PrintedInvoice): void {
     ['发票代码', inv.code],
     ['发票号码', inv.number],
     ['开票日期', inv.dateText],
-    ['校验码', inv.checkCode],
+    // 专票 have no 校验码.
+    ...(inv.checkCode === '' ? [] : [['校验码', inv.checkCode] as [string, string]]),
   ];
   topRight.forEach(([label, value], i) => {
     const y = 50 + i * 39;
