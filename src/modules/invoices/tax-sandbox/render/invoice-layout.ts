@@ -29,109 +29,17 @@ const TITLE = '#a4482a';
 const INK = '#1b1b1b';
 const STAMP = 'rgba(230, 28, 36, 0.88)';
 
-type Align = 'left' | 'center' | 'right';
+export type Align = 'left' | 'center' | 'right';
 
-interface TextStyle {
+export interface TextStyle {
   readonly color?: string;
   readonly align?: Align;
+  /** Condensed horizontally to this width when wider, as the issuing software does with long names. */
   readonly maxWidth?: number;
   readonly mono?: boolean;
 }
 
-/** Drawing helpers over a context whose transform sets the unit (pt for 数电, px for legacy). */
-class Pen {
-  constructor(
-    readonly ctx: SKRSContext2D,
-    private readonly fonts: InvoiceFonts,
-  ) {}
-
-  font(size: number, mono = false): void {
-    this.ctx.font = `${size}px ${mono ? this.fonts.mono : this.fonts.serif}`;
-  }
-
-  text(s: string, x: number, y: number, size: number, style: TextStyle = {}): void {
-    if (s === '') return;
-    const ctx = this.ctx;
-    this.font(size, style.mono);
-    ctx.fillStyle = style.color ?? INK;
-    ctx.textAlign = style.align ?? 'left';
-    ctx.textBaseline = 'alphabetic';
-    const width = ctx.measureText(s).width;
-    if (style.maxWidth !== undefined && width > style.maxWidth) {
-      // Condensed to fit, as the issuing software does with long names.
-      ctx.save();
-      ctx.translate(x, y);
-      ctx.scale(style.maxWidth / width, 1);
-      ctx.fillText(s, 0, 0);
-      ctx.restore();
-    } else {
-      ctx.fillText(s, x, y);
-    }
-    ctx.textAlign = 'left';
-  }
-
-  /** Characters spread evenly over `width` (名  称), the way invoice labels are justified. */
-  spread(s: string, x: number, y: number, width: number, size: number, color = LABEL): void {
-    const chars = [...s];
-    this.font(size);
-    const ctx = this.ctx;
-    ctx.fillStyle = color;
-    ctx.textAlign = 'left';
-    if (chars.length < 2) return this.text(s, x, y, size, { color });
-    const used = chars.reduce((sum, ch) => sum + ctx.measureText(ch).width, 0);
-    const gap = Math.max(0, (width - used) / (chars.length - 1));
-    let cursor = x;
-    for (const ch of chars) {
-      ctx.fillText(ch, cursor, y);
-      cursor += ctx.measureText(ch).width + gap;
-    }
-  }
-
-  /** One character per line, centred on `cx`, evenly from `top` to `bottom` (the centres of the first and last). */
-  vertical(s: string, cx: number, top: number, bottom: number, size: number, color = LABEL): void {
-    const chars = [...s];
-    const ctx = this.ctx;
-    this.font(size);
-    ctx.fillStyle = color;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    chars.forEach((ch, i) => ctx.fillText(ch, cx, chars.length === 1 ? (top + bottom) / 2 : top + ((bottom - top) * i) / (chars.length - 1)));
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'alphabetic';
-  }
-
-  line(x1: number, y1: number, x2: number, y2: number, width: number, color = RULE): void {
-    const ctx = this.ctx;
-    ctx.strokeStyle = color;
-    ctx.lineWidth = width;
-    ctx.beginPath();
-    ctx.moveTo(x1, y1);
-    ctx.lineTo(x2, y2);
-    ctx.stroke();
-  }
-
-  rect(x: number, y: number, w: number, h: number, width: number, color = RULE): void {
-    const ctx = this.ctx;
-    ctx.strokeStyle = color;
-    ctx.lineWidth = width;
-    ctx.strokeRect(x, y, w, h);
-  }
-
-  /** ⓧ: a circle with a cross, printed before the capital amount. */
-  crossedCircle(cx: number, cy: number, r: number, width: number): void {
-    const ctx = this.ctx;
-    ctx.strokeStyle = INK;
-    ctx.lineWidth = width;
-    ctx.beginPath();
-    ctx.arc(cx, cy, r, 0, 2 * Math.PI);
-    ctx.stroke();
-    const d = r * 0.62;
-    this.line(cx - d, cy - d, cx + d, cy + d, width, INK);
-    this.line(cx - d, cy + d, cx + d, cy - d, width, INK);
-  }
-}
-
-interface OvalStamp {
+export interface OvalStamp {
   readonly cx: number;
   readonly cy: number;
   readonly rx: number;
@@ -150,80 +58,215 @@ interface OvalStamp {
   readonly inner?: boolean;
 }
 
-/** A red oval seal, inked over what is under it (multiply), text on its arcs and across it. */
-function ovalStamp(pen: Pen, s: OvalStamp): void {
-  const ctx = pen.ctx;
-  ctx.save();
-  ctx.globalCompositeOperation = 'multiply';
-  ctx.strokeStyle = STAMP;
-  ctx.fillStyle = STAMP;
-  ctx.lineWidth = s.ring;
-  ctx.beginPath();
-  ctx.ellipse(s.cx, s.cy, s.rx, s.ry, 0, 0, 2 * Math.PI);
-  ctx.stroke();
-  if (s.inner) {
-    ctx.lineWidth = s.ring * 0.3;
-    ctx.beginPath();
-    ctx.ellipse(s.cx, s.cy, s.rx - s.ring * 1.6, s.ry - s.ring * 1.6, 0, 0, 2 * Math.PI);
-    ctx.stroke();
-  }
-  const arc = (text: string, size: number, span: number, bottom: boolean) => {
-    const chars = [...text];
-    if (chars.length === 0) return;
-    pen.font(size);
-    ctx.fillStyle = STAMP;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    const inset = s.ring + size * 0.75;
-    const rx = s.rx - inset;
-    const ry = s.ry - inset;
-    chars.forEach((ch, i) => {
-      const f = chars.length === 1 ? 0.5 : i / (chars.length - 1);
-      const theta = bottom ? Math.PI / 2 + span / 2 - span * f : -Math.PI / 2 - span / 2 + span * f;
-      const x = s.cx + rx * Math.cos(theta);
-      const y = s.cy + ry * Math.sin(theta);
-      // The ellipse's outward normal at theta; characters stand on it (top arc) or hang from it (bottom arc).
-      const nx = Math.cos(theta) / rx;
-      const ny = Math.sin(theta) / ry;
-      const rotation = bottom ? Math.atan2(-ny, -nx) + Math.PI / 2 : Math.atan2(ny, nx) + Math.PI / 2;
-      ctx.save();
-      ctx.translate(x, y);
-      ctx.rotate(rotation);
-      ctx.fillText(ch, 0, 0);
-      ctx.restore();
-    });
-  };
-  arc(s.top, s.topSize, s.topSpan, false);
-  if (s.bottom !== undefined) arc(s.bottom, s.bottomSize ?? s.topSize, s.bottomSpan ?? s.topSpan, true);
-  for (const [text, size, dy] of s.lines) {
-    pen.font(size);
-    ctx.fillStyle = STAMP;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    const width = ctx.measureText(text).width;
-    const max = s.rx * 1.45;
-    ctx.save();
-    ctx.translate(s.cx, s.cy + dy);
-    if (width > max) ctx.scale(max / width, 1);
-    ctx.fillText(text, 0, 0);
-    ctx.restore();
-  }
-  ctx.restore();
+/**
+ * What a layout draws on, in the layout's own units (pt for 数电, px of a 1400-wide page for legacy): the PNG
+ * renderer's canvas below, and the PDF renderer's pdfkit document (invoice-pdf.ts).
+ */
+export interface Surface {
+  measure(s: string, size: number, mono?: boolean): number;
+  text(s: string, x: number, y: number, size: number, style?: TextStyle): void;
+  line(x1: number, y1: number, x2: number, y2: number, width: number, color?: string): void;
+  rect(x: number, y: number, w: number, h: number, width: number, color?: string): void;
+  circle(cx: number, cy: number, r: number, width: number, color: string): void;
+  /** Characters drawn one by one: each centred on (x, y), turned by `rotation` radians. */
+  glyph(ch: string, x: number, y: number, size: number, rotation: number, color: string): void;
+  /** Stamp ink: drawn over what is under it (multiply where the surface can). */
+  stamp(draw: () => void): void;
+  ellipse(cx: number, cy: number, rx: number, ry: number, width: number, color: string): void;
+  /** The QR code with its modules filling `box` (a square at x, y). */
+  qr(text: string, x: number, y: number, box: number): void;
 }
 
-/** The QR in device pixels, black modules on the white paper, with its module size chosen to fill `box` px. */
-function drawQr(ctx: SKRSContext2D, text: string, x: number, y: number, box: number): { size: number; module: number } {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const size = qr.modules.size;
-  const module = Math.max(3, Math.min(6, Math.floor(box / size)));
-  ctx.save();
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.fillStyle = '#000000';
-  for (let row = 0; row < size; row++) {
-    for (let col = 0; col < size; col++) if (qr.modules.data[row * size + col]) ctx.fillRect(x + col * module, y + row * module, module, module);
+export const RULE_COLOUR = RULE;
+export const STAMP_COLOUR = STAMP;
+
+/** Layout helpers over a surface. */
+class Pen {
+  constructor(readonly surface: Surface) {}
+
+  text(s: string, x: number, y: number, size: number, style: TextStyle = {}): void {
+    if (s !== '') this.surface.text(s, x, y, size, style);
   }
-  ctx.restore();
-  return { size, module };
+
+  /** Characters spread evenly over `width` (名  称), the way invoice labels are justified. */
+  spread(s: string, x: number, y: number, width: number, size: number, color = LABEL): void {
+    const chars = [...s];
+    if (chars.length < 2) return this.text(s, x, y, size, { color });
+    const used = chars.reduce((sum, ch) => sum + this.surface.measure(ch, size), 0);
+    const gap = Math.max(0, (width - used) / (chars.length - 1));
+    let cursor = x;
+    for (const ch of chars) {
+      this.surface.text(ch, cursor, y, size, { color });
+      cursor += this.surface.measure(ch, size) + gap;
+    }
+  }
+
+  /** One character per line, centred on `cx`, evenly from `top` to `bottom` (the centres of the first and last). */
+  vertical(s: string, cx: number, top: number, bottom: number, size: number, color = LABEL): void {
+    const chars = [...s];
+    chars.forEach((ch, i) => this.surface.glyph(ch, cx, chars.length === 1 ? (top + bottom) / 2 : top + ((bottom - top) * i) / (chars.length - 1), size, 0, color));
+  }
+
+  line(x1: number, y1: number, x2: number, y2: number, width: number, color = RULE): void {
+    this.surface.line(x1, y1, x2, y2, width, color);
+  }
+
+  rect(x: number, y: number, w: number, h: number, width: number, color = RULE): void {
+    this.surface.rect(x, y, w, h, width, color);
+  }
+
+  /** ⓧ: a circle with a cross, printed before the capital amount. */
+  crossedCircle(cx: number, cy: number, r: number, width: number): void {
+    this.surface.circle(cx, cy, r, width, INK);
+    const d = r * 0.62;
+    this.line(cx - d, cy - d, cx + d, cy + d, width, INK);
+    this.line(cx - d, cy + d, cx + d, cy - d, width, INK);
+  }
+
+  /** A red oval seal: its ring(s), text on its arcs and straight lines across it. */
+  ovalStamp(s: OvalStamp): void {
+    const surface = this.surface;
+    surface.stamp(() => {
+      surface.ellipse(s.cx, s.cy, s.rx, s.ry, s.ring, STAMP);
+      if (s.inner) surface.ellipse(s.cx, s.cy, s.rx - s.ring * 1.6, s.ry - s.ring * 1.6, s.ring * 0.3, STAMP);
+      const arc = (text: string, size: number, span: number, bottom: boolean) => {
+        const chars = [...text];
+        const inset = s.ring + size * 0.75;
+        const rx = s.rx - inset;
+        const ry = s.ry - inset;
+        chars.forEach((ch, i) => {
+          const f = chars.length === 1 ? 0.5 : i / (chars.length - 1);
+          const theta = bottom ? Math.PI / 2 + span / 2 - span * f : -Math.PI / 2 - span / 2 + span * f;
+          // The ellipse's outward normal at theta; characters stand on it (top arc) or hang from it (bottom arc).
+          const nx = Math.cos(theta) / rx;
+          const ny = Math.sin(theta) / ry;
+          const rotation = bottom ? Math.atan2(-ny, -nx) + Math.PI / 2 : Math.atan2(ny, nx) + Math.PI / 2;
+          surface.glyph(ch, s.cx + rx * Math.cos(theta), s.cy + ry * Math.sin(theta), size, rotation, STAMP);
+        });
+      };
+      arc(s.top, s.topSize, s.topSpan, false);
+      if (s.bottom !== undefined) arc(s.bottom, s.bottomSize ?? s.topSize, s.bottomSpan ?? s.topSpan, true);
+      for (const [text, size, dy] of s.lines) {
+        const y = s.cy + dy + size * 0.35;
+        surface.text(text, s.cx, y, size, { color: STAMP, align: 'center', maxWidth: s.rx * 1.45 });
+      }
+    });
+  }
+}
+
+/** The canvas surface: layout units scaled to device pixels by `scale`. */
+export class CanvasSurface implements Surface {
+  constructor(
+    readonly ctx: SKRSContext2D,
+    private readonly fonts: InvoiceFonts,
+    private readonly scale: number,
+  ) {
+    ctx.setTransform(scale, 0, 0, scale, 0, 0);
+  }
+
+  private font(size: number, mono = false): void {
+    this.ctx.font = `${size}px ${mono ? this.fonts.mono : this.fonts.serif}`;
+  }
+
+  measure(s: string, size: number, mono = false): number {
+    this.font(size, mono);
+    return this.ctx.measureText(s).width;
+  }
+
+  text(s: string, x: number, y: number, size: number, style: TextStyle = {}): void {
+    const ctx = this.ctx;
+    this.font(size, style.mono);
+    ctx.fillStyle = style.color ?? INK;
+    ctx.textAlign = style.align ?? 'left';
+    ctx.textBaseline = 'alphabetic';
+    const width = ctx.measureText(s).width;
+    if (style.maxWidth !== undefined && width > style.maxWidth) {
+      ctx.save();
+      ctx.translate(x, y);
+      ctx.scale(style.maxWidth / width, 1);
+      ctx.fillText(s, 0, 0);
+      ctx.restore();
+    } else {
+      ctx.fillText(s, x, y);
+    }
+    ctx.textAlign = 'left';
+  }
+
+  line(x1: number, y1: number, x2: number, y2: number, width: number, color = RULE): void {
+    const ctx = this.ctx;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x2, y2);
+    ctx.stroke();
+  }
+
+  rect(x: number, y: number, w: number, h: number, width: number, color = RULE): void {
+    this.ctx.strokeStyle = color;
+    this.ctx.lineWidth = width;
+    this.ctx.strokeRect(x, y, w, h);
+  }
+
+  circle(cx: number, cy: number, r: number, width: number, color: string): void {
+    this.ellipse(cx, cy, r, r, width, color);
+  }
+
+  ellipse(cx: number, cy: number, rx: number, ry: number, width: number, color: string): void {
+    const ctx = this.ctx;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    ctx.ellipse(cx, cy, rx, ry, 0, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+
+  glyph(ch: string, x: number, y: number, size: number, rotation: number, color: string): void {
+    const ctx = this.ctx;
+    this.font(size);
+    ctx.fillStyle = color;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.save();
+    ctx.translate(x, y);
+    if (rotation !== 0) ctx.rotate(rotation);
+    ctx.fillText(ch, 0, 0);
+    ctx.restore();
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
+  }
+
+  stamp(draw: () => void): void {
+    this.ctx.save();
+    this.ctx.globalCompositeOperation = 'multiply';
+    draw();
+    this.ctx.restore();
+  }
+
+  /** In device pixels, whole pixels per module so the code stays crisp. */
+  qr(text: string, x: number, y: number, box: number): void {
+    const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+    const size = qr.modules.size;
+    const module = Math.max(3, Math.min(6, Math.floor((box * this.scale) / size)));
+    const px = Math.round(x * this.scale);
+    const py = Math.round(y * this.scale);
+    const ctx = this.ctx;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = '#000000';
+    for (let row = 0; row < size; row++) {
+      for (let col = 0; col < size; col++) if (qr.modules.data[row * size + col]) ctx.fillRect(px + col * module, py + row * module, module, module);
+    }
+    ctx.restore();
+  }
+}
+
+/** px per pt: the 595.28 pt wide A5 page on a 1400 px canvas. */
+const PT = INVOICE_PNG_WIDTH / 595.28;
+
+/** The layout's size in its own units, and the units per PNG pixel. */
+export function layoutUnits(kind: PrintedInvoice['kind']): { readonly width: number; readonly height: number; readonly pxPerUnit: number } {
+  return kind === 'DIGITAL' ? { width: 595.28, height: DIGITAL_PNG_HEIGHT / PT, pxPerUnit: PT } : { width: INVOICE_PNG_WIDTH, height: LEGACY_PNG_HEIGHT, pxPerUnit: 1 };
 }
 
 export function drawInvoice(inv: PrintedInvoice, fonts: InvoiceFonts): Canvas {
@@ -232,27 +275,28 @@ export function drawInvoice(inv: PrintedInvoice, fonts: InvoiceFonts): Canvas {
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, INVOICE_PNG_WIDTH, height);
-  const pen = new Pen(ctx, fonts);
+  drawLayout(new CanvasSurface(ctx, fonts, layoutUnits(inv.kind).pxPerUnit), inv);
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  return canvas;
+}
+
+/** The invoice's layout on any surface; the QR is drawn first (PDF readers on Node 20 need images before text). */
+export function drawLayout(surface: Surface, inv: PrintedInvoice): void {
+  const pen = new Pen(surface);
   if (inv.kind === 'DIGITAL') drawDigital(pen, inv);
   else drawLegacy(pen, inv);
-  return canvas;
 }
 
 // ---------------------------------------------------------------------------------------------- 数电
 
-/** px per pt: the 595.28 pt wide A5 page on a 1400 px canvas. */
-const PT = INVOICE_PNG_WIDTH / 595.28;
-
 function drawDigital(pen: Pen, inv: PrintedInvoice): void {
-  const ctx = pen.ctx;
-  drawQr(ctx, inv.qr, 30, 22, 168);
-  ctx.setTransform(PT, 0, 0, PT, 0, 0);
+  pen.surface.qr(inv.qr, 30 / PT, 22 / PT, 168 / PT);
 
   // Title, its double rule and the 监制章 over them.
   pen.text(inv.title, 297.6, 40, inv.title.length > 10 ? 19 : 20, { color: TITLE, align: 'center' });
   pen.line(186, 50.5, 410, 50.5, 0.6);
   pen.line(186, 52.8, 410, 52.8, 0.6);
-  ovalStamp(pen, {
+  pen.ovalStamp({
     cx: 298,
     cy: 50,
     rx: 40,
@@ -340,18 +384,16 @@ function drawDigital(pen: Pen, inv: PrintedInvoice): void {
   remarkLines(pen, inv.remarks, 540, 8).forEach((line, i) => pen.text(line, 33, 307 + i * 10, 8));
   pen.text('开票人：', 55, 379, 9, { color: LABEL });
   pen.text(inv.issuer, 91, 379, 9);
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
 }
 
 /** The remarks broken into lines of at most `width` units (at most 4 lines). */
 function remarkLines(pen: Pen, text: string, width: number, size: number): string[] {
   if (text === '') return [];
-  pen.font(size);
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';
     for (const ch of paragraph) {
-      if (line !== '' && pen.ctx.measureText(line + ch).width > width) {
+      if (line !== '' && pen.surface.measure(line + ch, size) > width) {
         lines.push(line);
         line = '';
       }
@@ -365,8 +407,7 @@ function remarkLines(pen: Pen, text: string, width: number, size: number): strin
 // ---------------------------------------------------------------------------------------------- legacy
 
 function drawLegacy(pen: Pen, inv: PrintedInvoice): void {
-  const ctx = pen.ctx;
-  drawQr(ctx, inv.qr, 60, 22, 160);
+  pen.surface.qr(inv.qr, 60, 22, 160);
   pen.text('机器编号：', 60, 206, 17, { color: LABEL });
   pen.text(inv.machineNumber, 146, 206, 17);
 
@@ -374,7 +415,7 @@ function drawLegacy(pen: Pen, inv: PrintedInvoice): void {
   pen.text(inv.title, 705, 86, inv.title.length > 11 ? 42 : 46, { color: TITLE, align: 'center', maxWidth: 540 });
   pen.line(452, 122, 962, 122, 1.4);
   pen.line(452, 128, 962, 128, 1.4);
-  ovalStamp(pen, {
+  pen.ovalStamp({
     cx: 702,
     cy: 128,
     rx: 86,
@@ -476,14 +517,13 @@ function drawLegacy(pen: Pen, inv: PrintedInvoice): void {
   ];
   for (const [label, value, x] of footer) {
     pen.text(label, x, 852, 17, { color: LABEL });
-    pen.font(17);
-    pen.text(value, x + ctx.measureText(label).width + 4, 852, 17);
+    pen.text(value, x + pen.surface.measure(label, 17) + 4, 852, 17);
   }
 
   // The seller's 发票专用章: its name round the top, its tax id and 发票专用章 across.
   const name = inv.seller.name;
   if (name !== '' || inv.seller.taxId !== '') {
-    ovalStamp(pen, {
+    pen.ovalStamp({
       cx: 1196,
       cy: 792,
       rx: 124,
