@@ -75,7 +75,7 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
         case 'xml':
           return reply.type('application/xml; charset=utf-8').send(doc.xml);
         case 'pdf':
-          return reply.type('application/pdf').send(await renderInvoicePdf(doc));
+          return reply.type('application/pdf').send(await renderInvoicePdf(pngInput(doc)));
         case 'png':
           return reply.type('image/png').send(renderInvoicePng(pngInput(doc), { style: request.query.style ?? 'clean', seed: request.query.seed ?? doc.number }));
         default:
@@ -216,7 +216,7 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
   );
 }
 
-/** What an issued sandbox invoice prints (a 数电 普票 with the sandbox's one item line at 13%). */
+/** What an issued sandbox invoice prints (PNG and PDF) (a 数电 普票 with the sandbox's one item line at 13%). */
 function pngInput(doc: Exclude<Awaited<ReturnType<TaxSandbox['invoiceDocument']>>, false | undefined>): InvoicePngInput {
   return {
     qr: doc.qr,
