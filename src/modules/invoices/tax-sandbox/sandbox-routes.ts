@@ -4,7 +4,7 @@ import { ok } from '../../../platform/http/envelope.js';
 import { moneySchema } from '../../../platform/money/money.js';
 import { renderInvoiceOfd } from './render/invoice-ofd.js';
 import { renderInvoicePdf } from './render/invoice-pdf.js';
-import { renderInvoicePng } from './render/invoice-png.js';
+import { renderInvoicePng, type InvoicePngInput } from './render/invoice-png.js';
 import type { TaxSandbox } from './sandbox-service.js';
 import { parseSandboxImport, SandboxImportError, type ImportRowInput } from './import-file.js';
 import { parseAmountField } from '../../../platform/money/amount-field.js';
@@ -79,9 +79,9 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
         case 'xml':
           return reply.type('application/xml; charset=utf-8').send(request.query.layout === 'bureau' ? await sandbox.bureauXml(doc.number) : doc.xml);
         case 'pdf':
-          return reply.type('application/pdf').send(await renderInvoicePdf(doc));
+          return reply.type('application/pdf').send(await renderInvoicePdf(pngInput(doc)));
         case 'png':
-          return reply.type('image/png').send(renderInvoicePng({ ...doc, totalAmount: doc.totalWithTax }, { style: request.query.style ?? 'clean', seed: request.query.seed ?? doc.number }));
+          return reply.type('image/png').send(renderInvoicePng(pngInput(doc), { style: request.query.style ?? 'clean', seed: request.query.seed ?? doc.number }));
         default:
           return reply.type('application/ofd').send(renderInvoiceOfd(doc));
       }
@@ -222,4 +222,18 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
   app.get(`${prefix}/public-key`, { schema: { tags, summary: 'The SM2 public key invoice XML is signed with' } }, async () =>
     ok({ algorithm: 'SM2', signature_algorithm: '1.2.156.10197.1.501', public_key: (await sandbox.signingKey()).publicKeyHex }),
   );
+}
+
+/** What an issued sandbox invoice prints (PNG and PDF) (a 数电 普票 with the sandbox's one item line at 13%). */
+function pngInput(doc: Exclude<Awaited<ReturnType<TaxSandbox['invoiceDocument']>>, false | undefined>): InvoicePngInput {
+  return {
+    qr: doc.qr,
+    number: doc.number,
+    issueDate: doc.issueDate,
+    totalAmount: doc.totalWithTax,
+    totalWithoutTax: doc.totalWithoutTax,
+    totalTax: doc.totalTax,
+    seller: { name: doc.sellerName, taxId: doc.sellerTaxId },
+    buyer: { name: doc.buyerName, ...(doc.buyerTaxId ? { taxId: doc.buyerTaxId } : {}) },
+  };
 }

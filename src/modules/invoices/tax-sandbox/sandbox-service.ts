@@ -344,7 +344,7 @@ export class TaxSandbox {
     const row = await this.db
       .selectFrom('tax_sandbox_invoices as i')
       .innerJoin('tax_sandbox_taxpayers as t', 't.tax_id', 'i.seller_tax_id')
-      .select(['i.number', 'i.xml', 'i.qr', 'i.seller_tax_id', 't.name as seller_name', 'i.buyer_name', 'i.total_without_tax_fen', 'i.total_tax_fen', 'i.total_with_tax_fen', sql<string>`to_char(i.issue_date, 'YYYY-MM-DD')`.as('issue_date')])
+      .select(['i.number', 'i.xml', 'i.qr', 'i.seller_tax_id', 't.name as seller_name', 'i.buyer_name', 'i.buyer_tax_id', 'i.total_without_tax_fen', 'i.total_tax_fen', 'i.total_with_tax_fen', sql<string>`to_char(i.issue_date, 'YYYY-MM-DD')`.as('issue_date')])
       .where('i.code', '=', '')
       .where('i.number', '=', number)
       .executeTakeFirst();
@@ -359,6 +359,7 @@ export class TaxSandbox {
         sellerTaxId: row.seller_tax_id,
         sellerName: row.seller_name,
         buyerName: row.buyer_name,
+        buyerTaxId: row.buyer_tax_id,
         totalWithoutTax: formatMoney(BigInt(row.total_without_tax_fen)),
         totalTax: formatMoney(BigInt(row.total_tax_fen)),
         totalWithTax: formatMoney(BigInt(row.total_with_tax_fen)),
