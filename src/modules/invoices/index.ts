@@ -37,6 +37,7 @@ export const invoicesOf = perPlatform((platform): Invoices => {
     return `${platform.self.url}/sandbox/tax`;
   });
   const authority = new HttpTaxAuthority({ baseUrl, cache });
+  platform.metrics.watchBreaker('tax_authority', () => authority.stats().breaker.state);
   const identity = identityOf(platform);
   const buyers = {
     isRealNameVerified: (userId: string) => identity.service.isRealNameVerified(userId),
@@ -52,7 +53,7 @@ export const invoicesOf = perPlatform((platform): Invoices => {
   const quota = new UploadQuota(cache, uploads, (error) => platform.logger.warn({ err: error }, 'upload quota counter unavailable; letting the upload through'));
   const files = new LocalFileStore(path.join(config.dataDir, 'files'));
   const service = new InvoiceService(database.db, new InvoiceRepo(), authority, buyers, platform.outbox, platform.ids, clock, policies, () => platform.hooks.riskGate, files, (xml, key) =>
-    reader.verifySignature(xml, key),
+    reader.verifySignature(xml, key), platform.metrics.business,
   );
   return { service, authority, sandbox: new TaxSandbox(database.db, clock), clock, files, reader, quota };
 });
