@@ -1,8 +1,9 @@
 import { Gauge } from 'prom-client';
 import type { Platform } from '../../app/platform.js';
+import { sharedSample } from '../../platform/metrics/metrics.js';
 import { TransparencyLogRepo } from './repo.js';
 
-type Freshness = Awaited<ReturnType<TransparencyLogRepo['checkpointFreshness']>> | undefined;
+type Freshness = Awaited<ReturnType<TransparencyLogRepo['checkpointFreshness']>>;
 
 /**
  * The transparency log's freshness, read when Prometheus scrapes: when the newest checkpoint was signed and how
@@ -14,14 +15,8 @@ export function registerAuditMetrics(platform: Platform): void {
   const registry = platform.metrics.registry;
   if (registry.getSingleMetric('transparency_log_unsigned_entries')) return;
   const repo = new TransparencyLogRepo();
-  let pending: { promise: Promise<Freshness>; startedAt: number } | undefined;
-  const sample = (): Promise<Freshness> => {
-    if (!pending || Date.now() - pending.startedAt > 1_000) {
-      pending = { startedAt: Date.now(), promise: repo.checkpointFreshness(platform.database.db).catch(() => undefined) };
-    }
-    return pending.promise;
-  };
-  const gauge = (name: string, help: string, read: (f: NonNullable<Freshness>) => number) =>
+  const sample = sharedSample(1_000, () => repo.checkpointFreshness(platform.database.db));
+  const gauge = (name: string, help: string, read: (f: Freshness) => number) =>
     new Gauge({
       name,
       help,

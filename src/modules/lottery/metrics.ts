@@ -1,9 +1,10 @@
 import { Gauge } from 'prom-client';
 import type { Platform } from '../../app/platform.js';
+import { sharedSample } from '../../platform/metrics/metrics.js';
 import { PrizeRepo } from './prize-repo.js';
 
 const SOURCES = ['INSTANT', 'WEEKLY'] as const;
-type Sample = { readonly at: Date; readonly rows: Awaited<ReturnType<PrizeRepo['pastDue']>> } | undefined;
+type Sample = { readonly at: Date; readonly rows: Awaited<ReturnType<PrizeRepo['pastDue']>> };
 
 /**
  * Gauges read from the prizes table when Prometheus scrapes: unpaid prizes past their payout deadline, per source
@@ -14,14 +15,10 @@ export function registerLotteryMetrics(platform: Platform): void {
   const registry = platform.metrics.registry;
   if (registry.getSingleMetric('lottery_prizes_past_due')) return;
   const repo = new PrizeRepo();
-  let pending: { promise: Promise<Sample>; startedAt: number } | undefined;
-  const sample = (): Promise<Sample> => {
-    if (!pending || Date.now() - pending.startedAt > 1_000) {
-      const at = platform.clock.now();
-      pending = { startedAt: Date.now(), promise: repo.pastDue(platform.database.db, at).then((rows) => ({ at, rows }), () => undefined) };
-    }
-    return pending.promise;
-  };
+  const sample = sharedSample(1_000, async (): Promise<Sample> => {
+    const at = platform.clock.now();
+    return { at, rows: await repo.pastDue(platform.database.db, at) };
+  });
   new Gauge({
     name: 'lottery_prizes_past_due',
     help: 'Unpaid (PENDING) prizes past their payout deadline, by source (INSTANT: 24 h, WEEKLY: 3 working days)',

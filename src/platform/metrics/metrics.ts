@@ -204,11 +204,16 @@ export function createMetrics(db: Kysely<Database>, pool: pg.Pool, kind: 'pglite
   };
 }
 
+/** How long a scrape waits for a sampled query before it reports the last value read (the query goes on). */
+export const SAMPLE_BUDGET_MS = 250;
+
 /**
  * A value read at most once per `everyMs` and shared by whoever asks meanwhile: several gauges of one scrape
- * await one query. A failed read keeps the last good value (and is retried next time).
+ * await one query. A scrape never waits longer than SAMPLE_BUDGET_MS for it: when the pool is saturated (exactly
+ * when the pool gauges matter) the query queues behind the requests, and the scrape reports the last value read
+ * instead of timing out (once it has one). A failed read keeps the last good value (and is retried next time).
  */
-function sharedSample<T>(everyMs: number, read: () => Promise<T | undefined>): () => Promise<T | undefined> {
+export function sharedSample<T>(everyMs: number, read: () => Promise<T | undefined>): () => Promise<T | undefined> {
   let last: T | undefined;
   let pending: { promise: Promise<T | undefined>; startedAt: number } | undefined;
   return () => {
@@ -221,7 +226,12 @@ function sharedSample<T>(everyMs: number, read: () => Promise<T | undefined>): (
         ),
       };
     }
-    return pending.promise;
+    if (last === undefined) return pending.promise; // nothing to report instead yet: the first read is awaited
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<T | undefined>((resolve) => {
+      timer = setTimeout(() => resolve(last), SAMPLE_BUDGET_MS);
+    });
+    return Promise.race([pending.promise, budget]).finally(() => clearTimeout(timer));
   };
 }
 
