@@ -11,7 +11,7 @@ export interface Metrics {
   readonly groupCommit: GroupCommitMetrics;
   /** Business outcomes a module counts where it decides them (see docs/operations.md for the list). */
   readonly business: BusinessMetrics;
-  /** 1 while this process holds the scheduler lease, 0 otherwise; absent in processes that run no scheduler. */
+  /** 1 while this process holds the scheduler lease, 0 otherwise (and always 0 in processes that run no scheduler). */
   readonly schedulerLeader: Gauge;
   /** Circuit breakers, read when Prometheus scrapes: `circuit_breaker_state{breaker, state}` is 1 for the current state. */
   watchBreaker(name: string, state: () => CircuitStateName): void;
