@@ -19,6 +19,7 @@ import { generateEd25519NoteKey } from './modules/audit/domain/signed-note.js';
 import { verifyBeaconCommand } from './modules/lottery/beacon/drand-verify.js';
 import { verifyDrawCommand } from './modules/lottery/verify/verify-draw-command.js';
 import { settlementOf } from './modules/settlement/index.js';
+import { runAlertRelay } from './ops/alert-relay.js';
 
 const USAGE = `Usage: quanyi <command> [options]
 
@@ -54,6 +55,9 @@ Commands:
                                             every party with lines due, payouts reserved; running a date again
                                             changes nothing. Payouts are sent by a running worker, or here when
                                             PAYOUT_URL is set
+  alert-relay                               run the alert relay Alertmanager's webhooks post to: DingTalk robot
+                                            messages (signed), SMS to the on-call phones through the SMS port, and
+                                            the alarm screen at /alarm (docs/operations.md)
   help                                      show this text
 
 Configuration comes from the environment; see README.md.`;
@@ -61,6 +65,15 @@ Configuration comes from the environment; see README.md.`;
 type Command = (args: readonly string[]) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
+  async 'alert-relay'(args) {
+    if (args.length > 0) throw new ConfigError('alert-relay', `takes no arguments, got "${args[0]}"`);
+    const relay = await runAlertRelay(process.env);
+    process.stdout.write(`quanyi alert-relay listening on ${relay.url}\n`);
+    const stop = () => void relay.close().then(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  },
+
   async start(args) {
     const { values } = parseArgs({ args: [...args], options: { role: { type: 'string', default: 'all' } } });
     const role = values.role as Role;

@@ -75,7 +75,9 @@ async function launch(built: BuiltPlatform, modules: readonly QuanyiModule[], ha
     ? new OutboxRelay(platform.database.db, platform.outbox, logger, instance, { leaseMs: config.outboxLeaseMs })
     : null;
   relay?.start();
-  const scheduler = runsScheduler ? new Scheduler(platform.database.db, logger, instance) : null;
+  const scheduler = runsScheduler
+    ? new Scheduler(platform.database.db, logger, instance, { onLeadership: (leads) => platform.metrics.schedulerLeader.set(leads ? 1 : 0) })
+    : null;
   if (scheduler) {
     for (const module of modules) for (const job of module.jobs?.(platform) ?? []) scheduler.register(job);
     scheduler.start();

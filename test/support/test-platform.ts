@@ -68,7 +68,7 @@ export async function createTestPlatform(options: TestPlatformOptions): Promise<
     cache,
     ids,
     outbox: new Outbox(ids),
-    metrics: createMetrics(database.db, database.pool),
+    metrics: createMetrics(database.db, database.pool, database.kind),
     clock: options.clock ?? systemClock,
     self: { url: undefined },
     hooks: { riskGate: ALLOW_ALL },

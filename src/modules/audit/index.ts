@@ -5,6 +5,7 @@ import { auditTrailRoutes } from './audit-routes.js';
 import { TransparencyLogRepo } from './repo.js';
 import { transparencyRoutes } from './routes.js';
 import { loadLogKeys } from './signing-key.js';
+import { registerAuditMetrics } from './metrics.js';
 import { TransparencyLog } from './transparency-log.js';
 
 export interface Audit {
@@ -22,6 +23,7 @@ export const auditOf = perPlatform((platform): Audit => {
 
 export const auditModule: QuanyiModule = {
   name: 'audit',
+  init: (platform) => registerAuditMetrics(platform),
   routes: async (app, platform) => {
     await transparencyRoutes(app, auditOf(platform).log);
     await auditTrailRoutes(app, auditOf(platform).trail);

@@ -107,4 +107,16 @@ export class TransparencyLogRepo {
       .onConflict((oc) => oc.column('size').doNothing())
       .execute();
   }
+
+  /** The newest signed checkpoint's size and signing time (undefined before the first), and the log's size. */
+  async checkpointFreshness(db: Db): Promise<{ size: number; signedSize: number; signedAt: Date | null }> {
+    const row = await sql<{ size: string; signed_size: string | null; signed_at: Date | null }>`
+      SELECT (SELECT size::text FROM tlog_state WHERE id = 1) AS size,
+             c.size::text AS signed_size, c.created_at AS signed_at
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (SELECT size, created_at FROM tlog_checkpoints ORDER BY size DESC LIMIT 1) AS c ON true
+    `.execute(db);
+    const r = row.rows[0]!;
+    return { size: Number(r.size ?? 0), signedSize: Number(r.signed_size ?? 0), signedAt: r.signed_at };
+  }
 }

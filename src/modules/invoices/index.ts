@@ -39,6 +39,7 @@ export const invoicesOf = perPlatform((platform): Invoices => {
     return `${platform.self.url}/sandbox/tax`;
   });
   const authority = new HttpTaxAuthority({ baseUrl, cache });
+  platform.metrics.watchBreaker('tax_authority', () => authority.stats().breaker.state);
   const identity = identityOf(platform);
   const buyers = {
     isRealNameVerified: (userId: string) => identity.service.isRealNameVerified(userId),
@@ -88,6 +89,7 @@ export const invoicesOf = perPlatform((platform): Invoices => {
     files,
     (xml, trust) => reader.verifySignature(xml, trust),
     trustAnchors,
+    platform.metrics.business,
   );
   return { service, authority, sandbox: new TaxSandbox(database.db, clock), clock, files, reader, quota };
 });

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { BusinessMetrics } from '../../platform/metrics/metrics.js';
 import type { Database } from '../../platform/db/schema.js';
 import { ERROR_CODES } from '../../platform/errors/error-codes.js';
 import { AppError } from '../../platform/errors/app-error.js';
@@ -66,6 +67,7 @@ export class InvoiceService {
     private readonly files?: FileStore,
     private readonly verifySignature: SignatureVerifier = async (xml, trust) => checkInvoiceSignature(xml, trust),
     private readonly trustAnchors: TrustAnchorSource = async () => [],
+    private readonly metrics?: Pick<BusinessMetrics, 'invoices' | 'invoiceRefusals'>,
   ) {}
 
   /** The cheap check before any byte of an uploaded file is read: only real-name users' invoices can count. */
@@ -147,6 +149,7 @@ export class InvoiceService {
       await this.reject(userId, known, ['INVOICE_DUPLICATE'], extraction.sources, requestId);
       throw refusal(['INVOICE_DUPLICATE'], language);
     }
+    this.metrics?.invoices.inc({ outcome: 'accepted' });
     return {
       invoice_id: invoiceId,
       status: 'ACCEPTED' as const,
@@ -274,6 +277,8 @@ export class InvoiceService {
 
   private async reject(userId: string, fields: InvoiceFields, reasons: readonly ReasonCode[], sources: Readonly<Record<string, string>>, requestId: string): Promise<void> {
     await this.repo.insertRejected(this.db, { invoiceId: this.ids.next(), userId, fields, reasons, sources, requestId });
+    this.metrics?.invoices.inc({ outcome: 'refused' });
+    for (const reason of new Set(reasons)) this.metrics?.invoiceRefusals.inc({ reason });
   }
 }
 

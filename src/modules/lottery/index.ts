@@ -18,6 +18,7 @@ import { WeeklyRepo } from './weekly-repo.js';
 import { lotteryRoutes } from './routes.js';
 import { LotteryService, type InvoiceAcceptedPayload } from './service.js';
 import { HeldInvoices } from './held-invoices.js';
+import { registerLotteryMetrics } from './metrics.js';
 import { InvoiceChances } from './invoice-chances.js';
 
 export interface Lottery {
@@ -67,6 +68,7 @@ export const prizesOf = perPlatform((platform): Prizes => {
       clock,
       logger,
       () => platform.hooks.riskGate,
+      platform.metrics.business.prizePayouts,
     ),
     notices: new PrizeNotices(database.db, repo, new LotteryRepo(), notificationsOf(platform).notifier),
   };
@@ -79,6 +81,7 @@ const PAY_BATCH = 100;
 
 export const lotteryModule: QuanyiModule = {
   name: 'lottery',
+  init: (platform) => registerLotteryMetrics(platform),
   routes: (app, platform) => lotteryRoutes(app, lotteryOf(platform)),
   subscribers: (platform) => [
     {

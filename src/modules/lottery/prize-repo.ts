@@ -111,4 +111,16 @@ export class PrizeRepo {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
+
+  /** Per source, unpaid (PENDING) prizes past their deadline (`due_at`: 24 h instant, 3 working days weekly) and the oldest deadline missed. */
+  async pastDue(db: Db, now: Date): Promise<{ source: 'INSTANT' | 'WEEKLY'; count: number; oldestDueAt: Date | null }[]> {
+    const rows = await db
+      .selectFrom('lottery_prizes')
+      .select(['source', sql<number>`count(*)::int`.as('count'), sql<Date | null>`min(due_at)`.as('oldest')])
+      .where('status', '=', 'PENDING')
+      .where('due_at', '<', now)
+      .groupBy('source')
+      .execute();
+    return rows.map((r) => ({ source: r.source, count: r.count, oldestDueAt: r.oldest }));
+  }
 }

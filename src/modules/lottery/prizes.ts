@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Logger } from '../../platform/log/logger.js';
+import type { BusinessMetrics } from '../../platform/metrics/metrics.js';
 import { formatMoney } from '../../platform/money/money.js';
 import type { Outbox } from '../../platform/outbox/outbox.js';
 import type { Clock } from '../../platform/time/clock.js';
@@ -61,6 +62,8 @@ export class PrizePayouts {
     private readonly logger: Logger,
     /** Risk control, asked before money leaves: a frozen account waits for its review, a blacklisted one fails. */
     private readonly riskGate: () => RiskGate = () => ALLOW_ALL,
+    /** `lottery_prize_payouts_total{kind, outcome}`. */
+    private readonly payoutsCounter?: BusinessMetrics['prizePayouts'],
   ) {}
 
   async payDue(limit = 100): Promise<PayDueResult> {
@@ -71,6 +74,7 @@ export class PrizePayouts {
       if (!prize) break;
       const outcome = await this.settle(prize);
       if (outcome) result[outcome] += 1;
+      if (outcome) this.payoutsCounter?.inc({ kind: prize.kind, outcome });
     }
     return result;
   }

@@ -305,7 +305,7 @@ function trustProxyConfig(env: Env): TrustProxy {
   return { kind: 'addresses', addresses };
 }
 
-function smsConfig(env: Env, nodeEnv: NodeEnv): SmsConfig {
+export function smsConfig(env: Env, nodeEnv: NodeEnv): SmsConfig {
   const provider = oneOf(env, 'SMS_PROVIDER', ['dev', 'http'] as const, nodeEnv === 'production' ? 'http' : 'dev');
   if (provider === 'dev') {
     if (nodeEnv === 'production') throw new ConfigError('SMS_PROVIDER', 'must not be "dev" when NODE_ENV=production: codes would never reach users');

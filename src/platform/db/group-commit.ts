@@ -48,6 +48,8 @@ export interface GroupCommitOptions<C, R> {
 interface Pending<C, R> {
   readonly command: C;
   readonly receipt: Receipt<R> | undefined;
+  /** process.hrtime.bigint() at submit, for the wait metric. */
+  readonly arrivedAt: bigint;
   resolve(value: R): void;
   reject(error: unknown): void;
 }
@@ -102,7 +104,7 @@ export class GroupCommit<C, R> {
         lane = { queue: [], running: false };
         this.lanes.set(laneKey, lane);
       }
-      lane.queue.push({ command, receipt, resolve, reject });
+      lane.queue.push({ command, receipt, arrivedAt: process.hrtime.bigint(), resolve, reject });
       if (!lane.running) void this.drain(laneKey, lane);
     });
   }
@@ -139,6 +141,11 @@ export class GroupCommit<C, R> {
   }
 
   private async execute(batch: readonly Pending<C, R>[]): Promise<void> {
+    const waits = this.options.metrics?.waitSeconds;
+    if (waits) {
+      const now = process.hrtime.bigint();
+      for (const pending of batch) waits.observe({ name: this.options.name }, Number(now - pending.arrivedAt) / 1e9);
+    }
     try {
       const outcomes = await this.commit(batch);
       this.settle(batch, outcomes);
@@ -173,6 +180,13 @@ export class GroupCommit<C, R> {
     const labels = { name: this.options.name };
     this.options.metrics?.batchSize.observe(labels, batch.length);
     this.options.metrics?.batchSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    const commands = this.options.metrics?.commands;
+    if (commands) {
+      for (const outcome of outcomes) {
+        if (outcome.ok) commands.inc({ name: this.options.name, outcome: 'ok', reason: '' });
+        else commands.inc({ name: this.options.name, outcome: 'refused', reason: refusalCode(outcome.error) });
+      }
+    }
     return outcomes;
   }
 
@@ -210,4 +224,10 @@ export class GroupCommit<C, R> {
 function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+/** A refusal's stable code (AppError's), a bounded label value; anything else is `other`. */
+function refusalCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(code) ? code : 'other';
 }

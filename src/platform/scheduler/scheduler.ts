@@ -28,6 +28,8 @@ export interface SchedulerOptions {
   readonly leaseMs?: number;
   readonly tickMs?: number;
   readonly clock?: Clock;
+  /** Told after every lease check and on stop whether this process leads (the `scheduler_leader` gauge). */
+  readonly onLeadership?: (isLeader: boolean) => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export class Scheduler {
   private readonly leaseMs: number;
   private readonly tickMs: number;
   private readonly clock: Clock;
+  private readonly onLeadership: ((isLeader: boolean) => void) | undefined;
   private readonly abort = new AbortController();
   private fencingToken: string | null = null;
   private leaseCheckedAt = 0;
@@ -60,6 +63,7 @@ export class Scheduler {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.tickMs = options.tickMs ?? 500;
     this.clock = options.clock ?? systemClock;
+    this.onLeadership = options.onLeadership;
   }
 
   register(job: ScheduledJob): void {
@@ -93,6 +97,7 @@ export class Scheduler {
     await Promise.allSettled(this.running.values());
     if (this.fencingToken) await releaseLease(this.db, this.leaseName, this.holder).catch(() => undefined);
     this.fencingToken = null;
+    this.onLeadership?.(false);
   }
 
   /** One pass: keep or seek the lease, then claim and start every due fire. Exposed for tests. */
@@ -105,6 +110,7 @@ export class Scheduler {
       }
       this.fencingToken = lease.fencingToken;
       this.leaseCheckedAt = now;
+      this.onLeadership?.(lease.isLeader);
     }
     if (!this.fencingToken) return;
     for (const job of this.jobs.values()) await this.fireIfDue(job, now, this.fencingToken);
