@@ -8,7 +8,7 @@ export interface MerchantCredentialsForTest {
   readonly api_secret: string;
 }
 
-/** A cashier call signed as design.md specifies (X-Api-Key, X-Timestamp, X-Nonce, X-Signature). */
+/** A cashier call signed as docs/security.md describes (X-Api-Key, X-Timestamp, X-Nonce, X-Signature). */
 export function signedCall(
   base: string,
   merchant: MerchantCredentialsForTest,

@@ -44,6 +44,18 @@ export interface CorpusInvoice {
    * they were signed, so their bureau signature must not verify.
    */
   readonly alteredAfterSigning?: boolean;
+  /**
+   * Names the corpus notes give cut short (`沃尔玛（广西）…来宾桂中大道分店`): the truth says null for them, and a
+   * reader's value is compared with what is known ({@link matchesCutShort}).
+   */
+  readonly cutShort?: Partial<Record<'seller_name' | 'buyer_name', string>>;
+}
+
+/** Whether `value` fits a name cut short with `…`: it starts with what comes before and ends with what comes after. */
+export function matchesCutShort(value: string | null | undefined, known: string): boolean {
+  if (value === null || value === undefined) return false;
+  const [head = '', tail = ''] = known.split('…');
+  return value.length >= head.length + tail.length && value.startsWith(head) && value.endsWith(tail);
 }
 
 /** The truth column of the corpus's SOURCES.md, transcribed field by field. */
@@ -93,7 +105,8 @@ export const CORPUS: readonly CorpusInvoice[] = [
   {
     file: '13-png-legacy-gx-screenshot-2022.png',
     format: 'png',
-    // The QR gives code, number, pre-tax amount, date and check code; the names are printed, not in the QR.
+    // The QR gives code, number, pre-tax amount, date and check code; 价税合计, the names and tax ids are printed only.
+    cutShort: { seller_name: '沃尔玛（广西）…来宾桂中大道分店' },
     truth: { kind: 'LEGACY', invoice_number: '58279940', invoice_code: '045001900111', issue_date: '2022-09-07', total_amount: '1762.83', amount_with_tax: '1992.00', check_code: '77838650584013657784', seller_tax_id: '914513000865119949', seller_name: null, buyer_name: '南宁市仁德房地产开发有限责任公司来宾分公司' },
   },
 ];

@@ -1,9 +1,9 @@
 import { workerJob } from '../../platform/workers/worker-job.js';
 import type { Extraction } from './extraction.js';
-import { fromUploadedFile } from './file-extraction.js';
+import { readUploadedFile } from './file-extraction.js';
 import { checkFileComplexity, type FileComplexityLimits } from './files/complexity.js';
 import { InvoiceFileError, type InvoiceFileErrorReason } from './files/errors.js';
-import { verifyEInvoiceSignature } from './xml/einvoice-xml.js';
+import { checkInvoiceSignature, type SignatureCheck, type SignatureTrust } from './xml/bureau-signature.js';
 
 /** Read an uploaded file: the header checks, then the extraction. */
 export interface ExtractionJob {
@@ -18,28 +18,31 @@ export interface ExtractionJob {
 export interface SignatureJob {
   readonly task: 'verify-signature';
   readonly xml: Uint8Array;
-  readonly publicKeyHex: string;
+  readonly trust: SignatureTrust;
 }
 
 export type FileJob = ExtractionJob | SignatureJob;
 
 /** A refusal travels as data: only an Error's message would survive the thread boundary. */
 export type ExtractionOutcome =
-  | { readonly ok: true; readonly extraction: Extraction }
+  | { readonly ok: true; readonly extraction: Extraction; readonly ocr?: false }
+  /** An image: what its QR code says (null without one); the reader still has it read by OCR. */
+  | { readonly ok: true; readonly extraction: Extraction | null; readonly ocr: true }
   | { readonly ok: false; readonly reason: InvoiceFileErrorReason; readonly detail: string };
 
-export type FileJobOutcome = ExtractionOutcome | { readonly signatureValid: boolean };
+export type FileJobOutcome = ExtractionOutcome | { readonly signature: SignatureCheck };
 
 /**
  * The worker thread's jobs (run by the kernel's WorkerPool, see file-reader.ts), away from the API's event loop.
- * OCR's tesseract worker and the PDF and QR-scan workers are started from here, so they are nested in this thread
- * and end with it.
+ * The PDF and QR-scan workers are started from here, so they are nested in this thread and end with it. OCR is
+ * not: it runs in its own pool of processes (files/ocr-ppocr.ts), which the reader calls after this job.
  */
 export default workerJob(async (job: FileJob): Promise<FileJobOutcome> => {
-  if (job.task === 'verify-signature') return { signatureValid: verifyEInvoiceSignature(asBuffer(job.xml), job.publicKeyHex) };
+  if (job.task === 'verify-signature') return { signature: checkInvoiceSignature(job.xml, job.trust) };
   try {
     checkFileComplexity(job.bytes, job.limits);
-    return { ok: true, extraction: await fromUploadedFile(asBuffer(job.bytes), job.today, job.limits) };
+    const reading = await readUploadedFile(asBuffer(job.bytes), job.today, job.limits);
+    return reading.ocr ? { ok: true, extraction: reading.extraction, ocr: true } : { ok: true, extraction: reading.extraction };
   } catch (error) {
     if (error instanceof InvoiceFileError) return { ok: false, reason: error.reason, detail: error.message };
     throw error;

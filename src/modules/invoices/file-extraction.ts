@@ -1,42 +1,52 @@
-import { formatMoney, MoneyFormatError, parseMoney } from '../../platform/money/money.js';
+import { formatMoney, MoneyFormatError, parseMoney, type Fen } from '../../platform/money/money.js';
 import { normalizeInvoiceNumber, parseDigitalInvoiceNumber, parseLegacyInvoice } from './domain/invoice-number.js';
 import { parseInvoiceQr } from './domain/qr-payload.js';
 import { fromXmlFile, type EntryKind, type Extraction, type InvoiceFields } from './extraction.js';
 import { checkXmlComplexity, type FileComplexityLimits } from './files/complexity.js';
 import { InvoiceFileError } from './files/errors.js';
 import { decodeQrFromImageAsync } from './files/image-qr.js';
-import { readInvoiceFieldsByOcr } from './files/ocr.js';
+import type { OcrInvoiceFields } from './files/ocr-fields.js';
 import { extractFromOfd, type OfdExtraction } from './files/ofd.js';
 import { extractFromPdf } from './files/pdf.js';
 import { sniffFileKind } from './files/sniff.js';
 
-/** An upload waits at most this long for OCR; the tax authority still has to be asked after it. */
-const OCR_TIMEOUT_MS = 15_000;
+/**
+ * What the file-reading worker makes of an upload: the extraction, final for XML, OFD and PDF; for an image, what
+ * its QR code says (null without one), and `ocr: true`: the image still goes to OCR (its own process pool, see
+ * file-reader.ts), whose fields {@link withOcrFields} then adds.
+ */
+export type FileReading = { readonly extraction: Extraction; readonly ocr?: false } | { readonly extraction: Extraction | null; readonly ocr: true };
 
 /**
  * An uploaded invoice file, whatever its kind, by its bytes (never the declared content type): XML → OFD (the
- * embedded invoice XML, else its custom data) → PDF (the QR text, else the text layer) → image (the QR code).
- * An image without a readable QR code is read by OCR (tesseract, offline), last, as the specification's pipeline says.
+ * embedded invoice XML, else its custom data) → PDF (the QR text, else the text layer) → image (the QR code, then
+ * OCR of the print for what the QR does not carry, or for everything when there is no readable QR code).
  * CPU-heavy and run on untrusted bytes: call it only inside the file-reading worker (file-extraction-job.ts), after
  * the header checks. Refusals are InvoiceFileError.
  */
-export async function fromUploadedFile(bytes: Buffer, today: string, limits: FileComplexityLimits): Promise<Extraction> {
+export async function readUploadedFile(bytes: Buffer, today: string, limits: FileComplexityLimits): Promise<FileReading> {
   switch (sniffFileKind(bytes)) {
     case 'xml':
-      return fromXmlFile(bytes, today);
+      return { extraction: fromXmlFile(bytes, today) };
     case 'zip':
-      return fromOfd(bytes, today, limits);
+      return { extraction: fromOfd(bytes, today, limits) };
     case 'pdf':
-      return await fromPdf(bytes, today);
+      return { extraction: await fromPdf(bytes, today) };
     case 'png':
     case 'jpeg': {
       const qr = await decodeQrFromImageAsync(bytes);
-      if (qr) return fromQrText(qr, 'image', today);
-      return await fromOcr(bytes);
+      return { extraction: qr ? fromQrText(qr, 'image', today) : null, ocr: true };
     }
     default:
       throw new InvoiceFileError('UNSUPPORTED', 'not an XML, OFD, PDF, PNG or JPEG file');
   }
+}
+
+/** {@link readUploadedFile} without OCR: an image is read by its QR code alone (NO_INVOICE without one). */
+export async function fromUploadedFile(bytes: Buffer, today: string, limits: FileComplexityLimits): Promise<Extraction> {
+  const reading = await readUploadedFile(bytes, today, limits);
+  if (reading.extraction === null) throw new InvoiceFileError('NO_INVOICE', 'no readable QR code');
+  return reading.extraction;
 }
 
 function fromOfd(bytes: Buffer, today: string, limits: FileComplexityLimits): Extraction {
@@ -257,17 +267,6 @@ function tryAmount(text: string) {
   }
 }
 
-/** The printed number, date and tax-inclusive total read by OCR; all three or nothing. */
-async function fromOcr(bytes: Buffer): Promise<Extraction> {
-  const read = await readInvoiceFieldsByOcr(bytes, { timeoutMs: OCR_TIMEOUT_MS });
-  if (!read.number || !read.issueDate || !read.totalAmount) throw new InvoiceFileError('NO_INVOICE', 'neither a QR code nor a readable number, date and amount');
-  return {
-    ok: true,
-    fields: { kind: 'DIGITAL', number: read.number, issueDate: read.issueDate, amountFen: parseAmount(read.totalAmount), amountIncludesTax: true, entry: 'image' },
-    sources: { number: 'image:ocr', issue_date: 'image:ocr', amount: 'image:ocr' },
-  };
-}
-
 function fromQrText(text: string, entry: EntryKind, today: string): Extraction {
   const qr = parseInvoiceQr(text, { today });
   if (!qr.ok) throw new InvoiceFileError('NO_INVOICE', `the QR code is not an invoice QR code: ${qr.message}`);
@@ -303,4 +302,93 @@ function normalizeDate(text: string): string {
     throw new InvoiceFileError('NO_INVOICE', `unreadable issue date ${JSON.stringify(text.slice(0, 40))}`);
   }
   return iso;
+}
+
+/**
+ * An image's fields: its QR code's (null without a readable one) and what OCR read of its print. The QR code is the
+ * authority for what it carries; the print adds what it lacks (the parties' names and tax ids, the legacy 价税合计,
+ * a missing 校验码) and cross-checks it: a printed number, code, date or amount that contradicts the QR code makes
+ * the extraction a problem, as a PDF's text does. Without a QR code the print alone must give the number, date and
+ * the checked amount (and, for a legacy invoice, its code). Pure: runs wherever the OCR result arrives.
+ */
+export function withOcrFields(qr: Extraction | null, ocr: OcrInvoiceFields, today: string): Extraction {
+  const printed = {
+    ...(ocr.sellerTaxId ? { sellerTaxId: ocr.sellerTaxId } : {}),
+    ...(ocr.sellerName ? { sellerName: ocr.sellerName } : {}),
+    ...(ocr.buyerName ? { buyerName: ocr.buyerName } : {}),
+    ...(ocr.buyerTaxId ? { buyerTaxId: ocr.buyerTaxId } : {}),
+  };
+  const printedSources: Record<string, string> = {};
+  for (const [field, value] of [
+    ['seller_tax_id', ocr.sellerTaxId],
+    ['seller_name', ocr.sellerName],
+    ['buyer_name', ocr.buyerName],
+    ['buyer_tax_id', ocr.buyerTaxId],
+  ] as const) {
+    if (value) printedSources[field] = 'image:ocr';
+  }
+  const withTax = ocr.amountWithTax ? tryAmount(ocr.amountWithTax) : undefined;
+  const withoutTax = ocr.amountWithoutTax ? tryAmount(ocr.amountWithoutTax) : undefined;
+  const tax = ocr.tax ? tryAmount(ocr.tax) : undefined;
+  // A 价税合计 that is not 金额 + 税额 (when both were read) is a misread: leave it out.
+  const consistentWithTax = withTax !== undefined && (withoutTax === undefined || tax === undefined || withoutTax + tax === withTax) ? withTax : undefined;
+
+  if (qr) {
+    if (!qr.ok) return qr;
+    const f = qr.fields;
+    const mismatch = (zhField: string, enField: string): Extraction => ({
+      ok: false,
+      fields: { ...f, ...printed },
+      problem: { zh: `图片上印的${zhField}与二维码不一致`, en: `The image's printed ${enField} differs from its QR code` },
+    });
+    // Only values of the QR's own shape are compared: a 20-digit run found without its label is not a legacy number.
+    if (ocr.number && ocr.number.length === f.number.length && ocr.number !== f.number) return mismatch('发票号码', 'invoice number');
+    if (ocr.code && f.code && ocr.code !== f.code) return mismatch('发票代码', 'invoice code');
+    if (ocr.issueDate && ocr.issueDate !== f.issueDate) return mismatch('开票日期', 'issue date');
+    if (ocr.checkCode && f.checkCode && ocr.checkCode !== f.checkCode) return mismatch('校验码', 'check code');
+    if (f.kind === 'DIGITAL' && consistentWithTax !== undefined && consistentWithTax !== f.amountFen) return mismatch('价税合计', 'total (tax incl.)');
+    if (f.kind === 'LEGACY' && withoutTax !== undefined && withoutTax !== f.amountFen) return mismatch('合计金额', 'amount before tax');
+    const sources: Record<string, string> = { ...qr.sources, ...printedSources };
+    let amountWithTaxFen = f.amountWithTaxFen;
+    if (f.kind === 'LEGACY' && amountWithTaxFen === undefined && consistentWithTax !== undefined && consistentWithTax >= f.amountFen) {
+      amountWithTaxFen = consistentWithTax;
+      sources.amount_with_tax = 'image:ocr';
+    }
+    const checkCode = f.checkCode ?? (f.kind === 'LEGACY' ? ocr.checkCode : undefined);
+    if (checkCode && !f.checkCode) sources.check_code = 'image:ocr';
+    const fields: InvoiceFields = {
+      ...f,
+      ...printed,
+      ...(checkCode ? { checkCode } : {}),
+      ...(amountWithTaxFen === undefined ? {} : { amountWithTaxFen }),
+    };
+    return { ok: true, fields, sources };
+  }
+
+  const legacy = ocr.code !== undefined && ocr.number?.length === 8;
+  const amountFen: Fen | undefined = legacy ? withoutTax : consistentWithTax;
+  if (!ocr.number || !ocr.issueDate || amountFen === undefined) {
+    throw new InvoiceFileError('NO_INVOICE', 'neither a QR code nor a readable number, date and amount');
+  }
+  const base = { number: ocr.number, issueDate: ocr.issueDate, amountFen, ...printed, entry: 'image' as const };
+  const fields: InvoiceFields = legacy
+    ? {
+        ...base,
+        kind: 'LEGACY',
+        code: ocr.code!,
+        ...(ocr.checkCode ? { checkCode: ocr.checkCode } : {}),
+        amountIncludesTax: false,
+        ...(consistentWithTax !== undefined && consistentWithTax >= amountFen ? { amountWithTaxFen: consistentWithTax } : {}),
+      }
+    : { ...base, kind: 'DIGITAL', amountIncludesTax: true, amountWithTaxFen: amountFen };
+  const parsed = legacy ? parseLegacyInvoice({ code: ocr.code!, number: ocr.number, checkCode: ocr.checkCode ?? null }, today) : parseDigitalInvoiceNumber(ocr.number, today);
+  if (!parsed.ok) return { ok: false, fields, problem: { zh: parsed.message_zh, en: parsed.message_en } };
+  const read = [
+    'number',
+    'issue_date',
+    'amount',
+    ...(legacy ? ['code', ...(fields.checkCode ? ['check_code'] : [])] : []),
+    ...(fields.amountWithTaxFen === undefined ? [] : ['amount_with_tax']),
+  ];
+  return { ok: true, fields, sources: { ...Object.fromEntries(read.map((f) => [f, 'image:ocr'])), ...printedSources } };
 }

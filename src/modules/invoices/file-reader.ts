@@ -4,8 +4,11 @@ import { WorkerJobOutOfMemoryError, WorkerJobTimeoutError, WorkerPool, WorkerPoo
 import { workerScript } from '../../platform/workers/worker-script.js';
 import type { Extraction } from './extraction.js';
 import type { ExtractionOutcome, FileJob, FileJobOutcome } from './file-extraction-job.js';
+import { withOcrFields } from './file-extraction.js';
 import type { FileComplexityLimits } from './files/complexity.js';
-import type { InvoiceFileErrorReason } from './files/errors.js';
+import { InvoiceFileError, type InvoiceFileErrorReason } from './files/errors.js';
+import { DEFAULT_OCR_LIMITS, sharedInvoiceOcr, type InvoiceOcr, type InvoiceOcrLimits } from './files/ocr-ppocr.js';
+import type { SignatureCheck, SignatureTrust } from './xml/bureau-signature.js';
 
 /** How a refused file is answered: each is a clear 4xx, never a 500. */
 const FILE_ERRORS: Readonly<Record<InvoiceFileErrorReason, ErrorCode>> = {
@@ -19,32 +22,61 @@ const FILE_ERRORS: Readonly<Record<InvoiceFileErrorReason, ErrorCode>> = {
 };
 
 /**
- * Reads uploaded invoice files in the bounded worker pool, never on the event loop: header checks, parsing,
- * decoding and OCR all run in file-extraction-job.ts. A file that outruns its deadline or its heap is refused
- * as too complex; when every thread is busy and the queue is full the upload is refused with Retry-After.
+ * Reads uploaded invoice files in the bounded worker pool, never on the event loop: header checks, parsing and
+ * decoding run in file-extraction-job.ts; images then go to OCR, in its own bounded pool of processes
+ * (files/ocr-ppocr.ts, `ocr`; null reads images by their QR code alone). A file that outruns its deadline or its
+ * heap is refused as too complex, an image whose OCR does as unreadable (unless its QR code was read: OCR only
+ * adds to it); when every thread is busy and the queue is full the upload is refused with Retry-After.
  */
 export class InvoiceFileReader {
   private readonly pool: WorkerPool<FileJob, FileJobOutcome>;
+  private readonly ocr: { ocr: InvoiceOcr; release: () => Promise<void> } | null;
 
   constructor(
     pool: WorkerPoolLimits,
     private readonly limits: FileComplexityLimits,
+    ocr: InvoiceOcrLimits | null = { ...DEFAULT_OCR_LIMITS, maxPixels: limits.maxPixels },
   ) {
     this.pool = new WorkerPool(workerScript(import.meta.url, 'file-extraction-job'), pool);
+    this.ocr = ocr === null ? null : sharedInvoiceOcr(ocr);
   }
 
   async read(bytes: Uint8Array, today: string): Promise<Extraction> {
     const outcome = (await this.run({ task: 'extract', bytes, today, limits: this.limits })) as ExtractionOutcome;
     if (!outcome.ok) throw new AppError(FILE_ERRORS[outcome.reason]);
+    if (outcome.ocr) return this.withOcr(bytes, today, outcome.extraction);
     const { extraction } = outcome;
     // Structured cloning turned the Buffer into a plain Uint8Array.
     return extraction.ok && extraction.signedXml ? { ...extraction, signedXml: Buffer.from(extraction.signedXml) } : extraction;
   }
 
+  /** An image: OCR of its print, merged with what its QR code said (which alone is enough when OCR fails). */
+  private async withOcr(bytes: Uint8Array, today: string, qr: Extraction | null): Promise<Extraction> {
+    if (this.ocr === null) {
+      if (qr) return qr;
+      throw new AppError('INVOICE_FILE_NO_INVOICE');
+    }
+    let reading;
+    try {
+      reading = await this.ocr.ocr.read(bytes, today);
+    } catch (error) {
+      if (qr) return qr;
+      if (error instanceof WorkerPoolBusyError) throw new AppError('FILE_PROCESSING_BUSY', { retry_after: error.retryAfterSeconds });
+      if (error instanceof InvoiceFileError) throw new AppError(FILE_ERRORS[error.reason]);
+      throw new AppError('INVOICE_FILE_UNREADABLE');
+    }
+    try {
+      return withOcrFields(qr, reading.fields, today);
+    } catch (error) {
+      if (error instanceof InvoiceFileError) throw new AppError(FILE_ERRORS[error.reason]);
+      throw error;
+    }
+  }
+
   /** The bureau's signature over a signed invoice XML, checked in the pool too (it parses the XML again). */
-  async verifySignature(xml: Uint8Array, publicKeyHex: string): Promise<boolean> {
-    const outcome = (await this.run({ task: 'verify-signature', xml, publicKeyHex })) as { signatureValid: boolean };
-    return outcome.signatureValid;
+  async verifySignature(xml: Uint8Array, trust: SignatureTrust): Promise<SignatureCheck> {
+    const outcome = (await this.run({ task: 'verify-signature', xml, trust })) as { signature: SignatureCheck };
+    return outcome.signature;
   }
 
   private async run(job: FileJob): Promise<FileJobOutcome> {
@@ -58,7 +90,7 @@ export class InvoiceFileReader {
     }
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.ocr?.release()]);
   }
 }

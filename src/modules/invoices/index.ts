@@ -10,11 +10,13 @@ import { InvoiceRepo } from './repo.js';
 import { invoiceRoutes } from './routes.js';
 import { InvoiceService } from './service.js';
 import { HttpTaxAuthority } from './tax-authority/http-tax-authority.js';
+import { TaxQueryRefusedError } from './tax-authority/port.js';
 import { taxSandboxRoutes } from './tax-sandbox/sandbox-routes.js';
 import { TaxSandbox } from './tax-sandbox/sandbox-service.js';
 import { UploadQuota } from './upload-quota.js';
 import type { Platform } from '../../app/platform.js';
 import { parseSandboxImport, type ImportRowInput } from './tax-sandbox/import-file.js';
+import { parseSm2Certificate } from './xml/sm2-certificate.js';
 
 export { parseSandboxImport, readImportRows, SandboxImportError, type ImportRowInput } from './tax-sandbox/import-file.js';
 
@@ -48,11 +50,44 @@ export const invoicesOf = perPlatform((platform): Invoices => {
   const reader = new InvoiceFileReader(
     { threads: uploads.workers, queue: uploads.queue, deadlineMs: uploads.jobTimeoutMs, memoryMb: uploads.jobMemoryMb },
     { maxPixels: uploads.maxPixels, maxXmlElements: uploads.maxXmlElements, maxXmlDepth: uploads.maxXmlDepth, maxPdfPages: uploads.maxPdfPages },
+    uploads.ocrWorkers === 0
+      ? null
+      : { processes: uploads.ocrWorkers, queue: uploads.ocrQueue, deadlineMs: uploads.ocrTimeoutMs, memoryMb: uploads.ocrMemoryMb, maxPixels: uploads.maxPixels },
   );
   const quota = new UploadQuota(cache, uploads, (error) => platform.logger.warn({ err: error }, 'upload quota counter unavailable; letting the upload through'));
   const files = new LocalFileStore(path.join(config.dataDir, 'files'));
-  const service = new InvoiceService(database.db, new InvoiceRepo(), authority, buyers, platform.outbox, platform.ids, clock, policies, () => platform.hooks.riskGate, files, (xml, key) =>
-    reader.verifySignature(xml, key),
+  // Bureau-layout XML must be signed by a certificate these CAs issued: TAX_BUREAU_CA_CERTS, else (never in
+  // production) the sandbox's own CA, asked of the sandbox.
+  const configuredAnchors = config.taxBureauCaCertificates;
+  configuredAnchors?.forEach((der, i) => {
+    try {
+      parseSm2Certificate(Buffer.from(der));
+    } catch (error) {
+      throw new Error(`TAX_BUREAU_CA_CERTS: certificate ${i + 1} is not an SM2 certificate: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  const trustAnchors = async (): Promise<readonly Uint8Array[]> => {
+    if (configuredAnchors) return configuredAnchors;
+    if (config.nodeEnv === 'production') return [];
+    // An authority that publishes no CA (a 4xx: not the sandbox) vouches for no bureau-layout file; an outage is a 503.
+    return authority.caCertificates().catch((error: unknown) => {
+      if (error instanceof TaxQueryRefusedError) return [];
+      throw error;
+    });
+  };
+  const service = new InvoiceService(
+    database.db,
+    new InvoiceRepo(),
+    authority,
+    buyers,
+    platform.outbox,
+    platform.ids,
+    clock,
+    policies,
+    () => platform.hooks.riskGate,
+    files,
+    (xml, trust) => reader.verifySignature(xml, trust),
+    trustAnchors,
   );
   return { service, authority, sandbox: new TaxSandbox(database.db, clock), clock, files, reader, quota };
 });

@@ -14,7 +14,7 @@ import type { Extraction, InvoiceFields } from './extraction.js';
 import { InvoiceRepo } from './repo.js';
 import { TaxAuthorityUnavailableError, TaxQueryLimitError, TaxQueryRefusedError, type TaxAuthority, type TaxStatusAnswer } from './tax-authority/port.js';
 import { classifyBuyer } from './domain/buyer.js';
-import { verifyEInvoiceSignature } from './xml/einvoice-xml.js';
+import { checkInvoiceSignature, type SignatureCheck, type SignatureTrust } from './xml/bureau-signature.js';
 import { ALLOW_ALL, type RiskGate } from '../../platform/risk/risk-gate.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 
@@ -25,8 +25,11 @@ export interface BuyerCheck {
   verifiedNameOf(userId: string): Promise<string | null>;
 }
 
-/** Checks the bureau's signature over a signed invoice XML (in the file-reading pool, in production). */
-export type SignatureVerifier = (xml: Uint8Array, publicKeyHex: string) => Promise<boolean>;
+/** Judges the bureau's signature over an invoice XML (in the file-reading pool, in production). */
+export type SignatureVerifier = (xml: Uint8Array, trust: SignatureTrust) => Promise<SignatureCheck>;
+
+/** The tax bureau CA certificates (DER) the bureau layout's signing certificates must be issued by. */
+export type TrustAnchorSource = () => Promise<readonly Uint8Array[]>;
 
 export interface Submission {
   readonly userId: string;
@@ -61,7 +64,8 @@ export class InvoiceService {
     private readonly policies: IntakePolicySource = { current: async () => DEFAULT_POLICY },
     private readonly riskGate: () => RiskGate = () => ALLOW_ALL,
     private readonly files?: FileStore,
-    private readonly verifySignature: SignatureVerifier = async (xml, key) => verifyEInvoiceSignature(Buffer.from(xml), key),
+    private readonly verifySignature: SignatureVerifier = async (xml, trust) => checkInvoiceSignature(xml, trust),
+    private readonly trustAnchors: TrustAnchorSource = async () => [],
   ) {}
 
   /** The cheap check before any byte of an uploaded file is read: only real-name users' invoices can count. */
@@ -87,7 +91,7 @@ export class InvoiceService {
       const reason = authorityReason(error, language);
       throw new AppError('TAX_QUERY_REFUSED', { reasons: [{ code: 'TAX_QUERY_REFUSED', message: reason }] }, { zh: reason, en: reason });
     }
-    const signature = extraction.signedXml ? ((await this.signatureValid(extraction.signedXml)) ? 'valid' : 'invalid') : 'absent';
+    const signature = extraction.signedXml ? (await this.signatureOf(extraction.signedXml)).verdict : 'absent';
     const identity = InvoiceRepo.identityOf(fields);
     const realNameVerified = await this.buyers.isRealNameVerified(userId);
     // Whose invoice it is: the authority's register first (what it says is what was issued), else what the file says.
@@ -252,15 +256,20 @@ export class InvoiceService {
     }
   }
 
-  private async signatureValid(xml: Buffer): Promise<boolean> {
-    let key: string;
+  /**
+   * The file's signature: the bureau's layout against the trust anchors, the sandbox's own against the authority's
+   * key (asked only for that layout, so a real bureau file does not depend on it).
+   */
+  private async signatureOf(xml: Buffer): Promise<SignatureCheck> {
+    let sandboxPublicKeyHex: string | undefined;
     try {
-      key = await this.authority.signingPublicKey();
+      const anchors = await this.trustAnchors();
+      if (!xml.includes('<Reference')) sandboxPublicKeyHex = await this.authority.signingPublicKey();
+      return await this.verifySignature(xml, { anchors, ...(sandboxPublicKeyHex === undefined ? {} : { sandboxPublicKeyHex }) });
     } catch (error) {
       if (error instanceof TaxAuthorityUnavailableError) throw new AppError('TAX_AUTHORITY_UNAVAILABLE');
       throw error;
     }
-    return this.verifySignature(xml, key);
   }
 
   private async reject(userId: string, fields: InvoiceFields, reasons: readonly ReasonCode[], sources: Readonly<Record<string, string>>, requestId: string): Promise<void> {

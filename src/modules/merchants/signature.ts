@@ -14,7 +14,7 @@ export interface MerchantCredentials {
 }
 
 /**
- * The string a cashier signs (design.md): METHOD \\n path-with-query \\n timestamp \\n nonce \\n hex SHA-256 of
+ * The string a cashier signs (docs/security.md): METHOD \\n path-with-query \\n timestamp \\n nonce \\n hex SHA-256 of
  * the raw body. Exported so clients, tests and the docs compute exactly the same thing.
  */
 export function canonicalRequest(method: string, pathWithQuery: string, timestamp: string, nonce: string, rawBody: string): string {

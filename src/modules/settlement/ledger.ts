@@ -30,7 +30,7 @@ export interface AccountBalance {
 const CHECK_VIOLATION = '23514';
 
 /**
- * The ledger's only writer and reader (reference/ledger-and-concurrency.md §2, §5). `write` applies transfers in
+ * The ledger's only writer and reader (docs/design/settlement.md). `write` applies transfers in
  * the caller's transaction:
  *
  * 1. reads the legs of the reservations being resolved;

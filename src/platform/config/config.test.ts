@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { ConfigError } from './config-error.js';
@@ -191,6 +193,17 @@ describe('loadConfig', () => {
 
   it('rejects an unknown role', () => {
     expect(configError({ QUANYI_ROLE: 'cron' }).variable).toBe('QUANYI_ROLE');
+  });
+
+  it('reads the tax bureau CA certificates from the PEM file TAX_BUREAU_CA_CERTS', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'quanyi-ca-'));
+    const pem = path.join(dir, 'ca.pem');
+    writeFileSync(pem, `-----BEGIN CERTIFICATE-----\nAQID\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nBAUG\n-----END CERTIFICATE-----\n`);
+    expect(loadConfig({ TAX_BUREAU_CA_CERTS: pem }).taxBureauCaCertificates?.map((der) => Buffer.from(der).toString('hex'))).toEqual(['010203', '040506']);
+    expect(loadConfig({}).taxBureauCaCertificates).toBeUndefined();
+    expect(configError({ TAX_BUREAU_CA_CERTS: path.join(dir, 'missing.pem') }).variable).toBe('TAX_BUREAU_CA_CERTS');
+    writeFileSync(pem, 'no certificate here');
+    expect(configError({ TAX_BUREAU_CA_CERTS: pem }).variable).toBe('TAX_BUREAU_CA_CERTS');
   });
 
   it('requires DATABASE_URL in production', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import path from 'node:path';
@@ -56,6 +57,11 @@ export interface Config {
   readonly couponActivationFailures: { readonly perUser: number; readonly perDevice: number; readonly perIp: number; readonly windowSeconds: number };
   /** The tax authority's verification API; unset outside production: the sandbox mounted at /sandbox/tax. */
   readonly taxAuthorityUrl: string | undefined;
+  /**
+   * The tax bureau CA certificates (DER) that must have issued the certificate signing a bureau-layout invoice XML
+   * (TAX_BUREAU_CA_CERTS, a PEM file); unset: none in production, the sandbox's own CA elsewhere.
+   */
+  readonly taxBureauCaCertificates: readonly Uint8Array[] | undefined;
   /** The bank's payout (代付) API that pays cash prizes; unset outside production: the sandbox mounted at /sandbox/payouts. */
   readonly payoutUrl: string | undefined;
   /** Load the demo operator, merchant, templates and coupons on start (embedded development by default). */
@@ -103,6 +109,14 @@ export interface InvoiceUploadConfig {
   readonly queue: number;
   readonly jobTimeoutMs: number;
   readonly jobMemoryMb: number;
+  /**
+   * OCR of images (PP-OCR, one process each, ~850 MB resident): processes at once (`0`: images are read by their
+   * QR code alone), images waiting for one, and each image's wall-time and resident-memory limits.
+   */
+  readonly ocrWorkers: number;
+  readonly ocrQueue: number;
+  readonly ocrTimeoutMs: number;
+  readonly ocrMemoryMb: number;
 }
 
 /**
@@ -224,6 +238,7 @@ export function loadConfig(env: Env, overrides: { role?: Role } = {}): Config {
       windowSeconds: integer(env, 'COUPON_ACTIVATION_FAILURE_WINDOW_SECONDS', 3600, 1, 86_400),
     },
     taxAuthorityUrl: taxAuthorityUrl(env, nodeEnv),
+    taxBureauCaCertificates: taxBureauCaCertificates(env),
     payoutUrl: payoutUrl(env, nodeEnv),
     demoData,
     transparencyLog: transparencyLogConfig(env, nodeEnv, keyProvider.kind),
@@ -251,6 +266,10 @@ function invoiceUploadConfig(env: Env): InvoiceUploadConfig {
     queue: integer(env, 'FILE_WORKER_QUEUE', 8, 0, 10_000),
     jobTimeoutMs: integer(env, 'FILE_JOB_TIMEOUT_MS', 20_000, 100, 600_000),
     jobMemoryMb: integer(env, 'FILE_JOB_MEMORY_MB', 256, 32, 16_384),
+    ocrWorkers: integer(env, 'INVOICE_OCR_WORKERS', 1, 0, 64),
+    ocrQueue: integer(env, 'INVOICE_OCR_QUEUE', 8, 0, 10_000),
+    ocrTimeoutMs: integer(env, 'INVOICE_OCR_TIMEOUT_MS', 15_000, 100, 600_000),
+    ocrMemoryMb: integer(env, 'INVOICE_OCR_MEMORY_MB', 1536, 256, 65_536),
   };
 }
 
@@ -465,6 +484,23 @@ function taxAuthorityUrl(env: Env, nodeEnv: NodeEnv): string | undefined {
     throw new ConfigError('TAX_AUTHORITY_URL', 'is required when NODE_ENV=production: the sandbox must not vouch for real invoices');
   }
   return url?.replace(/\/+$/, '');
+}
+
+/** Every CERTIFICATE block of the PEM file TAX_BUREAU_CA_CERTS names, as DER (at least one). */
+function taxBureauCaCertificates(env: Env): Uint8Array[] | undefined {
+  const file = env.TAX_BUREAU_CA_CERTS?.trim();
+  if (!file) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError('TAX_BUREAU_CA_CERTS', `cannot read ${JSON.stringify(file)}`);
+  }
+  const blocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => m[1]!.replace(/\s+/g, ''));
+  if (blocks.length === 0 || blocks.some((b) => !/^[A-Za-z0-9+/]+={0,2}$/.test(b))) {
+    throw new ConfigError('TAX_BUREAU_CA_CERTS', 'must name a PEM file of one or more CERTIFICATE blocks');
+  }
+  return blocks.map((b) => new Uint8Array(Buffer.from(b, 'base64')));
 }
 
 function payoutUrl(env: Env, nodeEnv: NodeEnv): string | undefined {

@@ -62,7 +62,7 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_SOLO_ATTEMPTS = 3;
 
 /**
- * Group commit (reference/ledger-and-concurrency.md §5.3): requests for the same hot rows are queued and decided
+ * Group commit: requests for the same hot rows are queued and decided
  * together in one transaction, so the row lock, the round trips and the fsync of a commit are paid once per
  * batch instead of once per request. There is no timer: the first request runs at once, and whatever arrives
  * while a batch commits forms the next one, so batches grow only under load.

@@ -127,6 +127,8 @@ export const ERROR_CODES = {
   // Invoices (#5). A refused invoice answers 422 with every reason; the messages follow the lottery specification's FAQ (Q1).
   INVOICE_FORMAT_INVALID: { status: 422, zh: '发票号码、日期或金额格式不正确', en: 'The invoice number, date or amount is malformed' },
   INVOICE_SIGNATURE_INVALID: { status: 422, zh: '发票税局签名无效,文件可能被篡改', en: "The tax bureau's signature on the invoice is not valid; the file may have been altered" },
+  INVOICE_SIGNATURE_MISSING: { status: 422, zh: '发票文件没有税局签名(未签名或签名已被去除),请上传税务机关下发的原始文件', en: "The invoice file carries no tax bureau signature (never signed, or the signature was removed); upload the original file as issued" },
+  INVOICE_SIGNATURE_UNTRUSTED: { status: 422, zh: '发票签名证书不是受信任的税务机关签发的', en: 'The certificate that signed the invoice was not issued by a trusted tax authority' },
   INVOICE_NOT_FOUND: { status: 422, zh: '税务机关查无此票,请核对发票信息(当天开具的发票次日可查)', en: 'The tax authority has no such invoice; check its details (invoices issued today can be checked tomorrow)' },
   INVOICE_VOID: { status: 422, zh: '发票已作废', en: 'The invoice has been voided' },
   INVOICE_RED_FLUSHED: { status: 422, zh: '发票已红冲', en: 'The invoice has been cancelled by a red-letter invoice' },

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
 import type { Actor } from './actor.js';
 
-/** The roles of design.md. `admin` passes every role check; `consumer` is every signed-in user's base role. */
+/** The six roles of the platform (docs/security.md). `admin` passes every role check; `consumer` is every signed-in user's base role. */
 export const ROLES = ['consumer', 'merchant_staff', 'operator', 'risk_reviewer', 'auditor', 'admin'] as const;
 export type RoleName = (typeof ROLES)[number];
 

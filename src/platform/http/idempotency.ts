@@ -76,7 +76,7 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 const TRANSIENT_STATUSES = new Set([408, 409, 425, 429]);
 
 /**
- * Idempotency keys (Stripe's model, see reference/ledger-and-concurrency.md §5.7): the first request with a key
+ * Idempotency keys (Stripe's model): the first request with a key
  * claims it; its response is stored; a replay with the same body gets that response back; the same key with a
  * different body gets 422 IDEMPOTENCY_KEY_REUSED; a replay while the first is still running gets 409.
  * An answer that carries a credential is never stored (`no-store` routes, and the `carriesCredential` backstop):

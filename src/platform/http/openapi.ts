@@ -26,7 +26,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             type: 'apiKey',
             in: 'header',
             name: 'X-Api-Key',
-            description: 'With X-Timestamp, X-Nonce and X-Signature (HMAC-SHA256), see design.md',
+            description: 'With X-Timestamp, X-Nonce and X-Signature (HMAC-SHA256) over method, path, timestamp, nonce and body hash',
           },
         },
       },

@@ -8,7 +8,7 @@ export interface Leadership {
 }
 
 /**
- * Leadership as a lease row. We chose a lease over a session advisory lock (design.md's suggestion) because
+ * Leadership as a lease row. We chose a lease over a session advisory lock (the first idea; docs/decisions/0002) because
  * embedded PGlite has one shared session, where advisory locks are re-entrant and every contender would "win",
  * and because session locks break behind transaction-pooling proxies. A crashed leader is replaced when its
  * lease expires; the per-fire rows in scheduled_runs keep each fire exactly-once even across that hand-over.

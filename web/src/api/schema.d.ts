@@ -4447,6 +4447,40 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/sandbox/tax/ca-certificates": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The sandbox bureau's CA certificates (DER, base64): they issue the certificate of the bureau-layout XML signature */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/sandbox/tax/invoices": {
         readonly parameters: {
             readonly query?: never;
@@ -4503,10 +4537,11 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** An issued invoice as a file: signed XML, PDF (QR and text on page 1), PNG (photo-like with ?style=photo&seed=…) or OFD */
+        /** An issued invoice as a file: signed XML (the sandbox's layout, or the bureau's with ?layout=bureau), PDF (QR and text on page 1), PNG (photo-like with ?style=photo&seed=…) or OFD */
         readonly get: {
             readonly parameters: {
                 readonly query?: {
+                    readonly layout?: "sandbox" | "bureau";
                     readonly seed?: string;
                     readonly style?: "clean" | "photo";
                 };

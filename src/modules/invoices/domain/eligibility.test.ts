@@ -20,6 +20,8 @@ describe('eligibilityReasons', () => {
 
   it.each([
     [{ signature: 'invalid' }, 'INVOICE_SIGNATURE_INVALID'],
+    [{ signature: 'missing' }, 'INVOICE_SIGNATURE_MISSING'],
+    [{ signature: 'untrusted' }, 'INVOICE_SIGNATURE_UNTRUSTED'],
     [{ taxStatus: 'NOT_FOUND', sellerRegistered: undefined }, 'INVOICE_NOT_FOUND'],
     [{ taxStatus: 'VOID' }, 'INVOICE_VOID'],
     [{ taxStatus: 'RED_FLUSHED' }, 'INVOICE_RED_FLUSHED'],

@@ -7,6 +7,8 @@ import { buyerRefusal, type BuyerRule, type InvoiceBuyer } from './buyer.js';
 export const REASON_CODES = [
   'INVOICE_FORMAT_INVALID',
   'INVOICE_SIGNATURE_INVALID',
+  'INVOICE_SIGNATURE_MISSING',
+  'INVOICE_SIGNATURE_UNTRUSTED',
   'INVOICE_NOT_FOUND',
   'INVOICE_VOID',
   'INVOICE_RED_FLUSHED',
@@ -34,8 +36,12 @@ export interface EligibilityPolicy {
 export const DEFAULT_POLICY: EligibilityPolicy = { minAmountFen: 1_000n, maxAgeDays: 90, buyer: 'PERSON' };
 
 export interface EligibilityFacts {
-  /** 'absent' for a typed entry: the tax authority's answer is then the only proof. */
-  readonly signature: 'valid' | 'invalid' | 'absent';
+  /**
+   * 'absent' for a typed entry or a file that carries no XML (the tax authority's answer is then the only proof);
+   * for an XML: valid, 'missing' (unsigned: no signature block or an empty value), 'invalid' (does not verify) or
+   * 'untrusted' (verifies, with a certificate no trust anchor issued).
+   */
+  readonly signature: 'valid' | 'invalid' | 'missing' | 'untrusted' | 'absent';
   readonly taxStatus: TaxStatus;
   readonly sellerRegistered: boolean | undefined;
   /** What the invoice is worth: the tax-inclusive total, or what is left after a partial red-flush. */
@@ -59,6 +65,8 @@ export function eligibilityReasons(facts: EligibilityFacts, policy: EligibilityP
   const age = ageInDays(facts.issueDate, facts.today);
   if (age === undefined || age < 0) reasons.push('INVOICE_FORMAT_INVALID');
   if (facts.signature === 'invalid') reasons.push('INVOICE_SIGNATURE_INVALID');
+  if (facts.signature === 'missing') reasons.push('INVOICE_SIGNATURE_MISSING');
+  if (facts.signature === 'untrusted') reasons.push('INVOICE_SIGNATURE_UNTRUSTED');
   switch (facts.taxStatus) {
     case 'NOT_FOUND':
       reasons.push('INVOICE_NOT_FOUND');

@@ -319,3 +319,23 @@ describe('HttpTaxAuthority.signingPublicKey', () => {
     }
   });
 });
+
+describe('HttpTaxAuthority.caCertificates', () => {
+  it('fetches GET {base}/ca-certificates once, as DER, and forgets a failed fetch', async () => {
+    handler = error(500, 'INTERNAL');
+    const tax = client({ retries: 0 });
+    await expect(tax.caCertificates()).rejects.toBeInstanceOf(TaxAuthorityUnavailableError);
+    handler = ok({ certificates: ['AQID', 'BAUG'] });
+    const [a, b] = await Promise.all([tax.caCertificates(), tax.caCertificates()]);
+    expect(a.map((der) => Buffer.from(der).toString('hex'))).toEqual(['010203', '040506']);
+    expect(b).toBe(a);
+    expect(requests.map((u) => u.pathname)).toEqual(['/sandbox/tax/ca-certificates', '/sandbox/tax/ca-certificates']);
+  });
+
+  it('rejects an answer that is not a list of base64 certificates', async () => {
+    for (const data of [{}, { certificates: 'AQID' }, { certificates: [1] }, { certificates: ['not base64!'] }]) {
+      handler = ok(data);
+      await expect(client().caCertificates()).rejects.toThrow(/malformed/);
+    }
+  });
+});

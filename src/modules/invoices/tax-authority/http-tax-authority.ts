@@ -73,6 +73,7 @@ export class HttpTaxAuthority implements TaxAuthority {
   private readonly normalStatusTtlMs: number;
   private readonly breaker: CircuitBreaker;
   private publicKey: Promise<string> | undefined;
+  private caCertificatesFetched: Promise<Uint8Array[]> | undefined;
   private readonly counters = { cacheHits: 0, cacheMisses: 0, requests: 0 };
 
   constructor(options: HttpTaxAuthorityOptions) {
@@ -135,6 +136,18 @@ export class HttpTaxAuthority implements TaxAuthority {
       throw error;
     });
     return this.publicKey;
+  }
+
+  /**
+   * The sandbox's tax bureau CA certificates (`GET {base}/ca-certificates`), fetched once. Only outside production,
+   * where the authority is the sandbox: production's trust anchors come from TAX_BUREAU_CA_CERTS, never the wire.
+   */
+  caCertificates(): Promise<Uint8Array[]> {
+    this.caCertificatesFetched ??= this.call('/ca-certificates', parseCaCertificates).catch((error: unknown) => {
+      this.caCertificatesFetched = undefined;
+      throw error;
+    });
+    return this.caCertificatesFetched;
   }
 
   stats(): HttpTaxAuthorityStats {
@@ -266,6 +279,14 @@ function parsePublicKey(data: Record<string, unknown>): string {
     throw malformed('public_key is not an uncompressed SM2 point in hex');
   }
   return data.public_key;
+}
+
+function parseCaCertificates(data: Record<string, unknown>): Uint8Array[] {
+  const list = data.certificates;
+  if (!Array.isArray(list) || list.some((c) => typeof c !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(c))) {
+    throw malformed('certificates is not a list of base64 DER certificates');
+  }
+  return (list as string[]).map((c) => new Uint8Array(Buffer.from(c, 'base64')));
 }
 
 function optionalString(data: Record<string, unknown>, field: string): string | undefined {

@@ -4,7 +4,7 @@ import { ok } from '../../../platform/http/envelope.js';
 import { moneySchema } from '../../../platform/money/money.js';
 import { renderInvoiceOfd } from './render/invoice-ofd.js';
 import { renderInvoicePdf } from './render/invoice-pdf.js';
-import { renderInvoicePng } from './render/invoice-png.js';
+import { renderInvoicePng, type InvoicePngInput } from './render/invoice-png.js';
 import type { TaxSandbox } from './sandbox-service.js';
 import { parseSandboxImport, SandboxImportError, type ImportRowInput } from './import-file.js';
 import { parseAmountField } from '../../../platform/money/amount-field.js';
@@ -58,14 +58,18 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
     },
   );
 
-  app.get<{ Params: { number: string; format: string }; Querystring: { style?: 'clean' | 'photo'; seed?: string } }>(
+  app.get<{ Params: { number: string; format: string }; Querystring: { style?: 'clean' | 'photo'; seed?: string; layout?: 'sandbox' | 'bureau' } }>(
     `${prefix}/invoices/:number.:format`,
     {
       schema: {
         tags,
-        summary: "An issued invoice as a file: signed XML, PDF (QR and text on page 1), PNG (photo-like with ?style=photo&seed=…) or OFD",
+        summary:
+          "An issued invoice as a file: signed XML (the sandbox's layout, or the bureau's with ?layout=bureau), PDF (QR and text on page 1), PNG (photo-like with ?style=photo&seed=…) or OFD",
         params: { type: 'object', properties: { number, format: { type: 'string', enum: ['xml', 'pdf', 'png', 'ofd'] } } },
-        querystring: { type: 'object', properties: { style: { type: 'string', enum: ['clean', 'photo'] }, seed: { type: 'string', maxLength: 64 } } },
+        querystring: {
+          type: 'object',
+          properties: { style: { type: 'string', enum: ['clean', 'photo'] }, seed: { type: 'string', maxLength: 64 }, layout: { type: 'string', enum: ['sandbox', 'bureau'] } },
+        },
       },
     },
     async (request, reply) => {
@@ -73,11 +77,11 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
       if (!doc) throw new AppError('NOT_FOUND');
       switch (request.params.format) {
         case 'xml':
-          return reply.type('application/xml; charset=utf-8').send(doc.xml);
+          return reply.type('application/xml; charset=utf-8').send(request.query.layout === 'bureau' ? await sandbox.bureauXml(doc.number) : doc.xml);
         case 'pdf':
-          return reply.type('application/pdf').send(await renderInvoicePdf(doc));
+          return reply.type('application/pdf').send(await renderInvoicePdf(pngInput(doc)));
         case 'png':
-          return reply.type('image/png').send(renderInvoicePng({ ...doc, totalAmount: doc.totalWithTax }, { style: request.query.style ?? 'clean', seed: request.query.seed ?? doc.number }));
+          return reply.type('image/png').send(renderInvoicePng(pngInput(doc), { style: request.query.style ?? 'clean', seed: request.query.seed ?? doc.number }));
         default:
           return reply.type('application/ofd').send(renderInvoiceOfd(doc));
       }
@@ -211,7 +215,25 @@ export async function taxSandboxRoutes(app: FastifyInstance, sandbox: TaxSandbox
     },
   );
 
+  app.get(`${prefix}/ca-certificates`, { schema: { tags, summary: "The sandbox bureau's CA certificates (DER, base64): they issue the certificate of the bureau-layout XML signature" } }, async () =>
+    ok({ certificates: [(await sandbox.bureauCertificates()).ca.toString('base64')] }),
+  );
+
   app.get(`${prefix}/public-key`, { schema: { tags, summary: 'The SM2 public key invoice XML is signed with' } }, async () =>
     ok({ algorithm: 'SM2', signature_algorithm: '1.2.156.10197.1.501', public_key: (await sandbox.signingKey()).publicKeyHex }),
   );
+}
+
+/** What an issued sandbox invoice prints (PNG and PDF) (a 数电 普票 with the sandbox's one item line at 13%). */
+function pngInput(doc: Exclude<Awaited<ReturnType<TaxSandbox['invoiceDocument']>>, false | undefined>): InvoicePngInput {
+  return {
+    qr: doc.qr,
+    number: doc.number,
+    issueDate: doc.issueDate,
+    totalAmount: doc.totalWithTax,
+    totalWithoutTax: doc.totalWithoutTax,
+    totalTax: doc.totalTax,
+    seller: { name: doc.sellerName, taxId: doc.sellerTaxId },
+    buyer: { name: doc.buyerName, ...(doc.buyerTaxId ? { taxId: doc.buyerTaxId } : {}) },
+  };
 }

@@ -5,7 +5,10 @@ import { AppError } from '../../../platform/errors/app-error.js';
 import { formatMoney, type Fen } from '../../../platform/money/money.js';
 import { businessDate, type Clock } from '../../../platform/time/clock.js';
 import type { TaxStatus } from '../tax-authority/port.js';
-import { generateSigningKeyPair, renderSignedEInvoiceXml, type EInvoiceData } from '../xml/einvoice-xml.js';
+import { renderBureauSignedEInvoiceXml } from '../xml/bureau-signature.js';
+import { generateSigningKeyPair, parseEInvoiceXml, renderSignedEInvoiceXml, type EInvoiceData } from '../xml/einvoice-xml.js';
+import { itemAmountToFen } from '../xml/item-amount.js';
+import { makeSm2Certificate } from '../xml/sm2-certificate.js';
 import { isSpecialInvoiceCode, type SandboxInvoiceRow } from './import-file.js';
 
 /** Taxpayers every sandbox starts with, so invoices can be issued at once (统一社会信用代码-shaped ids). */
@@ -61,6 +64,7 @@ export interface StatusQuery {
  */
 export class TaxSandbox {
   private keyPair: Promise<{ privateKeyHex: string; publicKeyHex: string }> | undefined;
+  private certificates: Promise<{ ca: Buffer; signing: Buffer }> | undefined;
   private taxpayersSeeded: Promise<void> | undefined;
 
   constructor(
@@ -90,6 +94,57 @@ export class TaxSandbox {
     const rows = await this.db.selectFrom('tax_sandbox_settings').select(['name', 'value']).where('name', 'in', ['sm2_private_key', 'sm2_public_key']).execute();
     const value = (name: string) => rows.find((r) => r.name === name)!.value;
     return { privateKeyHex: value('sm2_private_key'), publicKeyHex: value('sm2_public_key') };
+  }
+
+  /**
+   * The sandbox bureau's CA certificate and the certificate of its signing key (SM2, GM/T 0015 shape), made on first
+   * use and kept in the settings. The CA's private key is used once, to issue the signing certificate, and dropped,
+   * as a real CA keeps its key offline. Platforms outside production trust this CA (`GET /ca-certificates`).
+   */
+  bureauCertificates(): Promise<{ ca: Buffer; signing: Buffer }> {
+    this.certificates ??= this.loadOrCreateCertificates().catch((error: unknown) => {
+      this.certificates = undefined;
+      throw error;
+    });
+    return this.certificates;
+  }
+
+  private async loadOrCreateCertificates() {
+    const { publicKeyHex } = await this.signingKey();
+    const caKeys = generateSigningKeyPair();
+    const validity = { notBefore: new Date('2015-01-01T00:00:00Z'), notAfter: new Date('2050-01-01T00:00:00Z') };
+    const caName = `${BUREAU.name} CA`;
+    const ca = makeSm2Certificate({ subjectName: caName, subjectPublicKeyHex: caKeys.publicKeyHex, issuerName: caName, issuerPrivateKeyHex: caKeys.privateKeyHex, ca: true, ...validity });
+    const signing = makeSm2Certificate({ subjectName: `${BUREAU.name} 发票签名`, subjectPublicKeyHex: publicKeyHex, issuerName: caName, issuerPrivateKeyHex: caKeys.privateKeyHex, ...validity });
+    // One statement for both, so concurrent first uses keep one consistent pair.
+    await this.db
+      .insertInto('tax_sandbox_settings')
+      .values([
+        { name: 'bureau_ca_certificate', value: ca.toString('base64') },
+        { name: 'bureau_signing_certificate', value: signing.toString('base64') },
+      ])
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const rows = await this.db.selectFrom('tax_sandbox_settings').select(['name', 'value']).where('name', 'in', ['bureau_ca_certificate', 'bureau_signing_certificate']).execute();
+    const value = (name: string) => Buffer.from(rows.find((r) => r.name === name)!.value, 'base64');
+    return { ca: value('bureau_ca_certificate'), signing: value('bureau_signing_certificate') };
+  }
+
+  /**
+   * An issued 数电 invoice's XML in the bureau's own layout (Reference URI list, KeyInfo certificate; see
+   * xml/bureau-signature.ts), signed now with the sandbox's key, timed 50 s after issue as real files are.
+   */
+  async bureauXml(number: string): Promise<string | undefined> {
+    const doc = await this.invoiceDocument(number);
+    if (!doc) return undefined;
+    const read = parseEInvoiceXml(doc.xml);
+    const data: EInvoiceData = {
+      ...read,
+      issueTime: read.issueTime ?? `${read.issueDate}T10:00:00+08:00`,
+      items: read.items.map(({ amount, tax, ...item }) => ({ ...item, amountFen: itemAmountToFen(amount) ?? 0n, taxFen: itemAmountToFen(tax) ?? 0n })),
+    };
+    const [key, certificates] = await Promise.all([this.signingKey(), this.bureauCertificates()]);
+    return renderBureauSignedEInvoiceXml(data, { privateKeyHex: key.privateKeyHex, certificateDer: certificates.signing, signedAt: new Date(new Date(data.issueTime).getTime() + 50_000) });
   }
 
   /** Seeds the default taxpayers once per sandbox instance (a failed attempt is retried next time). */
@@ -289,7 +344,7 @@ export class TaxSandbox {
     const row = await this.db
       .selectFrom('tax_sandbox_invoices as i')
       .innerJoin('tax_sandbox_taxpayers as t', 't.tax_id', 'i.seller_tax_id')
-      .select(['i.number', 'i.xml', 'i.qr', 'i.seller_tax_id', 't.name as seller_name', 'i.buyer_name', 'i.total_without_tax_fen', 'i.total_tax_fen', 'i.total_with_tax_fen', sql<string>`to_char(i.issue_date, 'YYYY-MM-DD')`.as('issue_date')])
+      .select(['i.number', 'i.xml', 'i.qr', 'i.seller_tax_id', 't.name as seller_name', 'i.buyer_name', 'i.buyer_tax_id', 'i.total_without_tax_fen', 'i.total_tax_fen', 'i.total_with_tax_fen', sql<string>`to_char(i.issue_date, 'YYYY-MM-DD')`.as('issue_date')])
       .where('i.code', '=', '')
       .where('i.number', '=', number)
       .executeTakeFirst();
@@ -304,6 +359,7 @@ export class TaxSandbox {
         sellerTaxId: row.seller_tax_id,
         sellerName: row.seller_name,
         buyerName: row.buyer_name,
+        buyerTaxId: row.buyer_tax_id,
         totalWithoutTax: formatMoney(BigInt(row.total_without_tax_fen)),
         totalTax: formatMoney(BigInt(row.total_tax_fen)),
         totalWithTax: formatMoney(BigInt(row.total_with_tax_fen)),

@@ -134,6 +134,16 @@ export function renderSignedEInvoiceXml(
 
 /** `<EInvoice>` … `</TaxSupervisionInfo>`: exactly the signed range. */
 function renderSignedContent(data: EInvoiceData): string {
+  const parts = renderInvoiceParts(data);
+  return `<EInvoice>${parts.header}${parts.body}${parts.supervision}`;
+}
+
+/**
+ * The three elements an invoice's fields live in, as rendered (Header, EInvoiceData, TaxSupervisionInfo), for the
+ * layouts built around them (this file's, and the bureau's in bureau-signature.ts). Validates the data first.
+ */
+export function renderInvoiceParts(data: EInvoiceData): { header: string; body: string; supervision: string } {
+  validateData(data);
   const items = data.items
     .map(
       (item) =>
@@ -147,14 +157,15 @@ function renderSignedContent(data: EInvoiceData): string {
         '</IssuItemInformation>',
     )
     .join('');
-  return (
-    '<EInvoice>' +
+  return {
+    header:
     '<Header>' +
     leaf('EIid', data.number) +
     // The tag repeats the number's province (digits 3–4), e.g. SWEI3200 for 江苏.
     leaf('EInvoiceTag', `SWEI${data.number.slice(2, 4)}00`) +
     leaf('Version', FORMAT_VERSION) +
-    '</Header>' +
+    '</Header>',
+    body:
     '<EInvoiceData>' +
     '<SellerInformation>' +
     leaf('SellerIdNum', data.seller.taxId) +
@@ -171,17 +182,18 @@ function renderSignedContent(data: EInvoiceData): string {
     '</BasicInformation>' +
     items +
     (data.remark === undefined ? '' : `<AdditionalInformation>${leaf('Remark', data.remark)}</AdditionalInformation>`) +
-    '</EInvoiceData>' +
+    '</EInvoiceData>',
+    supervision:
     '<TaxSupervisionInfo>' +
     leaf('InvoiceNumber', data.number) +
     leaf('IssueTime', data.issueTime) +
     leaf('TaxBureauCode', data.taxBureauCode) +
     leaf('TaxBureauName', data.taxBureauName) +
-    '</TaxSupervisionInfo>'
-  );
+    '</TaxSupervisionInfo>',
+  };
 }
 
-function leaf(name: string, value: string): string {
+export function leaf(name: string, value: string): string {
   return `<${name}>${escapeText(value)}</${name}>`;
 }
 
@@ -264,7 +276,7 @@ function checkAmount(field: string, value: unknown): void {
 }
 
 /** The instant as 'YYYY-MM-DDTHH:mm:ss+08:00' (Asia/Shanghai has no daylight saving); milliseconds are dropped. */
-function chinaTime(at: Date): string {
+export function chinaTime(at: Date): string {
   return `${new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
 }
 
@@ -274,7 +286,7 @@ const ISSUE_TIME = /^(\d{4})-(\d{2})-(\d{2})([T ])(\d{2}):(\d{2}):(\d{2})(\+08:0
  * 'YYYY-MM-DDTHH:mm:ss+08:00' for a valid calendar time, else undefined. With `lenient` also 'YYYY-MM-DD HH:mm:ss'
  * and 'YYYY-MM-DDTHH:mm:ss' (Beijing time without an offset, as some issuers write it).
  */
-function normalizeIssueTime(text: string, lenient: boolean): string | undefined {
+export function normalizeIssueTime(text: string, lenient: boolean): string | undefined {
   const m = ISSUE_TIME.exec(text);
   if (!m) return undefined;
   const [, y = '', mo = '', d = '', sep, h = '', mi = '', s = '', offset] = m;
@@ -296,7 +308,7 @@ function normalizeIssueTime(text: string, lenient: boolean): string | undefined 
 // ---------------------------------------------------------------------------------------------------------------
 // SM2 (sm-crypto)
 
-function checkPrivateKey(privateKeyHex: unknown): string {
+export function checkPrivateKey(privateKeyHex: unknown): string {
   if (typeof privateKeyHex !== 'string' || !/^[0-9a-fA-F]{64}$/.test(privateKeyHex)) {
     throw new EInvoiceXmlError('signer.privateKeyHex must be 64 hex digits');
   }
@@ -328,6 +340,21 @@ function freshNoncePoint(): KeyPairPoint {
     k: new jsbnBigInteger(pair.privateKey, 16),
     x1: new jsbnBigInteger(pair.publicKey.slice(2, 66), 16),
   } as unknown as KeyPairPoint;
+}
+
+/** SM2 with SM3 (default user id) over the bytes: raw r ‖ s, 128 lowercase hex digits. The key must be checked already. */
+export function sm2Sign(message: Uint8Array, privateKeyHex: string): string {
+  return sign(Buffer.from(message), privateKeyHex);
+}
+
+/** Verifies a raw r ‖ s hex signature (SM2 with SM3, default user id) over the bytes; strict about the forms. */
+export function sm2Verify(message: Uint8Array, rsHex: string, publicKeyHex: string): boolean {
+  if (!/^[0-9a-f]{128}$/.test(rsHex) || !/^04[0-9a-fA-F]{128}$/.test(publicKeyHex)) return false;
+  try {
+    return sm2.doVerifySignature(Array.from(message), rsHex, publicKeyHex.toLowerCase(), { hash: true });
+  } catch {
+    return false;
+  }
 }
 
 function sign(message: Buffer, privateKeyHex: string): string {
@@ -389,13 +416,13 @@ const xmlParser = new XMLParser({
   isArray: (_tagName, jPath) => jPath === ITEMS_PATH,
 });
 
-type XmlObject = Readonly<Record<string, unknown>>;
+export type XmlObject = Readonly<Record<string, unknown>>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /** The document text without BOM. Buffers must be valid UTF-8; strings must be well-formed Unicode. */
-function decodeInput(xml: string | Buffer): string {
+export function decodeInput(xml: string | Buffer): string {
   let text: string;
   if (typeof xml === 'string') {
     if (LONE_SURROGATE.test(xml)) throw new EInvoiceXmlError('the XML string is not well-formed Unicode');
@@ -424,12 +451,12 @@ function checkProlog(text: string): void {
   if (/<!DOCTYPE/i.test(text)) throw new EInvoiceXmlError('DOCTYPE is not allowed');
 }
 
-interface ParsedDocument {
+export interface ParsedDocument {
   readonly data: EInvoiceReadData;
   readonly root: XmlObject;
 }
 
-function parseDocument(text: string): ParsedDocument {
+export function parseDocument(text: string): ParsedDocument {
   checkProlog(text);
   let document: unknown;
   try {
@@ -525,14 +552,14 @@ function readInvoice(root: XmlObject): EInvoiceReadData {
   };
 }
 
-function get(node: XmlObject, key: string): unknown {
+export function get(node: XmlObject, key: string): unknown {
   return Object.hasOwn(node, key) ? node[key] : undefined;
 }
 
 const XML_SPACE = /^[ \t\r\n]*$/;
 
 /** An element that holds elements. An empty element is an empty object; text (other than whitespace) is an error. */
-function asObject(value: unknown, path: string): XmlObject {
+export function asObject(value: unknown, path: string): XmlObject {
   if (Array.isArray(value)) throw new EInvoiceXmlError(`${path} appears more than once`);
   if (typeof value === 'string') {
     if (XML_SPACE.test(value)) return {};
@@ -547,19 +574,19 @@ function asObject(value: unknown, path: string): XmlObject {
   return node;
 }
 
-function optionalObject(node: XmlObject, key: string, parent: string): XmlObject | undefined {
+export function optionalObject(node: XmlObject, key: string, parent: string): XmlObject | undefined {
   const value = get(node, key);
   return value === undefined ? undefined : asObject(value, `${parent}/${key}`);
 }
 
-function requiredObject(node: XmlObject, key: string, parent: string): XmlObject {
+export function requiredObject(node: XmlObject, key: string, parent: string): XmlObject {
   const value = optionalObject(node, key, parent);
   if (value === undefined) throw new EInvoiceXmlError(`missing ${parent}/${key}`);
   return value;
 }
 
 /** A text element's value with surrounding XML whitespace removed; absent or empty gives undefined. */
-function optionalText(node: XmlObject, key: string, parent: string): string | undefined {
+export function optionalText(node: XmlObject, key: string, parent: string): string | undefined {
   const value = get(node, key);
   if (value === undefined) return undefined;
   if (Array.isArray(value)) throw new EInvoiceXmlError(`${parent}/${key} appears more than once`);
@@ -568,7 +595,7 @@ function optionalText(node: XmlObject, key: string, parent: string): string | un
   return trimmed === '' ? undefined : trimmed;
 }
 
-function requiredText(node: XmlObject, key: string, parent: string): string {
+export function requiredText(node: XmlObject, key: string, parent: string): string {
   const value = optionalText(node, key, parent);
   if (value === undefined) throw new EInvoiceXmlError(`missing ${parent}/${key}`);
   return value;

@@ -1,7 +1,7 @@
 /**
  * Revenue splits in integer fen (coupon specification §4.2.2: platform 10%, merchant 85%, channel 5%). Rates are basis
  * points. The platform's and the channel's parts are rounded down and the merchant takes the remainder, so the
- * parts always sum to the whole (reference/ledger-and-concurrency.md §5, settlement 2).
+ * parts always sum to the whole (coupon specification, settlement).
  */
 export type Party = 'platform' | 'merchant' | 'channel';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Transfers as the ledger takes them (TigerBeetle's model, reference/ledger-and-concurrency.md §2), and the pure
+ * Transfers as the ledger takes them (TigerBeetle's model), and the pure
  * arithmetic of applying them to account totals.
  *
  * - `posted`: legs that move money now.

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * The double-entry ledger, after TigerBeetle's model (reference/ledger-and-concurrency.md §2):
+ * The double-entry ledger, after TigerBeetle's model:
  *
  * - `ledger_accounts` keep pending and posted debit and credit totals. A `CHECK` refuses any change that would
  *   take an account that may not go negative below zero, counting what is reserved by pending transfers.

@@ -1,6 +1,8 @@
 import jsqrModule from 'jsqr';
 import { extractImages, extractText, getDocumentProxy, getMeta } from 'unpdf';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { extractFromPdf } from '../../files/pdf.js';
+import { configureInvoiceFonts } from './fonts.js';
 import { renderInvoicePdf, type InvoicePdfInput } from './invoice-pdf.js';
 
 /** jsqr is CommonJS with an `export default` typing: under NodeNext the default import is the module object. */
@@ -10,11 +12,18 @@ const input: InvoicePdfInput = {
   qr: '01,32,,25432000000031411143,655.00,20250311,,19E3',
   number: '25432000000031411143',
   issueDate: '2025-03-11',
-  totalWithTax: '655.00',
+  totalAmount: '655.00',
   totalWithoutTax: '648.51',
   totalTax: '6.49',
-  sellerTaxId: '91430100MA4L7XK9B2',
+  seller: { name: '长沙示例商贸有限公司', taxId: '91430100MA4L7XK9B2' },
+  buyer: { name: '湖南麓山科技有限公司', taxId: '91430104MA4QWERT1X' },
+  items: [{ name: '*日用品*商品一批', unit: '批', quantity: '1', unitPrice: '648.51', amount: '648.51', taxRate: '1%', tax: '6.49' }],
+  issuer: '王芳',
 };
+
+afterEach(() => {
+  configureInvoiceFonts();
+});
 
 /** pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy. */
 const load = (pdf: Buffer) => getDocumentProxy(new Uint8Array(pdf));
@@ -32,11 +41,33 @@ describe('renderInvoicePdf', () => {
 
     const { totalPages, text } = await extractText(proxy, { mergePages: true });
     expect(totalPages).toBe(1);
+    // The real 数电 layout, in Chinese, with the CJK font embedded (a ToUnicode map makes it extractable).
+    for (const printed of ['电子发票（普通发票）', '发票号码：25432000000031411143', '开票日期：2025年03月11日', '名称：长沙示例商贸有限公司', '91430100MA4L7XK9B2', '价税合计（大写）', '陆佰伍拾伍圆整', '（小写）¥655.00', '¥648.51', '¥6.49', '开票人：王芳']) {
+      expect(text).toContain(printed);
+    }
+  });
+
+  it("is read back by the intake's PDF reader: every field from the layout, the QR from its image", async () => {
+    const read = await extractFromPdf(new Uint8Array(await renderInvoicePdf(input)));
+    expect(read.qr).toBe(input.qr);
+    expect(read.qrSource).toBe('image');
+    expect(read.fields).toEqual({
+      number: input.number,
+      issueDate: input.issueDate,
+      totalWithTax: '655.00',
+      sellerName: '长沙示例商贸有限公司',
+      sellerTaxId: '91430100MA4L7XK9B2',
+      buyerName: '湖南麓山科技有限公司',
+      buyerTaxId: '91430104MA4QWERT1X',
+    });
+  });
+
+  it('without a CJK font falls back to ASCII lines the reader understands', async () => {
+    configureInvoiceFonts({ paths: [], fontconfig: false, warn: () => {} });
+    const { text } = await extractText(await load(await renderInvoicePdf(input)), { mergePages: true });
     expect(text).toContain('Invoice No: 25432000000031411143');
     expect(text).toContain('Issue Date: 2025-03-11');
     expect(text).toContain('Total (tax incl.): 655.00');
-    expect(text).toContain('Amount (excl. tax): 648.51');
-    expect(text).toContain('Tax: 6.49');
     expect(text).toContain('Seller Tax ID: 91430100MA4L7XK9B2');
     expect(text).toContain(`QR: ${input.qr}`);
   });
