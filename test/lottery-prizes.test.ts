@@ -17,22 +17,10 @@ import { bearer, newPhone } from './support/identity.js';
 import { useTestServer } from './support/test-platform.js';
 import { riskOf, riskModule } from '../src/modules/risk/index.js';
 import { settlementModule } from '../src/modules/settlement/index.js';
+import type { Answer, Item } from '../web/src/api/types.js';
 
-interface Prize {
-  prize_id: string;
-  campaign_id: string;
-  name: string;
-  tier: string | null;
-  kind: 'CASH' | 'COUPON';
-  amount: string | null;
-  status: 'PENDING' | 'PAID' | 'ISSUED' | 'FAILED';
-  coupon_code: string | null;
-  payout_reference: string | null;
-  last_error: string | null;
-  attempts: number;
-  next_attempt_at: string | null;
-  settled_at: string | null;
-}
+/** A prize as GET /users/me/prizes answers it, from the web app's types generated from /openapi.json. */
+type Prize = Item<Answer<'/api/v1/users/me/prizes', 'get'>['prizes']>;
 
 interface Message {
   id: string;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
+import type { Answer, Item } from '../../web/src/api/types.js';
 import { describe, expect, it } from 'vitest';
 import { generateEd25519NoteKey } from '../../src/modules/audit/domain/signed-note.js';
 import { appConsoleErrors } from './support/console.js';
@@ -8,11 +9,8 @@ import { browserAvailable, useWebJourney } from './support/harness.js';
 /** A verifying sandbox identity (docs/sandbox-identities.md); the journey runs on a fresh database. */
 const IDENTITY = { name: '李四', id_number: '130503196704010016', bank_card: '6222600260001072444', bank_phone: '13912345678' };
 
-interface Campaign {
-  readonly campaign_id: string;
-  readonly status: string;
-  readonly instant: { readonly draw_id: string; readonly drawn: number; readonly pool_seed: string | null } | null;
-}
+/** A campaign as GET /lottery/campaigns answers it (the web app's types, generated from /openapi.json). */
+type Campaign = Item<Answer<'/api/v1/lottery/campaigns', 'get'>['campaigns']>;
 
 describe.runIf(browserAvailable())('public fairness page journey (Chromium)', () => {
   const journey = useWebJourney('fairness');

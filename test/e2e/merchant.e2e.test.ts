@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
+import type { Answer, Item } from '../../web/src/api/types.js';
 import { describe, expect, it } from 'vitest';
 import { addCalendarDays, businessDate } from '../../src/platform/time/clock.js';
 import { http } from '../support/http.js';
@@ -12,11 +13,8 @@ const CONSUMER = '13800001234';
 const OPERATOR = '13800000000';
 const SESSION_KEY = 'quanyi.session.merchant';
 
-interface HeldCoupon {
-  coupon_code: string;
-  type: string;
-  status: string;
-}
+/** A coupon as GET /users/me/coupons answers it (the web app's types, generated from /openapi.json). */
+type HeldCoupon = Item<Answer<'/api/v1/users/me/coupons', 'get'>['coupons']>;
 
 const text = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').trim();
 

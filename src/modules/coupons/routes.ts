@@ -346,9 +346,37 @@ export async function couponRoutes(app: FastifyInstance, { service: coupons, bat
         tags: ['coupons'],
         summary: 'My coupons, newest first',
         security: bearer,
-        querystring: { type: 'object', properties: { status: { type: 'string', enum: ['UNACTIVATED', 'ACTIVATED', 'FROZEN', 'USED', 'EXPIRED', 'REFUNDED', 'REVOKED'] } } },
+        querystring: { type: 'object', properties: { status: couponStatus } },
+        response: { 200: envelopeSchema(myCouponsSchema) },
       },
     },
     async (request) => ok({ coupons: await coupons.listMine(request.actor!.id, request.query.status) }),
   );
 }
+
+const couponStatus = { type: 'string', enum: ['UNACTIVATED', 'ACTIVATED', 'FROZEN', 'USED', 'EXPIRED', 'REFUNDED', 'REVOKED'] } as const;
+
+/** GET /users/me/coupons answers (documents it in /openapi.json and drives its serialisation: name every field). */
+const myCouponsSchema = {
+  type: 'object',
+  required: ['coupons'],
+  properties: {
+    coupons: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['coupon_id', 'coupon_code', 'status', 'balance', 'valid_until', 'template_id', 'name', 'type'],
+        properties: {
+          coupon_id: { type: 'string' },
+          coupon_code: { type: 'string' },
+          status: couponStatus,
+          balance: { type: 'string', pattern: '^\\d+\\.\\d{2}$', description: 'What is left, in yuan' },
+          valid_until: { type: ['string', 'null'], format: 'date-time' },
+          template_id: { type: 'string' },
+          name: { type: 'string' },
+          type: { type: 'string', enum: ['DISCOUNT', 'THRESHOLD', 'CASH', 'GIFT_CARD'] },
+        },
+      },
+    },
+  },
+} as const;

@@ -132,9 +132,10 @@ export async function identityRoutes(app: FastifyInstance, { service, signer, de
         response: {
           200: envelopeSchema({
             type: 'object',
+            required: ['user_id', 'phone', 'real_name_status', 'roles', 'merchant_ids', 'created_at'],
             properties: {
               user_id: { type: 'string' },
-              phone: { type: ['string', 'null'] },
+              phone: { type: ['string', 'null'], description: 'Masked (138****1234)' },
               real_name_status: { type: 'string', enum: ['NONE', 'VERIFIED'] },
               roles: { type: 'array', items: { type: 'string' } },
               merchant_ids: { type: 'array', items: { type: 'string' } },

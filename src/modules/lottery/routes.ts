@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { ok } from '../../platform/http/envelope.js';
+import { envelopeSchema, ok } from '../../platform/http/envelope.js';
 import { moneySchema } from '../../platform/money/money.js';
 import { exportBundle } from './bundle.js';
 import type { CampaignInput } from './domain/campaign-rules.js';
 import { MAX_TICKETS } from './domain/campaign-rules.js';
 import type { Lottery } from './index.js';
 import type { InstantDrawResult } from './instant-draws.js';
+import { campaignSchema, campaignsSchema, entryProofSchema, instantDrawResultSchema, myLotterySchema, myPrizesSchema, weeklyDrawsSchema } from './response-schemas.js';
 
 const bearer = [{ bearer: [] }];
 const tags = ['lottery'];
@@ -101,13 +102,13 @@ export async function lotteryRoutes(app: FastifyInstance, { service, instant, we
 
   app.get(
     '/api/v1/lottery/campaigns',
-    { config: { access: 'public' }, schema: { tags, summary: 'Campaigns with their rules and commitments (public: anyone may audit them)' } },
+    { config: { access: 'public' }, schema: { tags, summary: 'Campaigns with their rules and commitments (public: anyone may audit them)', response: { 200: envelopeSchema(campaignsSchema) } } },
     async () => ok({ campaigns: await service.campaigns() }),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/lottery/campaigns/:id',
-    { config: { access: 'public' }, schema: { tags, summary: 'One campaign; its pool seed once revealed', params: { type: 'object', properties: { id } } } },
+    { config: { access: 'public' }, schema: { tags, summary: 'One campaign; its pool seed once revealed', params: { type: 'object', properties: { id } }, response: { 200: envelopeSchema(campaignSchema) } } },
     async (request) => ok(await service.campaign(request.params.id)),
   );
 
@@ -115,7 +116,13 @@ export async function lotteryRoutes(app: FastifyInstance, { service, instant, we
     '/api/v1/lottery/campaigns/:id/end',
     {
       config: { access: { roles: ['operator'] } },
-      schema: { tags, summary: 'End a campaign now and reveal its pool seed (no more instant draws)', security: bearer, params: { type: 'object', properties: { id } } },
+      schema: {
+        tags,
+        summary: 'End a campaign now and reveal its pool seed (no more instant draws)',
+        security: bearer,
+        params: { type: 'object', properties: { id } },
+        response: { 200: envelopeSchema(campaignSchema) },
+      },
     },
     async (request) => {
       await service.reveal(request.params.id, true);
@@ -132,6 +139,7 @@ export async function lotteryRoutes(app: FastifyInstance, { service, instant, we
         summary: "Use one of an invoice's chances: draws the pool's next position. Answers the draw, its position and the prize or null.",
         security: bearer,
         body: { type: 'object', required: ['invoice_id'], additionalProperties: false, properties: { invoice_id: id, campaign_id: id } },
+        response: { 200: envelopeSchema(instantDrawResultSchema) },
       },
     },
     async (request, reply) =>
@@ -159,7 +167,12 @@ export async function lotteryRoutes(app: FastifyInstance, { service, instant, we
     '/api/v1/lottery/campaigns/:id/weekly-draws',
     {
       config: { access: 'public' },
-      schema: { tags, summary: "A campaign's weekly draws: closed sets (root, size, beacon round) and results", params: { type: 'object', properties: { id } } },
+      schema: {
+        tags,
+        summary: "A campaign's weekly draws: closed sets (root, size, beacon round) and results",
+        params: { type: 'object', properties: { id } },
+        response: { 200: envelopeSchema(weeklyDrawsSchema) },
+      },
     },
     async (request) => {
       await service.campaign(request.params.id); // 404 for an unknown campaign
@@ -181,6 +194,7 @@ export async function lotteryRoutes(app: FastifyInstance, { service, instant, we
           additionalProperties: false,
           properties: { invoice_commit: { type: 'string', pattern: '^[0-9a-f]{64}$' }, chance: { type: 'integer', minimum: 1, maximum: 1000 } },
         },
+        response: { 200: envelopeSchema(entryProofSchema) },
       },
     },
     async (request) => ok(await weekly.entryProof(request.params.id.slice('weekly-'.length), request.query.invoice_commit, request.query.chance)),
@@ -188,7 +202,7 @@ export async function lotteryRoutes(app: FastifyInstance, { service, instant, we
 
   app.get(
     '/api/v1/users/me/prizes',
-    { config: { access: 'authenticated' }, schema: { tags, summary: 'My prizes with their payout status', security: bearer } },
+    { config: { access: 'authenticated' }, schema: { tags, summary: 'My prizes with their payout status', security: bearer, response: { 200: envelopeSchema(myPrizesSchema) } } },
     async (request) => ok({ prizes: await service.myPrizes(request.actor!.id) }),
   );
 
@@ -196,7 +210,12 @@ export async function lotteryRoutes(app: FastifyInstance, { service, instant, we
     '/api/v1/users/me/lottery',
     {
       config: { access: 'authenticated' },
-      schema: { tags, summary: 'My draw chances (with the salts that find my entries in the public log) and my instant draws', security: bearer },
+      schema: {
+        tags,
+        summary: 'My draw chances (with the salts that find my entries in the public log) and my instant draws',
+        security: bearer,
+        response: { 200: envelopeSchema(myLotterySchema) },
+      },
     },
     async (request) => ok({ chances: await service.myChances(request.actor!.id), draws: await service.myDraws(request.actor!.id) }),
   );

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.js';
@@ -289,18 +290,21 @@ function trustProxyConfig(env: Env): TrustProxy {
   for (const entry of addresses) {
     if (entry === '') throw new ConfigError('TRUST_PROXY', `${expected}: an entry is empty in "${raw}"`);
     if (NAMED_RANGES.includes(entry)) continue;
+    // What is an address is node:net's isIP: dotted quads only (not the inet_aton spellings `10.1` or `0x0a000001`
+    // that ipaddr.js also reads), and no zone. The prefix is checked and read by ipaddr.js, the parser proxy-addr
+    // applies to these entries.
     const slash = entry.indexOf('/');
     const address = slash === -1 ? entry : entry.slice(0, slash);
     const version = isIP(address);
     if (version === 0 || address.includes('%')) throw new ConfigError('TRUST_PROXY', `${expected}: "${entry}" is not an IP address or CIDR`);
     if (slash === -1) continue;
-    const prefix = entry.slice(slash + 1);
+    // ipaddr.js reads the prefix with parseInt, so plain digits are required first (no `/08`, no netmask `/255.0.0.0`).
     const bits = version === 4 ? 32 : 128;
-    if (!/^(0|[1-9]\d{0,2})$/.test(prefix) || Number(prefix) > bits) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(entry.slice(slash + 1)) || !ipaddr.isValidCIDR(entry)) {
       throw new ConfigError('TRUST_PROXY', `${expected}: "${entry}" needs a prefix length from 1 to ${bits}`);
     }
     // Trusting every address would let any client name itself, which is what `none` exists to prevent.
-    if (Number(prefix) === 0) throw new ConfigError('TRUST_PROXY', `${expected}: "${entry}" trusts every address, so any client could claim any IP`);
+    if (ipaddr.parseCIDR(entry)[1] === 0) throw new ConfigError('TRUST_PROXY', `${expected}: "${entry}" trusts every address, so any client could claim any IP`);
   }
   return { kind: 'addresses', addresses };
 }

@@ -1,4 +1,5 @@
 import { createClient } from '../api/client';
+import type { Answer, Item } from '../api/types';
 
 /** The public, unauthenticated reads the fairness page makes (no session: anyone may audit). */
 export const publicApi = createClient(() => undefined);
@@ -16,44 +17,10 @@ export interface LogKey {
   readonly verifier_key: string;
 }
 
-export interface PrizeView {
-  readonly name: string;
-  readonly kind: string;
-  readonly amount?: string;
-  readonly count: number;
-}
-
-export interface CampaignView {
-  readonly campaign_id: string;
-  readonly name: string;
-  readonly status: string;
-  readonly starts_at: string;
-  readonly ends_at: string;
-  readonly instant: {
-    readonly tickets: number;
-    readonly drawn: number;
-    readonly prizes: readonly PrizeView[];
-    readonly draw_id: string;
-    readonly pool_seed_commit: string;
-    readonly pool_seed: string | null;
-  } | null;
-  readonly weekly: { readonly cron: string; readonly tiers: readonly (PrizeView & { readonly tier: string })[] } | null;
-  readonly rules_log_index: number;
-  readonly reveal_log_index: number | null;
-  readonly revealed_at: string | null;
-}
-
-export interface WeeklyDrawView {
-  readonly draw_id: string;
-  readonly status: string;
-  readonly close_at: string;
-  readonly entry_count: number;
-  readonly entries_root: string;
-  readonly beacon_id: string;
-  readonly target_round: number;
-  readonly winners: readonly { readonly tier: string; readonly index: number; readonly invoice_commit: string; readonly chance: number }[] | null;
-  readonly drawn_at: string | null;
-}
+/** A campaign as the public API answers it (from the types generated from /openapi.json: web/src/api/schema.d.ts). */
+export type CampaignView = Item<Answer<'/api/v1/lottery/campaigns', 'get'>['campaigns']>;
+export type PrizeView = Item<NonNullable<CampaignView['instant']>['prizes']>;
+export type WeeklyDrawView = Item<Answer<'/api/v1/lottery/campaigns/{id}/weekly-draws', 'get'>['draws']>;
 
 export const fetchCheckpoint = () => publicApi.get<CheckpointView>('/api/v1/transparency/checkpoint');
 export const fetchLogKey = () => publicApi.get<LogKey>('/api/v1/transparency/key');

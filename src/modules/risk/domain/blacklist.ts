@@ -1,4 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { readCsvRecords } from '../../../platform/csv/csv-records.js';
 
 /**
  * Blacklists: who may not take part, by phone, device, address or network. Pure: entries are parsed and normalised
@@ -99,66 +101,55 @@ function fail(message: string): { readonly ok: false; readonly message: string }
   return { ok: false, message };
 }
 
-// ---- addresses: IPv4 as an unsigned 32-bit number, IPv6 as a 128-bit bigint ----
+// ---- addresses and networks (ipaddr.js) ----
 
-type Address = { readonly family: 4; readonly bits: number } | { readonly family: 6; readonly bits: bigint };
-type Network = { readonly family: 4; readonly bits: number; readonly length: number } | { readonly family: 6; readonly bits: bigint; readonly length: number };
+/**
+ * What is an address is node:net's isIPv4/isIPv6 (dotted quads only: no `10.1`, `0x0a.0.0.1` or other inet_aton
+ * forms, which ipaddr.js's own parser also takes); ipaddr.js parses it, masks networks and writes IPv6 in RFC 5952
+ * form. For lookups an IPv4 address is its 32 bits as a number, an IPv6 address its 32 hex digits.
+ */
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+type Network = { readonly address: Address; readonly length: number };
 
-const ALL_128 = (1n << 128n) - 1n;
-const V4_MAPPED_PREFIX = 0xffffn; // ::ffff:0:0/96, the top 96 bits
+const isV4 = (address: Address): address is ipaddr.IPv4 => address.kind() === 'ipv4';
+
 const V4_MASKS = Array.from({ length: 33 }, (_, length) => (length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0));
-const V6_MASKS = Array.from({ length: 129 }, (_, length) => ALL_128 ^ ((1n << BigInt(128 - length)) - 1n));
 
 /** Parses the text as written: an IPv6 literal stays IPv6 here, mapped or not (see toCanonical). */
 function parseAddress(text: string): Address | null {
-  if (isIPv4(text)) return { family: 4, bits: parseIPv4(text) };
+  if (isIPv4(text)) return ipaddr.IPv4.parse(text);
   if (!isIPv6(text) || text.includes('%')) return null;
-  let rest = text;
-  const lastColon = rest.lastIndexOf(':');
-  const tail = rest.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    // isIPv6 has checked the embedded dotted quad, and where it may stand.
-    const v4 = parseIPv4(tail);
-    rest = `${rest.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+  // ipaddr.js reads the deprecated IPv4-compatible form `::a.b.c.d` as IPv4-mapped (`::ffff:a.b.c.d`), which would
+  // make it the IPv4 address a.b.c.d; RFC 4291 §2.5.5.1 makes it `::` followed by those 32 bits, another address.
+  if (text.startsWith('::') && text.lastIndexOf(':') === 1 && text.includes('.')) {
+    const [a, b, c, d] = ipaddr.IPv4.parse(text.slice(2)).octets as [number, number, number, number];
+    return new ipaddr.IPv6([0, 0, 0, 0, 0, 0, (a << 8) | b, (c << 8) | d]);
   }
-  const halves = rest.split('::');
-  const head = halves[0] ? halves[0].split(':') : [];
-  const back = halves.length > 1 && halves[1] ? halves[1].split(':') : [];
-  const groups = halves.length > 1 ? [...head, ...Array<string>(8 - head.length - back.length).fill('0'), ...back] : head;
-  if (groups.length !== 8) return null;
-  let bits = 0n;
-  for (const group of groups) bits = (bits << 16n) | BigInt(Number.parseInt(group, 16));
-  return { family: 6, bits };
-}
-
-function parseIPv4(text: string): number {
-  return text.split('.').reduce((bits, octet) => bits * 256 + Number(octet), 0);
+  return ipaddr.IPv6.parse(text);
 }
 
 /** An IPv4-mapped IPv6 address is the IPv4 address it maps. */
 function toCanonical(address: Address): Address {
-  return address.family === 6 && address.bits >> 32n === V4_MAPPED_PREFIX ? { family: 4, bits: Number(address.bits & 0xffffffffn) } : address;
+  return !isV4(address) && address.isIPv4MappedAddress() ? address.toIPv4Address() : address;
 }
 
 function formatAddress(address: Address): string {
-  if (address.family === 4) return [24, 16, 8, 0].map((shift) => (address.bits >>> shift) & 0xff).join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => Number((address.bits >> BigInt(112 - 16 * i)) & 0xffffn));
-  // RFC 5952: lowercase, no leading zeros, the longest run of two or more zero groups as '::' (the first on a tie).
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j;
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return isV4(address) ? address.toString() : address.toRFC5952String();
+}
+
+function v4Bits(address: ipaddr.IPv4): number {
+  const [a, b, c, d] = address.octets as [number, number, number, number];
+  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+}
+
+/** The first 24 hex digits of every IPv4-mapped IPv6 address (::ffff:0:0/96). */
+const V4_MAPPED_HEX = '00000000000000000000ffff';
+
+/** The 32 hex digits of an IPv6 address. */
+function v6Hex(address: ipaddr.IPv6): string {
+  let hex = '';
+  for (const part of address.parts) hex += part.toString(16).padStart(4, '0');
+  return hex;
 }
 
 /** A network, or the message saying why the text is not one. */
@@ -169,21 +160,20 @@ function parseNetwork(text: string): Network | string {
   const lengthText = text.slice(slash + 1);
   const address = addressText.includes('%') ? null : parseAddress(addressText);
   if (!address) return `CIDR ${JSON.stringify(text)}: ${JSON.stringify(addressText)} is not an IPv4 or IPv6 address`;
-  const maxLength = address.family === 4 ? 32 : 128;
+  const maxLength = isV4(address) ? 32 : 128;
   if (!PREFIX_LENGTH.test(lengthText) || Number(lengthText) > maxLength) {
     return `CIDR ${JSON.stringify(text)}: the prefix length must be a whole number from 0 to ${maxLength}`;
   }
   const length = Number(lengthText);
-  if (address.family === 4) return { family: 4, bits: (address.bits & V4_MASKS[length]!) >>> 0, length };
-  const bits = address.bits & V6_MASKS[length]!;
+  if (isV4(address)) return { address: ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${length}`), length };
+  const network = ipaddr.IPv6.networkAddressFromCIDR(`${address.toNormalizedString()}/${length}`);
   // Inside ::ffff:0:0/96 a network is the IPv4 network it maps; a shorter one stays IPv6 (and contains all of it).
-  if (length >= 96 && bits >> 32n === V4_MAPPED_PREFIX) return { family: 4, bits: Number(bits & 0xffffffffn), length: length - 96 };
-  return { family: 6, bits, length };
+  if (length >= 96 && network.isIPv4MappedAddress()) return { address: network.toIPv4Address(), length: length - 96 };
+  return { address: network, length };
 }
 
 function formatNetwork(network: Network): string {
-  const address: Address = network.family === 4 ? { family: 4, bits: network.bits } : { family: 6, bits: network.bits };
-  return `${formatAddress(address)}/${network.length}`;
+  return `${formatAddress(network.address)}/${network.length}`;
 }
 
 // ---- the index ----
@@ -238,15 +228,16 @@ export class BlacklistIndex {
     const address = toCanonical(raw);
     const exact = this.addresses.get(formatAddress(address));
     if (exact) found.push(exact);
-    if (address.family === 4) {
+    if (isV4(address)) {
+      const bits = v4Bits(address);
       for (const length of this.v4Lengths) {
-        const entry = this.v4Networks.get(length)!.get((address.bits & V4_MASKS[length]!) >>> 0);
+        const entry = this.v4Networks.get(length)!.get((bits & V4_MASKS[length]!) >>> 0);
         if (entry) found.push(entry);
       }
     }
     if (this.v6Lengths.length > 0) {
       // An IPv4 address is also its mapped IPv6 address, for the IPv6 networks containing ::ffff:0:0/96.
-      const hex = v6Hex(address.family === 6 ? address.bits : (V4_MAPPED_PREFIX << 32n) | BigInt(address.bits));
+      const hex = isV4(address) ? V4_MAPPED_HEX + v4Bits(address).toString(16).padStart(8, '0') : v6Hex(address);
       for (const length of this.v6Lengths) {
         const entry = this.v6Networks.get(length)!.get(v6PrefixKey(hex, length));
         if (entry) found.push(entry);
@@ -267,13 +258,13 @@ export class BlacklistIndex {
       case 'IP':
         return this.addTo(this.addresses, entry.value, entry);
       case 'CIDR': {
-        const network = parseNetwork(entry.value) as Network;
-        if (network.family === 4) {
-          const byBits = this.v4Networks.get(network.length) ?? this.v4Networks.set(network.length, new Map()).get(network.length)!;
-          return this.addTo(byBits, network.bits, entry);
+        const { address, length } = parseNetwork(entry.value) as Network;
+        if (isV4(address)) {
+          const byBits = this.v4Networks.get(length) ?? this.v4Networks.set(length, new Map()).get(length)!;
+          return this.addTo(byBits, v4Bits(address), entry);
         }
-        const byBits = this.v6Networks.get(network.length) ?? this.v6Networks.set(network.length, new Map()).get(network.length)!;
-        return this.addTo(byBits, v6PrefixKey(v6Hex(network.bits), network.length), entry);
+        const byBits = this.v6Networks.get(length) ?? this.v6Networks.set(length, new Map()).get(length)!;
+        return this.addTo(byBits, v6PrefixKey(v6Hex(address), length), entry);
       }
     }
   }
@@ -283,11 +274,6 @@ export class BlacklistIndex {
     map.set(key, entry);
     this.count += 1;
   }
-}
-
-/** The 32 hex digits of an IPv6 address. */
-function v6Hex(bits: bigint): string {
-  return bits.toString(16).padStart(32, '0');
 }
 
 /** The first `length` bits of an IPv6 address as hex digits: whole digits, then the partial one masked. */
@@ -314,7 +300,7 @@ export interface BlacklistCsv {
 const CSV_COLUMNS = ['kind', 'value', 'reason'] as const;
 
 /**
- * Reads a blacklist from CSV (RFC 4180: fields in double quotes may hold commas, line breaks and doubled quotes):
+ * Reads a blacklist from CSV (RFC 4180, read by csv-parse: see readCsvRecords):
  * a header naming the columns `kind`, `value` and optionally `reason`, in any order, then one entry a row. A UTF-8
  * BOM, CRLF or LF line ends and blank lines are accepted. Rows that do not parse are reported with their line and
  * left out, as are repeats of an earlier entry; the other rows are returned. At most BLACKLIST_CSV_MAX_ROWS rows
@@ -324,45 +310,51 @@ export function parseBlacklistCsv(text: string): BlacklistCsv {
   const entries: BlacklistEntry[] = [];
   const errors: BlacklistCsvError[] = [];
   let columns: Record<(typeof CSV_COLUMNS)[number], number> | undefined;
+  let refused: BlacklistCsvError | undefined;
   const seen = new Map<string, number>();
   let rows = 0;
-  for (const record of csvRecords(text)) {
-    if (record.fields.length === 1 && record.fields[0]!.trim() === '' && !record.error) continue;
+  readCsvRecords(text, (record) => {
+    if (record.fields.length === 1 && record.fields[0]!.trim() === '' && !record.error) return true;
     if (!columns) {
       const header = record.error ? record.error : readHeader(record.fields);
-      if (typeof header === 'string') return { entries: [], errors: [{ line: record.line, message: header }] };
+      if (typeof header === 'string') {
+        refused = { line: record.line, message: header };
+        return false;
+      }
       columns = header;
-      continue;
+      return true;
     }
     rows += 1;
     if (rows > BLACKLIST_CSV_MAX_ROWS) {
       errors.push({ line: record.line, message: `more than ${BLACKLIST_CSV_MAX_ROWS} rows: this row and the rest were not read` });
-      break;
+      return false;
     }
     if (record.error) {
       errors.push({ line: record.line, message: record.error });
-      continue;
+      return true;
     }
     const width = Math.max(columns.kind, columns.value, columns.reason) + 1;
     if (record.fields.length > width) {
       errors.push({ line: record.line, message: `${record.fields.length} fields where the header has ${width}` });
-      continue;
+      return true;
     }
     const field = (index: number) => (index < 0 ? undefined : record.fields[index]);
     const parsed = parseBlacklistEntry(field(columns.kind) ?? '', field(columns.value) ?? '', field(columns.reason));
     if (!parsed.ok) {
       errors.push({ line: record.line, message: parsed.message });
-      continue;
+      return true;
     }
     const key = `${parsed.entry.kind}\u0000${parsed.entry.value}`;
     const first = seen.get(key);
     if (first !== undefined) {
       errors.push({ line: record.line, message: `${parsed.entry.kind} ${parsed.entry.value} repeats line ${first}` });
-      continue;
+      return true;
     }
     seen.set(key, record.line);
     entries.push(parsed.entry);
-  }
+    return true;
+  });
+  if (refused) return { entries: [], errors: [refused] };
   if (!columns) return { entries: [], errors: [{ line: 1, message: 'the CSV is empty: it needs a header kind,value,reason' }] };
   return { entries, errors };
 }
@@ -375,79 +367,4 @@ function readHeader(fields: readonly string[]): Record<(typeof CSV_COLUMNS)[numb
   if (new Set(names).size !== names.length) return `a column is named twice: ${expected}`;
   if (!names.includes('kind') || !names.includes('value')) return expected;
   return { kind: names.indexOf('kind'), value: names.indexOf('value'), reason: names.indexOf('reason') };
-}
-
-interface CsvRecord {
-  /** The line the record starts on. */
-  readonly line: number;
-  readonly fields: string[];
-  readonly error?: string;
-}
-
-/** The records of RFC 4180 text. A malformed record carries an error and ends at its line end (or the text's). */
-function* csvRecords(text: string): Generator<CsvRecord> {
-  const n = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  const isLineEnd = (at: number) => text[at] === '\n' || (text[at] === '\r' && text[at + 1] === '\n');
-  const skipLineEnd = () => {
-    if (i >= n) return;
-    i += text[i] === '\r' ? 2 : 1;
-    line += 1;
-  };
-  const skipRestOfLine = () => {
-    while (i < n && !isLineEnd(i)) i++;
-    skipLineEnd();
-  };
-  while (i < n) {
-    const start = line;
-    const fields: string[] = [];
-    let error: string | undefined;
-    for (;;) {
-      if (text[i] === '"') {
-        let field = '';
-        i += 1;
-        for (;;) {
-          const quote = text.indexOf('"', i);
-          const chunk = text.slice(i, quote < 0 ? n : quote);
-          field += chunk;
-          for (let at = chunk.indexOf('\n'); at >= 0; at = chunk.indexOf('\n', at + 1)) line += 1;
-          if (quote < 0) {
-            error = 'a quoted field is not closed before the end of the text';
-            i = n;
-            break;
-          }
-          i = quote + 1;
-          if (text[i] !== '"') break;
-          field += '"';
-          i += 1;
-        }
-        fields.push(field);
-        if (error) break;
-        if (i < n && text[i] !== ',' && !isLineEnd(i)) {
-          error = 'a quoted field must end at a comma or the line end';
-          skipRestOfLine();
-          break;
-        }
-      } else {
-        let end = i;
-        while (end < n && text[end] !== ',' && !isLineEnd(end)) end++;
-        const field = text.slice(i, end);
-        i = end;
-        if (field.includes('"')) {
-          error = 'a field with a double quote must be in double quotes (with the quote doubled)';
-          skipRestOfLine();
-          break;
-        }
-        fields.push(field);
-      }
-      if (i < n && text[i] === ',') {
-        i += 1;
-        continue;
-      }
-      skipLineEnd();
-      break;
-    }
-    yield error ? { line: start, fields, error } : { line: start, fields };
-  }
 }
