@@ -1,10 +1,9 @@
 // npm run bench:ocr — per-field accuracy of each image reader, side by side: the QR code (decodeQrFromImageAsync +
 // parseInvoiceQr) and PP-OCR (the production OCR: files/ocr-ppocr.ts, fields by their labels). tesseract.js, the
 // reader before it, was dropped; its last measured figures are in the commit that removed it. Images: sandbox renders, clean and photo-like
-// (BENCH_IMAGES of each, default 30, seeded), and the real-invoice corpus's images (file 13, a PNG screenshot; file
+// (BENCH_IMAGES of each, default 30, seeded; half 数电, half legacy, in the real layouts with Chinese text, every printed field scored), and the real-invoice corpus's images (file 13, a PNG screenshot; file
 // 08's page 1 drawn at 2×), scored on every field their truth has. Prints ms/image and peak resident memory.
 // Figures only: nothing is asserted.
-import { createHash } from 'node:crypto';
 import { parseInvoiceQr } from '../src/modules/invoices/domain/qr-payload.js';
 import { decodeQrFromImageAsync } from '../src/modules/invoices/files/image-qr.js';
 import { InvoiceOcr } from '../src/modules/invoices/files/ocr-ppocr.js';
@@ -12,6 +11,7 @@ import { formatMoney } from '../src/platform/money/money.js';
 import { renderInvoicePng } from '../src/modules/invoices/tax-sandbox/render/invoice-png.js';
 import { CORPUS, corpusAvailable, matchesCutShort, readCorpusFile } from '../test/support/real-invoices.js';
 import { renderPdfPage1 } from './support/pdf-page.js';
+import { sampleInvoice, type SampleInvoice } from './support/sample-invoice.js';
 
 const perStyle = Number(process.env.BENCH_IMAGES ?? 30);
 const CLAIMED = 98.7;
@@ -23,6 +23,24 @@ type Read = Partial<Record<Field, string>>;
 /** A field's true value, or a name cut short with … (compared by what is known). */
 type Truth = Partial<Record<Field, string>>;
 
+/** Every field the render prints, as the preview names them (legacy: the checked amount is the pre-tax 合计金额). */
+function truthOf(invoice: SampleInvoice): Truth {
+  const legacy = invoice.kind === 'LEGACY';
+  const truth: Truth = {
+    invoice_number: invoice.number,
+    issue_date: invoice.issueDate,
+    total_amount: legacy ? invoice.totalWithoutTax : invoice.totalAmount,
+    amount_with_tax: invoice.totalAmount,
+    seller_tax_id: invoice.seller.taxId,
+    seller_name: invoice.seller.name,
+  };
+  if (invoice.code) truth.invoice_code = invoice.code;
+  if (invoice.checkCode) truth.check_code = invoice.checkCode;
+  if (invoice.buyer.name) truth.buyer_name = invoice.buyer.name;
+  if (invoice.buyer.taxId) truth.buyer_tax_id = invoice.buyer.taxId;
+  return truth;
+}
+
 interface Sample {
   readonly set: string;
   readonly name: string;
@@ -30,38 +48,17 @@ interface Sample {
   readonly truth: Truth;
 }
 
-/** Seeded values: SHA-256 counter stream (node:crypto), so every run benches the same invoices. */
-function seeded(i: number): () => number {
-  let counter = 0;
-  return () => createHash('sha256').update(`bench-ocr/${i}/${counter++}`).digest().readUInt32BE(0);
-}
-
-const REGIONS = ['11', '31', '32', '33', '43', '44', '51'];
-function invoiceOf(i: number) {
-  const next = seeded(i);
-  const year = 2022 + (next() % 4);
-  const month = 1 + (next() % 12);
-  const day = 1 + (next() % 28);
-  const sequence = Array.from({ length: 15 }, () => String(next() % 10)).join('');
-  const number = `${String(year % 100)}${REGIONS[next() % REGIONS.length]}2${sequence}`;
-  const issueDate = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  const fen = 100 + (next() % 9_999_900);
-  const totalAmount = `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-  const qr = `01,32,,${number},${totalAmount},${issueDate.replace(/-/g, '')},,${(next() % 0x10000).toString(16).toUpperCase().padStart(4, '0')}`;
-  return { qr, number, issueDate, totalAmount };
-}
-
 const samples: Sample[] = [];
 let renderMs = 0;
 for (const style of ['clean', 'photo'] as const) {
   for (let i = 0; i < perStyle; i++) {
-    const invoice = invoiceOf(style === 'clean' ? i : 100_000 + i);
+    // Half 数电, half legacy, as the sandbox draws them: the real layouts, Chinese text in Noto CJK.
+    const kind = i % 2 === 0 ? 'DIGITAL' : 'LEGACY';
+    const invoice = sampleInvoice(`bench-ocr-${style}-${i}`, kind);
     const t0 = performance.now();
     const image = renderInvoicePng(invoice, { style, seed: `bench-ocr-${style}-${i}` });
     renderMs += performance.now() - t0;
-    // What the current sandbox render prints: the number, the date and the 价税合计.
-    const truth: Truth = { invoice_number: invoice.number, issue_date: invoice.issueDate, total_amount: invoice.totalAmount, amount_with_tax: invoice.totalAmount };
-    samples.push({ set: `sandbox ${style}`, name: `${style}-${i}`, image, truth });
+    samples.push({ set: `sandbox ${style}`, name: `${style}-${i}`, image, truth: truthOf(invoice) });
   }
 }
 if (corpusAvailable()) {
