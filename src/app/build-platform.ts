@@ -13,7 +13,7 @@ import { createMetrics } from '../platform/metrics/metrics.js';
 import { Outbox } from '../platform/outbox/outbox.js';
 import { PiiVault } from '../platform/privacy/vault.js';
 import { systemClock } from '../platform/time/clock.js';
-import type { Platform } from './platform.js';
+import type { Platform } from '../platform/module/platform.js';
 import { ALLOW_ALL } from '../platform/risk/risk-gate.js';
 
 export interface BuiltPlatform {

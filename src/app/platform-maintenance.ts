@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { pruneIdempotencyKeys } from '../platform/http/idempotency.js';
-import type { QuanyiModule } from './module.js';
+import type { QuanyiModule } from '../platform/module/module.js';
 
 /** Housekeeping of the kernel's own tables, so they stay small however long the platform runs. */
 export const platformMaintenance: QuanyiModule = {

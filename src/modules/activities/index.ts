@@ -1,5 +1,5 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
 import { Ip2RegionGeo } from '../../platform/geo/ip-geo.js';
 import type { OutboxEvent, Subscriber } from '../../platform/outbox/outbox.js';
 import { couponsOf } from '../coupons/index.js';

@@ -1,5 +1,5 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
 import { AuditTrail } from './audit-trail.js';
 import { auditTrailRoutes } from './audit-routes.js';
 import { TransparencyLogRepo } from './repo.js';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
 import { identityAdminRoutes } from './admin-routes.js';
 import { BrowserBinding } from './oidc/browser-binding.js';
 import { OIDC_FLOW_TTL_SECONDS, OidcLogin } from './oidc/oidc-login.js';

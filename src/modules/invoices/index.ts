@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { QuanyiModule } from '../../app/module.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
 import { LocalFileStore, type FileStore } from '../../platform/files/file-store.js';
-import { perPlatform } from '../../app/per-platform.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { identityOf } from '../identity/index.js';
 import { lotteryOf } from '../lottery/index.js';
@@ -13,7 +13,7 @@ import { HttpTaxAuthority } from './tax-authority/http-tax-authority.js';
 import { taxSandboxRoutes } from './tax-sandbox/sandbox-routes.js';
 import { TaxSandbox } from './tax-sandbox/sandbox-service.js';
 import { UploadQuota } from './upload-quota.js';
-import type { Platform } from '../../app/platform.js';
+import type { Platform } from '../../platform/module/platform.js';
 import { parseSandboxImport, type ImportRowInput } from './tax-sandbox/import-file.js';
 
 export { parseSandboxImport, readImportRows, SandboxImportError, type ImportRowInput } from './tax-sandbox/import-file.js';

@@ -1,5 +1,5 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
 import { handleOnce, type OutboxEvent, type Subscriber } from '../../platform/outbox/outbox.js';
 import { auditOf } from '../audit/index.js';
 import type { TransparencyLog } from '../audit/transparency-log.js';

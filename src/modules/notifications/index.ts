@@ -1,5 +1,5 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
 import type { OutboxEvent } from '../../platform/outbox/outbox.js';
 import { identityOf } from '../identity/index.js';
 import { Inbox } from './inbox.js';

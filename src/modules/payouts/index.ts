@@ -1,5 +1,5 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
 import { HttpPayouts } from './http-payouts.js';
 import { PayoutUnavailableError, type PayoutPort } from './port.js';
 import { SandboxBank } from './sandbox/sandbox-bank.js';

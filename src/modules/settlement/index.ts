@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { Subscriber } from '../../platform/outbox/outbox.js';
 import { businessDate } from '../../platform/time/clock.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Authenticator } from '../platform/http/access.js';
-import type { Subscriber } from '../platform/outbox/outbox.js';
-import type { ScheduledJob } from '../platform/scheduler/scheduler.js';
+import type { Authenticator } from '../http/access.js';
+import type { Subscriber } from '../outbox/outbox.js';
+import type { ScheduledJob } from '../scheduler/scheduler.js';
 import type { Platform } from './platform.js';
 
 /**
