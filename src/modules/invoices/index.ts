@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { QuanyiModule } from '../../platform/module/module.js';
 import { LocalFileStore, type FileStore } from '../../platform/files/file-store.js';
 import { perPlatform } from '../../platform/module/per-platform.js';
+import { invoicesMigrations } from './migrations/index.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { identityOf } from '../identity/index.js';
 import { lotteryOf } from '../lottery/index.js';
@@ -59,6 +60,7 @@ export const invoicesOf = perPlatform((platform): Invoices => {
 
 export const invoicesModule: QuanyiModule = {
   name: 'invoices',
+  migrations: invoicesMigrations,
   routes: async (app, platform) => {
     const invoices = invoicesOf(platform);
     await invoiceRoutes(app, invoices, () => platform.hooks.riskGate);
