@@ -50,7 +50,7 @@ export async function createTestDatabase(kind: DatabaseKind, options: { poolSize
   return { ...handle, schema };
 }
 
-/** The deployable's migrations, loaded on first use: they come with every module, which test files of the cache alone need not load. */
+/** The deployable's migrations, loaded on first use: they bring every module, which the cache's test files need not load. */
 async function deployableMigrations(): Promise<Migrations> {
   return (await import('../../src/app/modules.js')).MIGRATIONS;
 }
