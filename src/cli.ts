@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlatform } from './app/build-platform.js';
+import { MIGRATIONS } from './app/modules.js';
 import { identityOf } from './modules/identity/index.js';
 import { importSandboxInvoices, parseSandboxImport, readImportRows, SandboxImportError, taxSandboxModule } from './modules/invoices/index.js';
 import fs from 'node:fs';
@@ -98,7 +99,7 @@ const COMMANDS: Record<string, Command> = {
     const config = loadConfig(process.env);
     const database = await connectDatabase(connectOptionsFrom(config));
     try {
-      const applied = await migrateToLatest(database.db, config.databaseSchema);
+      const applied = await migrateToLatest(database.db, config.databaseSchema, MIGRATIONS);
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
     } finally {
       await database.close();

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { QuanyiModule } from '../src/app/module.js';
+import type { QuanyiModule } from '../src/platform/module/module.js';
 import { identityModule } from '../src/modules/identity/index.js';
 import { merchantsModule } from '../src/modules/merchants/index.js';
 import * as cleanup0054 from '../src/platform/db/migrations/2026_12_03_0054_idempotency_credentials.js';

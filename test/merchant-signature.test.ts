@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { QuanyiModule } from '../src/app/module.js';
+import type { QuanyiModule } from '../src/platform/module/module.js';
 import { identityModule, identityOf } from '../src/modules/identity/index.js';
 import { merchantsModule } from '../src/modules/merchants/index.js';
 import { signRequest } from '../src/modules/merchants/signature.js';

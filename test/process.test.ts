@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../src/platform/db/migrations/index.js';
+import { MIGRATIONS } from '../src/app/modules.js';
 import { databaseBackends, freshSchemaName } from './support/backends.js';
 import { bearer, smsLogin } from './support/identity.js';
 import { spawnTs, waitReady, type Spawned } from './support/spawn.js';

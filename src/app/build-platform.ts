@@ -13,7 +13,8 @@ import { createMetrics } from '../platform/metrics/metrics.js';
 import { Outbox } from '../platform/outbox/outbox.js';
 import { PiiVault } from '../platform/privacy/vault.js';
 import { systemClock } from '../platform/time/clock.js';
-import type { Platform } from './platform.js';
+import type { Platform } from '../platform/module/platform.js';
+import { MIGRATIONS } from './modules.js';
 import { ALLOW_ALL } from '../platform/risk/risk-gate.js';
 
 export interface BuiltPlatform {
@@ -43,7 +44,7 @@ export async function buildPlatform(config: Config, env: Readonly<Record<string,
   try {
     const database = await connectDatabase(connectOptionsFrom(config));
     closers.push(() => database.close());
-    const applied = await migrateToLatest(database.db, config.databaseSchema);
+    const applied = await migrateToLatest(database.db, config.databaseSchema, MIGRATIONS);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     const cache = await connectCache(config.redisUrl, config.redisKeyPrefix, (degraded, error) => {
       if (degraded) logger.error({ err: error }, 'cache unreachable: limits and counters are per process until it returns');

@@ -6,7 +6,7 @@ import { activitiesOf } from '../modules/activities/index.js';
 import { lotteryOf } from '../modules/lottery/index.js';
 import { merchantsOf } from '../modules/merchants/index.js';
 import { settlementOf } from '../modules/settlement/index.js';
-import type { Platform } from './platform.js';
+import type { Platform } from '../platform/module/platform.js';
 
 const DEMO_CREATOR = 'demo-data';
 export const DEMO_PHONES = { operator: '13800000000', cashier: '13800000001', riskReviewer: '13800000002', consumer: '13800001234' } as const;

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import { pruneIdempotencyKeys } from '../platform/http/idempotency.js';
-import type { QuanyiModule } from './module.js';
+import { KERNEL_MIGRATIONS } from '../platform/db/migrations/index.js';
+import type { QuanyiModule } from '../platform/module/module.js';
 
-/** Housekeeping of the kernel's own tables, so they stay small however long the platform runs. */
+/** The kernel's own tables: their migrations, and housekeeping so they stay small however long the platform runs. */
 export const platformMaintenance: QuanyiModule = {
   name: 'platform',
+  migrations: KERNEL_MIGRATIONS,
   jobs: ({ database, logger }) => [
     {
       name: 'platform.prune-idempotency-keys',

@@ -5,9 +5,9 @@ import { OutboxRelay } from '../platform/outbox/relay.js';
 import { Scheduler } from '../platform/scheduler/scheduler.js';
 import { buildPlatform, type BuiltPlatform } from './build-platform.js';
 import { loadDemoData } from './demo-data.js';
-import type { QuanyiModule } from './module.js';
+import type { QuanyiModule } from '../platform/module/module.js';
 import { MODULES } from './modules.js';
-import type { Platform } from './platform.js';
+import type { Platform } from '../platform/module/platform.js';
 import { buildServer } from './server.js';
 
 export interface StartOptions {

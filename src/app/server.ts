@@ -13,9 +13,9 @@ import { registerRequestIdHeader, requestIdFrom } from '../platform/http/request
 import { registerSecurityHeaders } from '../platform/http/security-headers.js';
 import type { TrustProxy } from '../platform/config/config.js';
 import { moneyKeyword } from '../platform/money/money.js';
-import type { QuanyiModule } from './module.js';
+import type { QuanyiModule } from '../platform/module/module.js';
 import { registerWebApp } from './web-static.js';
-import type { Platform } from './platform.js';
+import type { Platform } from '../platform/module/platform.js';
 
 export interface ServerOptions {
   /** Whether this process serves the modules' API routes (roles api and all) or only ops routes. */

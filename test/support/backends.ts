@@ -5,7 +5,7 @@ import type { Cache } from '../../src/platform/cache/cache.js';
 import { MemoryCache } from '../../src/platform/cache/memory-cache.js';
 import { RedisCache } from '../../src/platform/cache/redis-cache.js';
 import { connectDatabase, type DatabaseHandle, type DatabaseKind } from '../../src/platform/db/connect.js';
-import { migrateToLatest } from '../../src/platform/db/migrate.js';
+import { migrateToLatest, type Migrations } from '../../src/platform/db/migrate.js';
 
 /**
  * Integration tests run on embedded PGlite always, and also on real PostgreSQL / Redis when DATABASE_URL /
@@ -37,17 +37,22 @@ export async function createTestDatabase(kind: DatabaseKind, options: { poolSize
   if (kind === 'pglite') {
     const template = new Blob([fs.readFileSync(inject('pgliteTemplate'))]);
     const handle = await connectDatabase({ databaseUrl: undefined, schema: 'public', poolSize: 1, pgliteTemplate: template, pgliteDir: options.pgliteDir });
-    await migrateToLatest(handle.db, 'public'); // no-op unless a migration was added after the template was built
+    await migrateToLatest(handle.db, 'public', await deployableMigrations()); // no-op unless a migration was added after the template was built
     return { ...handle, schema: 'public' };
   }
   const url = options.postgresUrl ?? process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set');
   const schema = freshSchemaName();
   const handle = await connectDatabase({ databaseUrl: url, schema, poolSize: options.poolSize ?? 20 });
-  await migrateToLatest(handle.db, schema);
+  await migrateToLatest(handle.db, schema, await deployableMigrations());
   // The schema stays until the run ends (global-setup.ts drops the run's schemas): dropping one while another
   // test file migrates made Kysely's migrator fail, its catalog query meeting a schema gone mid-query.
   return { ...handle, schema };
+}
+
+/** The deployable's migrations, loaded on first use: they bring every module, which the cache's test files need not load. */
+async function deployableMigrations(): Promise<Migrations> {
+  return (await import('../../src/app/modules.js')).MIGRATIONS;
 }
 
 /** A schema of this test run: `t_<run>_<random>`, dropped with the others when the run ends. */

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { connectDatabase } from '../../src/platform/db/connect.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
-import { MIGRATIONS } from '../../src/platform/db/migrations/index.js';
+import { MIGRATIONS } from '../../src/app/modules.js';
 import { databaseBackends, cacheBackends, schemaPrefixOf } from './backends.js';
 
 declare module 'vitest' {
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const file = path.join(os.tmpdir(), `quanyi-pglite-template-${version}.tar`);
   if (!fs.existsSync(file)) {
     const database = await connectDatabase({ databaseUrl: undefined, schema: 'public', poolSize: 1 });
-    await migrateToLatest(database.db, 'public');
+    await migrateToLatest(database.db, 'public', MIGRATIONS);
     const dump = await database.dumpEmbedded!();
     fs.writeFileSync(`${file}.tmp`, Buffer.from(await dump.arrayBuffer()));
     fs.renameSync(`${file}.tmp`, file);

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { idNumberCheckChar } from '../../src/modules/identity/domain/id-number.js';
-import type { Platform } from '../../src/app/platform.js';
+import type { Platform } from '../../src/platform/module/platform.js';
 import { identityOf } from '../../src/modules/identity/index.js';
 import { http } from './http.js';
 import type { FastifyRequest } from 'fastify';

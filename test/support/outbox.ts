@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Platform } from '../../src/app/platform.js';
+import type { Platform } from '../../src/platform/module/platform.js';
 import { createLogger } from '../../src/platform/log/logger.js';
 import { OutboxRelay } from '../../src/platform/outbox/relay.js';
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { QuanyiModule } from '../../src/app/module.js';
-import type { Platform } from '../../src/app/platform.js';
+import type { QuanyiModule } from '../../src/platform/module/module.js';
+import type { Platform } from '../../src/platform/module/platform.js';
 import type { Database } from '../../src/platform/db/schema.js';
 import { GroupCommit } from '../../src/platform/db/group-commit.js';
 import { AppError } from '../../src/platform/errors/app-error.js';

@@ -1,5 +1,6 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { activitiesMigrations } from './migrations/index.js';
 import { Ip2RegionGeo } from '../../platform/geo/ip-geo.js';
 import type { OutboxEvent, Subscriber } from '../../platform/outbox/outbox.js';
 import { couponsOf } from '../coupons/index.js';
@@ -46,6 +47,7 @@ export const activitiesOf = perPlatform((platform): ActivityService => {
 
 export const activitiesModule: QuanyiModule = {
   name: 'activities',
+  migrations: activitiesMigrations,
   routes: (app, platform) => activityRoutes(app, activitiesOf(platform)),
   subscribers: (platform) => [
     {

@@ -1,5 +1,6 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { auditMigrations } from './migrations/index.js';
 import { AuditTrail } from './audit-trail.js';
 import { auditTrailRoutes } from './audit-routes.js';
 import { TransparencyLogRepo } from './repo.js';
@@ -24,6 +25,7 @@ export const auditOf = perPlatform((platform): Audit => {
 export const auditModule: QuanyiModule = {
   name: 'audit',
   init: (platform) => registerAuditMetrics(platform),
+  migrations: auditMigrations,
   routes: async (app, platform) => {
     await transparencyRoutes(app, auditOf(platform).log);
     await auditTrailRoutes(app, auditOf(platform).trail);

@@ -1,5 +1,6 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { couponsMigrations } from './migrations/index.js';
 import type { Subscriber } from '../../platform/outbox/outbox.js';
 import { ActivationAttempts } from './activation-attempts.js';
 import { CouponBatches } from './batches.js';
@@ -40,6 +41,7 @@ export const couponsOf = perPlatform((platform): Coupons => {
 
 export const couponsModule: QuanyiModule = {
   name: 'coupons',
+  migrations: couponsMigrations,
   routes: async (app, platform) => {
     await couponRoutes(app, couponsOf(platform), () => platform.hooks.riskGate);
     await merchantConsoleRoutes(app, platform.database.db, platform.clock);

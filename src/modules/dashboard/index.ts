@@ -1,5 +1,5 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
 import { CouponStats } from '../coupons/stats.js';
 import { LotteryStats } from '../lottery/stats.js';
 import { RiskStats } from '../risk/stats.js';

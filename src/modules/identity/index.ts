@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { identityMigrations } from './migrations/index.js';
 import { identityAdminRoutes } from './admin-routes.js';
 import { BrowserBinding } from './oidc/browser-binding.js';
 import { OIDC_FLOW_TTL_SECONDS, OidcLogin } from './oidc/oidc-login.js';
@@ -55,6 +56,7 @@ export const identityOf = perPlatform((platform): Identity => {
 
 export const identityModule: QuanyiModule = {
   name: 'identity',
+  migrations: identityMigrations,
   authenticators: (platform) => [identityOf(platform).service.sessions.authenticate],
   routes: async (app, platform) => {
     const { service, privacy, signer, sms, oidc, oidcBinding } = identityOf(platform);

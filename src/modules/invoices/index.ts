@@ -1,7 +1,8 @@
 import path from 'node:path';
-import type { QuanyiModule } from '../../app/module.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
 import { LocalFileStore, type FileStore } from '../../platform/files/file-store.js';
-import { perPlatform } from '../../app/per-platform.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { invoicesMigrations } from './migrations/index.js';
 import type { Clock } from '../../platform/time/clock.js';
 import { identityOf } from '../identity/index.js';
 import { lotteryOf } from '../lottery/index.js';
@@ -14,7 +15,7 @@ import { TaxQueryRefusedError } from './tax-authority/port.js';
 import { taxSandboxRoutes } from './tax-sandbox/sandbox-routes.js';
 import { TaxSandbox } from './tax-sandbox/sandbox-service.js';
 import { UploadQuota } from './upload-quota.js';
-import type { Platform } from '../../app/platform.js';
+import type { Platform } from '../../platform/module/platform.js';
 import { parseSandboxImport, type ImportRowInput } from './tax-sandbox/import-file.js';
 import { parseSm2Certificate } from './xml/sm2-certificate.js';
 
@@ -96,6 +97,7 @@ export const invoicesOf = perPlatform((platform): Invoices => {
 
 export const invoicesModule: QuanyiModule = {
   name: 'invoices',
+  migrations: invoicesMigrations,
   routes: async (app, platform) => {
     const invoices = invoicesOf(platform);
     await invoiceRoutes(app, invoices, () => platform.hooks.riskGate);

@@ -1,5 +1,6 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { lotteryMigrations } from './migrations/index.js';
 import { handleOnce, type OutboxEvent, type Subscriber } from '../../platform/outbox/outbox.js';
 import { auditOf } from '../audit/index.js';
 import type { TransparencyLog } from '../audit/transparency-log.js';
@@ -82,6 +83,7 @@ const PAY_BATCH = 100;
 export const lotteryModule: QuanyiModule = {
   name: 'lottery',
   init: (platform) => registerLotteryMetrics(platform),
+  migrations: lotteryMigrations,
   routes: (app, platform) => lotteryRoutes(app, lotteryOf(platform)),
   subscribers: (platform) => [
     {

@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import type { Platform } from '../../app/platform.js';
+import type { Platform } from '../../platform/module/platform.js';
 import { sharedSample } from '../../platform/metrics/metrics.js';
 import { PrizeRepo } from './prize-repo.js';
 

@@ -1,5 +1,6 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { merchantsMigrations } from './migrations/index.js';
 import { merchantRoutes } from './routes.js';
 import { MerchantService } from './service.js';
 import { merchantSignatureAuthenticator } from './signature.js';
@@ -10,6 +11,7 @@ const noncesOf = perPlatform((platform) => new SignatureNonces(platform.database
 
 export const merchantsModule: QuanyiModule = {
   name: 'merchants',
+  migrations: merchantsMigrations,
   authenticators: (platform) => [merchantSignatureAuthenticator(merchantsOf(platform).lookupCredentials, noncesOf(platform), platform.clock)],
   routes: (app, platform) => merchantRoutes(app, merchantsOf(platform)),
   jobs: (platform) => [

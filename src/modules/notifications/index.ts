@@ -1,5 +1,6 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { notificationsMigrations } from './migrations/index.js';
 import type { OutboxEvent } from '../../platform/outbox/outbox.js';
 import { identityOf } from '../identity/index.js';
 import { Inbox } from './inbox.js';
@@ -26,6 +27,7 @@ export const notificationsOf = perPlatform((platform): Notifications => {
 
 export const notificationsModule: QuanyiModule = {
   name: 'notifications',
+  migrations: notificationsMigrations,
   routes: (app, platform) => notificationRoutes(app, notificationsOf(platform).inbox),
   subscribers: (platform) => [
     {

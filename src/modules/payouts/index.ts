@@ -1,5 +1,6 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { payoutsMigrations } from './migrations/index.js';
 import { HttpPayouts } from './http-payouts.js';
 import { PayoutUnavailableError, type PayoutPort } from './port.js';
 import { SandboxBank } from './sandbox/sandbox-bank.js';
@@ -25,6 +26,7 @@ export const payoutsOf = perPlatform((platform): Payouts => {
 
 export const payoutsModule: QuanyiModule = {
   name: 'payouts',
+  migrations: payoutsMigrations,
   routes: async (app, platform) => {
     if (platform.config.nodeEnv !== 'production') await payoutSandboxRoutes(app, payoutsOf(platform).sandbox);
   },

@@ -1,5 +1,6 @@
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { riskMigrations } from './migrations/index.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { OutboxEvent, Subscriber } from '../../platform/outbox/outbox.js';
 import { auditOf } from '../audit/index.js';
@@ -67,6 +68,7 @@ interface InvoiceAcceptedEvent {
 
 export const riskModule: QuanyiModule = {
   name: 'risk',
+  migrations: riskMigrations,
   init: (platform) => {
     platform.hooks.riskGate = riskOf(platform).screen;
   },

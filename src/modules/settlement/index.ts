@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { QuanyiModule } from '../../app/module.js';
-import { perPlatform } from '../../app/per-platform.js';
+import type { QuanyiModule } from '../../platform/module/module.js';
+import { perPlatform } from '../../platform/module/per-platform.js';
+import { settlementMigrations } from './migrations/index.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { Subscriber } from '../../platform/outbox/outbox.js';
 import { businessDate } from '../../platform/time/clock.js';
@@ -54,6 +55,7 @@ export const settlementOf = perPlatform((platform): Settlement => {
 
 export const settlementModule: QuanyiModule = {
   name: 'settlement',
+  migrations: settlementMigrations,
   routes: (app, platform) => settlementRoutes(app, settlementOf(platform), (code) => couponsOf(platform).service.identify(code)),
   subscribers: (platform) => [settlementOf(platform).splits.subscriber() as Subscriber, settlementOf(platform).refunds.subscriber() as Subscriber],
   jobs: (platform) => [

@@ -1,7 +1,7 @@
 import { hexToBytes } from '@noble/hashes/utils.js';
-import { decodeCanonicalBase64 } from '../../audit/domain/base64.js';
-import { leafHash } from '../../audit/domain/merkle.js';
-import { MerkleProofError, verifyInclusion } from '../../audit/domain/merkle-proofs.js';
+import { decodeCanonicalBase64 } from './base64.js';
+import { leafHash } from './merkle.js';
+import { MerkleProofError, verifyInclusion } from './merkle-proofs.js';
 
 /**
  * "Was I in it?": whether `entryText` (`<invoice_commit>:<chance>`) is leaf `index` of the weekly draw's closed set

@@ -1,14 +1,14 @@
-import type { Cache } from '../platform/cache/cache.js';
-import type { Config } from '../platform/config/config.js';
-import type { Secrets } from '../platform/config/secrets.js';
-import type { DatabaseHandle } from '../platform/db/connect.js';
-import type { IdGenerator } from '../platform/ids/snowflake.js';
-import type { Logger } from '../platform/log/logger.js';
-import type { Metrics } from '../platform/metrics/metrics.js';
-import type { Outbox } from '../platform/outbox/outbox.js';
-import type { PiiVault } from '../platform/privacy/vault.js';
-import type { PlatformHooks } from '../platform/risk/risk-gate.js';
-import type { Clock } from '../platform/time/clock.js';
+import type { Cache } from '../cache/cache.js';
+import type { Config } from '../config/config.js';
+import type { Secrets } from '../config/secrets.js';
+import type { DatabaseHandle } from '../db/connect.js';
+import type { IdGenerator } from '../ids/snowflake.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { PiiVault } from '../privacy/vault.js';
+import type { PlatformHooks } from '../risk/risk-gate.js';
+import type { Clock } from '../time/clock.js';
 
 /** The shared kernel handed to every module: what a module may use besides its own tables. */
 export interface Platform {

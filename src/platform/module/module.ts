@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Authenticator } from '../platform/http/access.js';
-import type { Subscriber } from '../platform/outbox/outbox.js';
-import type { ScheduledJob } from '../platform/scheduler/scheduler.js';
+import type { Migrations } from '../db/migrate.js';
+import type { Authenticator } from '../http/access.js';
+import type { Subscriber } from '../outbox/outbox.js';
+import type { ScheduledJob } from '../scheduler/scheduler.js';
 import type { Platform } from './platform.js';
 
 /**
@@ -10,6 +11,11 @@ import type { Platform } from './platform.js';
  */
 export interface QuanyiModule {
   readonly name: string;
+  /**
+   * The migrations of this module's tables (`./migrations/index.ts`). The composition root merges every module's
+   * into the one list each process applies at start, whichever modules the process serves.
+   */
+  readonly migrations?: Migrations;
   /** Runs first, in every role: install into the platform's hooks (the risk module installs the risk gate). */
   init?(platform: Platform): void;
   routes?(app: FastifyInstance, platform: Platform): Promise<void>;

@@ -1,7 +1,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { encodeBase64 } from '../../audit/domain/base64.js';
-import { LeafHashTree, leafHash } from '../../audit/domain/merkle.js';
+import { encodeBase64 } from './base64.js';
+import { LeafHashTree, leafHash } from './merkle.js';
 import { verifyEntryProof } from './verify-entry-proof.js';
 
 describe('verifyEntryProof (the consumer app\'s "was I in it?")', () => {
