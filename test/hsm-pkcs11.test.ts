@@ -200,7 +200,7 @@ describe.runIf(available)('PKCS#11 key provider on a SoftHSM2 token', () => {
     }
   });
 
-  describe('quanyi keys hsm and quanyi start with KEY_PROVIDER=pkcs11 (child processes)', () => {
+  describe('quanyi keys hsm and quanyi start with KEY_PROVIDER=pkcs11 (child processes)', { timeout: 180_000 }, () => {
     let cliDir: string;
     const cliEnv = (): Record<string, string> => ({ ...hsm.env(hsm.tokens[2]), DATA_DIR: cliDir });
 

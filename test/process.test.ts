@@ -54,7 +54,8 @@ describe('quanyi start: configuration errors', () => {
   });
 });
 
-describe('quanyi start on embedded defaults', () => {
+// Tests here start whole processes (tsx, migrations, the web build): roomy timeouts for a loaded machine.
+describe('quanyi start on embedded defaults', { timeout: 180_000 }, () => {
   it('becomes ready on an empty DATA_DIR with PGlite, and a second process on the same DATA_DIR is refused', async () => {
     const dataDir = tempDataDir();
     const p = start('src/cli.ts', ['start'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
@@ -71,7 +72,7 @@ describe('quanyi start on embedded defaults', () => {
   });
 });
 
-describe('quanyi users grant-role (no server running)', () => {
+describe('quanyi users grant-role (no server running)', { timeout: 180_000 }, () => {
   it('creates the user for a new phone with the role; the role is in the token after login', async () => {
     const dataDir = tempDataDir();
     const grant = start('src/cli.ts', ['users', 'grant-role', '--phone', '13800000000', '--role', 'operator'], { DATA_DIR: dataDir });
@@ -93,7 +94,7 @@ describe('quanyi users grant-role (no server running)', () => {
   });
 });
 
-describe.each(databaseBackends())('SIGTERM during load on %s', (db) => {
+describe.each(databaseBackends())('SIGTERM during load on %s', { timeout: 180_000 }, (db) => {
   it('every request in flight completes, then exit 0 within 10 s', async () => {
     const env = db === 'postgres'
       ? { DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: freshSchemaName() }
@@ -102,7 +103,11 @@ describe.each(databaseBackends())('SIGTERM during load on %s', (db) => {
     const base = await p.url;
     await waitReady(base);
     const inFlight = Array.from({ length: 40 }, () => fetch(`${base}/test/probe/slow`).then(async (r) => ({ status: r.status, body: await r.text() })));
-    await new Promise((resolve) => setTimeout(resolve, 200)); // all 40 are inside the handler now
+    // Signal only once all 40 are inside the handler (a loaded machine may take a while to accept them all).
+    for (let sleeping = 0; sleeping < 40; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      sleeping = ((await fetch(`${base}/test/probe/slow/in-flight`).then((r) => r.json())) as { data: { sleeping: number } }).data.sleeping;
+    }
     const signalledAt = Date.now();
     p.child.kill('SIGTERM');
     const results = await Promise.all(inFlight);

@@ -91,10 +91,18 @@ export function probeModule(options: ProbeOptions = {}): QuanyiModule {
         reply.transact(async () => ok({ strict: true })),
       );
 
+      // How many /slow requests are inside the handler, so a test can signal only once they all are.
+      let sleeping = 0;
       app.get('/test/probe/slow', async () => {
-        await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 1_000));
+        sleeping++;
+        try {
+          await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 1_000));
+        } finally {
+          sleeping--;
+        }
         return ok({ slept_ms: options.delayMs ?? 1_000 });
       });
+      app.get('/test/probe/slow/in-flight', async () => ok({ sleeping }));
     },
   };
 }
