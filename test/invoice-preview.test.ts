@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
+import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { identityModule } from '../src/modules/identity/index.js';
 import { invoicesModule } from '../src/modules/invoices/index.js';
@@ -16,6 +17,7 @@ interface Issued {
   issue_date: string;
   total_amount: string;
   seller_tax_id: string;
+  seller_name: string;
   qr: string;
   xml: string;
 }
@@ -53,6 +55,31 @@ async function footprint(server: TestServer): Promise<Record<string, string>> {
   const queries = await sql<{ n: string | null }>`SELECT coalesce(sum(count), 0)::text AS n FROM tax_sandbox_queries`.execute(db);
   const files = await readdir(path.join(server.platform.config.dataDir, 'files'), { recursive: true, withFileTypes: true }).catch(() => []);
   return { files: String(files.filter((entry) => entry.isFile()).length), invoices: await count('invoices'), query_rows: await count('tax_sandbox_queries'), queries: queries.rows[0]!.n ?? '0', outbox: await count('outbox_events') };
+}
+
+/** A "scanned" PDF: the invoice's image as the page's only content (no text layer at all). */
+function scannedPdf(png: Uint8Array): Promise<Uint8Array> {
+  const doc = new PDFDocument({ size: 'A5', layout: 'landscape', margin: 0 });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Uint8Array>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on('error', reject);
+  });
+  doc.image(Buffer.from(png), 0, 0, { width: doc.page.width, height: doc.page.height });
+  doc.end();
+  return done;
+}
+
+/**
+ * The sandbox's PDF with its font's ToUnicode map unlinked (blanked in place, so the xref offsets still hold): the
+ * page draws as before, but its text layer reads back as glyph ids (control characters), as real PDFs without a
+ * usable ToUnicode map do.
+ */
+function withoutToUnicode(pdf: Uint8Array): Uint8Array {
+  const text = Buffer.from(pdf).toString('latin1');
+  expect(text).toMatch(/\/ToUnicode \d+ 0 R/);
+  return new Uint8Array(Buffer.from(text.replace(/\/ToUnicode \d+ 0 R/g, (ref) => ' '.repeat(ref.length)), 'latin1'));
 }
 
 const modules = [identityModule, invoicesModule];
@@ -121,6 +148,44 @@ describe.each(backendPairs())('invoice preview on $label', ({ db, cache }) => {
       const mine = await http(`${server.base}/api/v1/users/me/invoices`, { headers: bearer(access_token) });
       expect((mine.json.data as { invoices: unknown[] }).invoices).toHaveLength(0);
     });
+
+    it('reads a scanned PDF (the invoice as its only image) and one whose text is garbled by OCR of page 1, the QR staying the authority', async () => {
+      const { access_token } = await verifiedLogin(server.base);
+      const invoice = await issue({ total_amount: '1234.50', buyer_name: '长沙星河科技有限公司', buyer_tax_id: '91430100MA4L1234XY' });
+      const before = await footprint(server);
+      const scanned = await scannedPdf(await sandboxFile(invoice, 'png'));
+      const garbled = withoutToUnicode(await sandboxFile(invoice, 'pdf'));
+      for (const [name, file] of [['scanned', scanned], ['garbled', garbled]] as const) {
+        const answer = await preview(server, access_token, file, 'application/pdf');
+        expect(answer.status, `${name}: ${JSON.stringify(answer)}`).toBe(200);
+        expect(answer.data!.fields, name).toEqual({
+          kind: 'DIGITAL',
+          invoice_number: invoice.invoice_number,
+          invoice_code: null,
+          issue_date: invoice.issue_date,
+          total_amount: '1234.50',
+          amount_with_tax: '1234.50',
+          check_code: null,
+          seller_tax_id: invoice.seller_tax_id,
+          seller_name: invoice.seller_name,
+          buyer_name: '长沙星河科技有限公司',
+          buyer_tax_id: '91430100MA4L1234XY',
+        });
+        expect(answer.data!.sources, name).toEqual({
+          kind: 'qr',
+          invoice_number: 'qr',
+          issue_date: 'qr',
+          total_amount: 'qr',
+          amount_with_tax: 'qr',
+          seller_tax_id: 'ocr',
+          seller_name: 'ocr',
+          buyer_name: 'ocr',
+          buyer_tax_id: 'ocr',
+        });
+        expect(answer.data!.problem, name).toBeNull();
+      }
+      expect(await footprint(server)).toEqual(before);
+    }, 120_000);
 
     it.skipIf(!corpus)('reads the real 数电 PDF of the corpus: the QR off the rendered page, names and tax ids from its text', async () => {
       const { access_token } = await verifiedLogin(server.base);

@@ -1,6 +1,6 @@
 import { workerJob } from '../../platform/workers/worker-job.js';
 import type { Extraction } from './extraction.js';
-import { readUploadedFile } from './file-extraction.js';
+import { readUploadedFile, type OcrEntry } from './file-extraction.js';
 import { checkFileComplexity, type FileComplexityLimits } from './files/complexity.js';
 import { InvoiceFileError, type InvoiceFileErrorReason } from './files/errors.js';
 import { checkInvoiceSignature, type SignatureCheck, type SignatureTrust } from './xml/bureau-signature.js';
@@ -26,8 +26,11 @@ export type FileJob = ExtractionJob | SignatureJob;
 /** A refusal travels as data: only an Error's message would survive the thread boundary. */
 export type ExtractionOutcome =
   | { readonly ok: true; readonly extraction: Extraction; readonly ocr?: false }
-  /** An image: what its QR code says (null without one); the reader still has it read by OCR. */
-  | { readonly ok: true; readonly extraction: Extraction | null; readonly ocr: true }
+  /**
+   * An image, or a PDF whose text layer is unusable: what its QR code says (null without one); the reader still has
+   * it read by OCR: the upload itself, or `image` (a PDF's page 1 rendered, bounded by pdf.ts).
+   */
+  | { readonly ok: true; readonly extraction: Extraction | null; readonly ocr: true; readonly entry: OcrEntry; readonly image?: Uint8Array }
   | { readonly ok: false; readonly reason: InvoiceFileErrorReason; readonly detail: string };
 
 export type FileJobOutcome = ExtractionOutcome | { readonly signature: SignatureCheck };
@@ -42,7 +45,8 @@ export default workerJob(async (job: FileJob): Promise<FileJobOutcome> => {
   try {
     checkFileComplexity(job.bytes, job.limits);
     const reading = await readUploadedFile(asBuffer(job.bytes), job.today, job.limits);
-    return reading.ocr ? { ok: true, extraction: reading.extraction, ocr: true } : { ok: true, extraction: reading.extraction };
+    if (!reading.ocr) return { ok: true, extraction: reading.extraction };
+    return { ok: true, extraction: reading.extraction, ocr: true, entry: reading.entry, ...(reading.image ? { image: reading.image } : {}) };
   } catch (error) {
     if (error instanceof InvoiceFileError) return { ok: false, reason: error.reason, detail: error.message };
     throw error;

@@ -32,6 +32,18 @@ describe('withOcrFields', () => {
     expect(merged.ok && merged.sources).toMatchObject({ number: 'image:qr', amount: 'image:qr', amount_with_tax: 'image:ocr', seller_name: 'image:ocr', buyer_tax_id: 'image:ocr' });
   });
 
+  it('for a PDF read by OCR of its rendering (entry pdf): sources pdf:ocr, problems about the PDF', () => {
+    const pdfQr: Extraction = { ...QR, fields: { ...QR.fields, entry: 'pdf' }, sources: Object.fromEntries(Object.keys(QR.sources).map((key) => [key, 'pdf:qr'])) };
+    const merged = withOcrFields(pdfQr, PRINT, TODAY, 'pdf');
+    expect(merged.ok && merged.sources).toMatchObject({ number: 'pdf:qr', amount_with_tax: 'pdf:ocr', seller_name: 'pdf:ocr', buyer_tax_id: 'pdf:ocr' });
+    expect(merged.fields.entry).toBe('pdf');
+    const contradicted = withOcrFields(pdfQr, { ...PRINT, number: '58279941' }, TODAY, 'pdf');
+    expect(!contradicted.ok && contradicted.problem.en).toBe("The PDF's printed invoice number differs from its QR code");
+    const alone = withOcrFields(null, PRINT, TODAY, 'pdf');
+    expect(alone.fields.entry).toBe('pdf');
+    expect(alone.ok && alone.sources).toMatchObject({ number: 'pdf:ocr', amount: 'pdf:ocr' });
+  });
+
   it('refuses a print whose number, date or 合计金额 contradicts the QR code', () => {
     for (const print of [{ ...PRINT, number: '58279941' }, { ...PRINT, issueDate: '2022-09-08' }, { ...PRINT, amountWithoutTax: '1762.88', amountWithTax: undefined, tax: undefined }]) {
       const merged = withOcrFields(QR, print, TODAY);

@@ -11,11 +11,17 @@ import { extractFromPdf } from './files/pdf.js';
 import { sniffFileKind } from './files/sniff.js';
 
 /**
- * What the file-reading worker makes of an upload: the extraction, final for XML, OFD and PDF; for an image, what
- * its QR code says (null without one), and `ocr: true`: the image still goes to OCR (its own process pool, see
- * file-reader.ts), whose fields {@link withOcrFields} then adds.
+ * What the file-reading worker makes of an upload: the extraction, final for XML, OFD and a PDF with a usable text
+ * layer; for an image, or a PDF whose text layer is unusable (a scan, garbled text), what its QR code says (null
+ * without one), and `ocr: true`: the image (for a PDF, `image`: page 1 rendered, bounded in pixels and bytes) still
+ * goes to OCR (its own process pool, see file-reader.ts), whose fields {@link withOcrFields} then adds.
  */
-export type FileReading = { readonly extraction: Extraction; readonly ocr?: false } | { readonly extraction: Extraction | null; readonly ocr: true };
+export type FileReading =
+  | { readonly extraction: Extraction; readonly ocr?: false }
+  | { readonly extraction: Extraction | null; readonly ocr: true; readonly entry: OcrEntry; readonly image?: Uint8Array };
+
+/** What OCR reads: an uploaded image, or the rendering of a PDF's page 1. */
+export type OcrEntry = 'image' | 'pdf';
 
 /**
  * An uploaded invoice file, whatever its kind, by its bytes (never the declared content type): XML → OFD (the
@@ -31,18 +37,18 @@ export async function readUploadedFile(bytes: Buffer, today: string, limits: Fil
     case 'zip':
       return { extraction: fromOfd(bytes, today, limits) };
     case 'pdf':
-      return { extraction: await fromPdf(bytes, today) };
+      return fromPdf(bytes, today);
     case 'png':
     case 'jpeg': {
       const qr = await decodeQrFromImageAsync(bytes);
-      return { extraction: qr ? fromQrText(qr, 'image', today) : null, ocr: true };
+      return { extraction: qr ? fromQrText(qr, 'image', today) : null, ocr: true, entry: 'image' };
     }
     default:
       throw new InvoiceFileError('UNSUPPORTED', 'not an XML, OFD, PDF, PNG or JPEG file');
   }
 }
 
-/** {@link readUploadedFile} without OCR: an image is read by its QR code alone (NO_INVOICE without one). */
+/** {@link readUploadedFile} without OCR: an image (or a PDF without a usable text layer) is read by its QR code alone (NO_INVOICE without one). */
 export async function fromUploadedFile(bytes: Buffer, today: string, limits: FileComplexityLimits): Promise<Extraction> {
   const reading = await readUploadedFile(bytes, today, limits);
   if (reading.extraction === null) throw new InvoiceFileError('NO_INVOICE', 'no readable QR code');
@@ -202,10 +208,19 @@ function fromOfdData(ofd: OfdExtraction, today: string): Extraction {
  * A PDF: the QR code (page 1's embedded images, else a rendering of page 1, else a `QR:` line of the text layer)
  * gives the invoice's identity and amount; the text layer, read by its layout, cross-checks them and adds what the
  * QR does not carry: the parties' names and tax ids and, for legacy invoices, the 价税合计. Without a QR code the
- * text layer alone must show the number, date and total.
+ * text layer alone must show the number, date and total. A text layer that is unusable (pdf.ts `textLayerUnusable`:
+ * a scan, text drawn as paths, a font without a usable ToUnicode map) is replaced by OCR of page 1's rendering, as
+ * for an image: the QR's extraction (null without one) goes on to OCR with the rendering.
  */
-async function fromPdf(bytes: Buffer, today: string): Promise<Extraction> {
+async function fromPdf(bytes: Buffer, today: string): Promise<FileReading> {
   const pdf = await extractFromPdf(bytes);
+  if (pdf.textUnusable && pdf.ocrImage) {
+    return { extraction: pdf.qr ? fromQrText(pdf.qr, 'pdf', today) : null, ocr: true, entry: 'pdf', image: pdf.ocrImage };
+  }
+  return { extraction: fromPdfText(pdf, today) };
+}
+
+function fromPdfText(pdf: Awaited<ReturnType<typeof extractFromPdf>>, today: string): Extraction {
   const text = pdf.fields;
   const printed = {
     ...(text.sellerTaxId ? { sellerTaxId: text.sellerTaxId } : {}),
@@ -311,7 +326,9 @@ function normalizeDate(text: string): string {
  * the extraction a problem, as a PDF's text does. Without a QR code the print alone must give the number, date and
  * the checked amount (and, for a legacy invoice, its code). Pure: runs wherever the OCR result arrives.
  */
-export function withOcrFields(qr: Extraction | null, ocr: OcrInvoiceFields, today: string): Extraction {
+export function withOcrFields(qr: Extraction | null, ocr: OcrInvoiceFields, today: string, entry: OcrEntry = 'image'): Extraction {
+  const source = `${entry}:ocr`;
+  const where = entry === 'pdf' ? { zh: 'PDF上印的', en: "The PDF's printed" } : { zh: '图片上印的', en: "The image's printed" };
   const printed = {
     ...(ocr.sellerTaxId ? { sellerTaxId: ocr.sellerTaxId } : {}),
     ...(ocr.sellerName ? { sellerName: ocr.sellerName } : {}),
@@ -325,7 +342,7 @@ export function withOcrFields(qr: Extraction | null, ocr: OcrInvoiceFields, toda
     ['buyer_name', ocr.buyerName],
     ['buyer_tax_id', ocr.buyerTaxId],
   ] as const) {
-    if (value) printedSources[field] = 'image:ocr';
+    if (value) printedSources[field] = source;
   }
   const withTax = ocr.amountWithTax ? tryAmount(ocr.amountWithTax) : undefined;
   const withoutTax = ocr.amountWithoutTax ? tryAmount(ocr.amountWithoutTax) : undefined;
@@ -339,7 +356,7 @@ export function withOcrFields(qr: Extraction | null, ocr: OcrInvoiceFields, toda
     const mismatch = (zhField: string, enField: string): Extraction => ({
       ok: false,
       fields: { ...f, ...printed },
-      problem: { zh: `图片上印的${zhField}与二维码不一致`, en: `The image's printed ${enField} differs from its QR code` },
+      problem: { zh: `${where.zh}${zhField}与二维码不一致`, en: `${where.en} ${enField} differs from its QR code` },
     });
     // Only values of the QR's own shape are compared: a 20-digit run found without its label is not a legacy number.
     if (ocr.number && ocr.number.length === f.number.length && ocr.number !== f.number) return mismatch('发票号码', 'invoice number');
@@ -352,10 +369,10 @@ export function withOcrFields(qr: Extraction | null, ocr: OcrInvoiceFields, toda
     let amountWithTaxFen = f.amountWithTaxFen;
     if (f.kind === 'LEGACY' && amountWithTaxFen === undefined && consistentWithTax !== undefined && consistentWithTax >= f.amountFen) {
       amountWithTaxFen = consistentWithTax;
-      sources.amount_with_tax = 'image:ocr';
+      sources.amount_with_tax = source;
     }
     const checkCode = f.checkCode ?? (f.kind === 'LEGACY' ? ocr.checkCode : undefined);
-    if (checkCode && !f.checkCode) sources.check_code = 'image:ocr';
+    if (checkCode && !f.checkCode) sources.check_code = source;
     const fields: InvoiceFields = {
       ...f,
       ...printed,
@@ -370,7 +387,7 @@ export function withOcrFields(qr: Extraction | null, ocr: OcrInvoiceFields, toda
   if (!ocr.number || !ocr.issueDate || amountFen === undefined) {
     throw new InvoiceFileError('NO_INVOICE', 'neither a QR code nor a readable number, date and amount');
   }
-  const base = { number: ocr.number, issueDate: ocr.issueDate, amountFen, ...printed, entry: 'image' as const };
+  const base = { number: ocr.number, issueDate: ocr.issueDate, amountFen, ...printed, entry };
   const fields: InvoiceFields = legacy
     ? {
         ...base,
@@ -390,5 +407,5 @@ export function withOcrFields(qr: Extraction | null, ocr: OcrInvoiceFields, toda
     ...(legacy ? ['code', ...(fields.checkCode ? ['check_code'] : [])] : []),
     ...(fields.amountWithTaxFen === undefined ? [] : ['amount_with_tax']),
   ];
-  return { ok: true, fields, sources: { ...Object.fromEntries(read.map((f) => [f, 'image:ocr'])), ...printedSources } };
+  return { ok: true, fields, sources: { ...Object.fromEntries(read.map((f) => [f, source])), ...printedSources } };
 }

@@ -4,7 +4,7 @@ import { WorkerJobOutOfMemoryError, WorkerJobTimeoutError, WorkerPool, WorkerPoo
 import { workerScript } from '../../platform/workers/worker-script.js';
 import type { Extraction } from './extraction.js';
 import type { ExtractionOutcome, FileJob, FileJobOutcome } from './file-extraction-job.js';
-import { withOcrFields } from './file-extraction.js';
+import { withOcrFields, type OcrEntry } from './file-extraction.js';
 import type { FileComplexityLimits } from './files/complexity.js';
 import { InvoiceFileError, type InvoiceFileErrorReason } from './files/errors.js';
 import { DEFAULT_OCR_LIMITS, sharedInvoiceOcr, type InvoiceOcr, type InvoiceOcrLimits } from './files/ocr-ppocr.js';
@@ -23,7 +23,8 @@ const FILE_ERRORS: Readonly<Record<InvoiceFileErrorReason, ErrorCode>> = {
 
 /**
  * Reads uploaded invoice files in the bounded worker pool, never on the event loop: header checks, parsing and
- * decoding run in file-extraction-job.ts; images then go to OCR, in its own bounded pool of processes
+ * decoding run in file-extraction-job.ts; images (and the rendering of page 1 of a PDF whose text layer is unusable,
+ * pdf.ts `textLayerUnusable`) then go to OCR, in its own bounded pool of processes
  * (files/ocr-ppocr.ts, `ocr`; null reads images by their QR code alone). A file that outruns its deadline or its
  * heap is refused as too complex, an image whose OCR does as unreadable (unless its QR code was read: OCR only
  * adds to it); when every thread is busy and the queue is full the upload is refused with Retry-After.
@@ -44,21 +45,24 @@ export class InvoiceFileReader {
   async read(bytes: Uint8Array, today: string): Promise<Extraction> {
     const outcome = (await this.run({ task: 'extract', bytes, today, limits: this.limits })) as ExtractionOutcome;
     if (!outcome.ok) throw new AppError(FILE_ERRORS[outcome.reason]);
-    if (outcome.ocr) return this.withOcr(bytes, today, outcome.extraction);
+    if (outcome.ocr) return this.withOcr(outcome.image ?? bytes, today, outcome.extraction, outcome.entry);
     const { extraction } = outcome;
     // Structured cloning turned the Buffer into a plain Uint8Array.
     return extraction.ok && extraction.signedXml ? { ...extraction, signedXml: Buffer.from(extraction.signedXml) } : extraction;
   }
 
-  /** An image: OCR of its print, merged with what its QR code said (which alone is enough when OCR fails). */
-  private async withOcr(bytes: Uint8Array, today: string, qr: Extraction | null): Promise<Extraction> {
+  /**
+   * An image (or a PDF's page 1 rendered, its text layer being unusable): OCR of its print, merged with what its QR
+   * code said (which alone is enough when OCR fails).
+   */
+  private async withOcr(image: Uint8Array, today: string, qr: Extraction | null, entry: OcrEntry): Promise<Extraction> {
     if (this.ocr === null) {
       if (qr) return qr;
       throw new AppError('INVOICE_FILE_NO_INVOICE');
     }
     let reading;
     try {
-      reading = await this.ocr.ocr.read(bytes, today);
+      reading = await this.ocr.ocr.read(image, today);
     } catch (error) {
       if (qr) return qr;
       if (error instanceof WorkerPoolBusyError) throw new AppError('FILE_PROCESSING_BUSY', { retry_after: error.retryAfterSeconds });
@@ -66,7 +70,7 @@ export class InvoiceFileReader {
       throw new AppError('INVOICE_FILE_UNREADABLE');
     }
     try {
-      return withOcrFields(qr, reading.fields, today);
+      return withOcrFields(qr, reading.fields, today, entry);
     } catch (error) {
       if (error instanceof InvoiceFileError) throw new AppError(FILE_ERRORS[error.reason]);
       throw error;

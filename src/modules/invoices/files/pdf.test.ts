@@ -3,7 +3,9 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import PDFDocument from 'pdfkit';
 import { InvoiceFileError } from './errors.js';
-import { extractFromPdf, parseInvoiceLayout, parseInvoiceText } from './pdf.js';
+import { renderInvoicePdf } from '../tax-sandbox/render/invoice-pdf.js';
+import { renderInvoicePng } from '../tax-sandbox/render/invoice-png.js';
+import { extractFromPdf, parseInvoiceLayout, parseInvoiceText, PDF_OCR_MAX_PNG_BYTES, PDF_OCR_MAX_SIDE, textLayerUnusable } from './pdf.js';
 import { sniffFileKind } from './sniff.js';
 
 const QR = '01,32,,25432000000031411143,655.00,20250311,,19E3';
@@ -253,4 +255,78 @@ describe('parseInvoiceText', () => {
     parseInvoiceText(`${'（小写）¥'.repeat(5000)}${'1'.repeat(50_000)}.${'销售方'.repeat(5000)}`);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+});
+
+describe('textLayerUnusable', () => {
+  it('is true for no text, for text without any invoice field, and for mostly control or replacement characters', () => {
+    expect(textLayerUnusable('', {})).toBe(true);
+    expect(textLayerUnusable('  \n ', {})).toBe(true);
+    expect(textLayerUnusable('Lorem ipsum dolor sit amet', parseInvoiceText('Lorem ipsum dolor sit amet'))).toBe(true);
+    const garbled = '\u0001\u0002\u0003\u0004\u0005：25432000000031411143 \uFFFD\uFFFD\uE001\uE002\u0006\u0007\u0003\u0004\u0008';
+    expect(textLayerUnusable(garbled, { number: '25432000000031411143' })).toBe(true);
+  });
+
+  it('is false as soon as one field is read from mostly readable text', () => {
+    const text = INVOICE_LINES.join('\n');
+    expect(textLayerUnusable(text, parseInvoiceText(text))).toBe(false);
+    expect(textLayerUnusable('名称：甲公司', { buyerName: '甲公司' })).toBe(false);
+  });
+});
+
+describe('extractFromPdf: page 1 rendered for OCR when the text layer is unusable', () => {
+  const input = {
+    qr: '01,32,,25317000002228021821,35559.69,20251020,,1A2B',
+    number: '25317000002228021821',
+    issueDate: '2025-10-20',
+    totalAmount: '35559.69',
+    seller: { name: '上海积塔半导体有限公司', taxId: '91310115MA1H9HD02E' },
+    buyer: { name: '龙腾半导体股份有限公司', taxId: '91610132688983884K' },
+  };
+  const pngSize = (png: Uint8Array) => {
+    const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+    return { width: view.getUint32(16), height: view.getUint32(20) };
+  };
+
+  it('a scanned PDF (an image only): no text fields, the QR from the image, a bounded PNG of page 1', async () => {
+    const doc = new PDFDocument({ size: 'A4', margin: 0 });
+    const done = new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+      doc.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+    doc.image(renderInvoicePng(input), 0, 0, { width: doc.page.width });
+    doc.end();
+    const pdf = await extractFromPdf(await done);
+    expect(pdf).toMatchObject({ fields: {}, qr: input.qr, textUnusable: true });
+    expect(sniffFileKind(pdf.ocrImage!)).toBe('png');
+    const { width, height } = pngSize(pdf.ocrImage!);
+    expect(Math.max(width, height)).toBeLessThanOrEqual(PDF_OCR_MAX_SIDE);
+    expect(Math.max(width, height)).toBeGreaterThan(PDF_OCR_MAX_SIDE - 2);
+    expect(pdf.ocrImage!.byteLength).toBeLessThanOrEqual(PDF_OCR_MAX_PNG_BYTES);
+  }, 30_000);
+
+  it('a PDF whose font has no ToUnicode map: its garbled text is dropped and page 1 rendered', async () => {
+    const latin = (await renderInvoicePdf(input)).toString('latin1');
+    const pdf = await extractFromPdf(Buffer.from(latin.replace(/\/ToUnicode \d+ 0 R/g, (ref) => ' '.repeat(ref.length)), 'latin1'));
+    expect(pdf).toMatchObject({ fields: {}, qr: input.qr, textUnusable: true });
+    expect(sniffFileKind(pdf.ocrImage!)).toBe('png');
+  }, 30_000);
+
+  it('a good text layer is read from its text, with no rendering; renderForOcr: false renders nothing', async () => {
+    const good = await extractFromPdf(await renderInvoicePdf(input));
+    expect(good.fields).toMatchObject({ number: input.number, sellerName: input.seller.name, buyerTaxId: input.buyer.taxId });
+    expect(good.textUnusable).toBeUndefined();
+    expect(good.ocrImage).toBeUndefined();
+    const blank = await extractFromPdf(await pdfOf([[]]), { renderForOcr: false });
+    expect(blank.textUnusable).toBe(true);
+    expect(blank.ocrImage).toBeUndefined();
+  }, 30_000);
+
+  it('bounds the rendering of a huge page by pixels: a 14 400 pt square page gives at most the OCR side', async () => {
+    const pdf = await extractFromPdf(await pdfOf([[' ']], { size: [14_400, 14_400] }));
+    expect(pdf.textUnusable).toBe(true);
+    const { width, height } = pngSize(pdf.ocrImage!);
+    expect(width).toBeLessThanOrEqual(PDF_OCR_MAX_SIDE);
+    expect(height).toBeLessThanOrEqual(PDF_OCR_MAX_SIDE);
+  }, 30_000);
 });

@@ -26,6 +26,11 @@ export interface PdfLimits {
   readonly maxHeapMb?: number;
   /** Look for the QR code in page 1's embedded images and in a rendering of page 1. Default true. */
   readonly scanQr?: boolean;
+  /**
+   * When the text layer is unusable ({@link textLayerUnusable}: a scan, text drawn as paths, a font without a usable
+   * ToUnicode map), return page 1 rendered as a PNG for OCR ({@link PdfExtraction.ocrImage}). Default true; needs `scanQr`.
+   */
+  readonly renderForOcr?: boolean;
 }
 
 export interface PdfFields {
@@ -55,6 +60,13 @@ export interface PdfExtraction {
   readonly qrSource?: 'image' | 'render' | 'text';
   /** The `QR:` line of the text layer, when there is one (a cross-check of a decoded QR). */
   readonly textQr?: string;
+  /** The text layer is unusable ({@link textLayerUnusable}): its fields are left empty. */
+  readonly textUnusable?: boolean;
+  /**
+   * With an unusable text layer: page 1 rendered for OCR, a PNG of at most {@link PDF_OCR_MAX_SIDE} px on its long
+   * side and {@link PDF_OCR_MAX_PNG_BYTES} bytes (absent when the rendering failed or exceeded that).
+   */
+  readonly ocrImage?: Uint8Array;
 }
 
 export const DEFAULT_PDF_LIMITS: Readonly<Required<PdfLimits>> = Object.freeze({
@@ -63,7 +75,13 @@ export const DEFAULT_PDF_LIMITS: Readonly<Required<PdfLimits>> = Object.freeze({
   maxTextChars: 100_000,
   maxHeapMb: 256,
   scanQr: true,
+  renderForOcr: true,
 });
+
+/** Page 1 is rendered for OCR at most this many pixels on its long side: the size the OCR reads at (ocr-ppocr.ts OCR_MAX_SIDE). */
+export const PDF_OCR_MAX_SIDE = 1280;
+/** A rendering for OCR is returned only up to this size (it crosses two thread boundaries); ~150 KB for an invoice. */
+export const PDF_OCR_MAX_PNG_BYTES = 3 * 1024 * 1024;
 
 /** `%%EOF` must appear within this many bytes of the end (the tolerance PDF readers traditionally allow). */
 const EOF_WINDOW = 1024;
@@ -83,7 +101,7 @@ const jsqrPath = require.resolve('jsqr');
  */
 const PDF_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
-const { unpdfPath, canvasPath, jsqrPath, data, maxPages, maxTextChars, render, renderScale, maxRenderPixels, maxImagePixels, maxImages } = workerData;
+const { unpdfPath, canvasPath, jsqrPath, data, maxPages, maxTextChars, render, renderScale, maxRenderPixels, maxImagePixels, maxImages, ocrMaxSide, ocrMaxPngBytes } = workerData;
 // PDF.js 5 calls ArrayBuffer.prototype.transferToFixedLength (Node 21+) when it loads fonts; Node 20 lacks it, and
 // without fonts nothing of the page is drawn. A copy is what it needs (this thread is the only user of the buffers).
 if (typeof ArrayBuffer.prototype.transferToFixedLength !== 'function') {
@@ -129,6 +147,12 @@ if (typeof ArrayBuffer.prototype.transferToFixedLength !== 'function') {
   }
   const merged = texts.join('\n').replace(/[^\S\n]+/g, ' ').replace(/ ?\n ?/g, '\n').replace(/\n{3,}/g, '\n\n');
   const totalPages = pdf.numPages;
+  // The parent reads the text and answers whether the page must be rendered for OCR too (its text is unusable).
+  let ocr = false;
+  if (render && ocrMaxSide > 0) {
+    parentPort.postMessage({ phase: 'text', text: merged.slice(0, maxTextChars), items });
+    ocr = await new Promise((resolve) => parentPort.once('message', (answer) => resolve(Boolean(answer && answer.ocr))));
+  }
   // The QR code: in an embedded image of page 1 (legacy PDFs), else in a rendering of page 1 (数电 PDFs draw it).
   // PDFs are upright and clean, so jsQR sees each once (both polarities), with no rotations or rescaling.
   let qr = null;
@@ -200,8 +224,38 @@ if (typeof ArrayBuffer.prototype.transferToFixedLength !== 'function') {
       qr = null;
     }
   }
+  // Page 1 as OCR reads it: at most ocrMaxSide px on its long side (the OCR's own working size), as a PNG of at
+  // most ocrMaxPngBytes (a page that compresses worse is left unread rather than shipped across threads).
+  let image = null;
+  if (ocr && pdf.numPages >= 1) {
+    try {
+      const page = await pdf.getPage(1);
+      const unscaled = page.getViewport({ scale: 1 });
+      const w = unscaled.width, h = unscaled.height;
+      if (Number.isFinite(w) && Number.isFinite(h) && w > 0 && h > 0) {
+        const scale = Math.min(renderScale, ocrMaxSide / Math.max(w, h), Math.sqrt(maxRenderPixels / (w * h)));
+        const viewport = page.getViewport({ scale });
+        const width = Math.floor(viewport.width), height = Math.floor(viewport.height);
+        if (Math.min(width, height) >= 32) {
+          const drawing = canvasFactory.create(width, height);
+          try {
+            drawing.context.fillStyle = '#ffffff';
+            drawing.context.fillRect(0, 0, width, height);
+            await page.render({ canvas: drawing.canvas, canvasContext: drawing.context, viewport }).promise;
+            const png = await drawing.canvas.encode('png');
+            if (png.length <= ocrMaxPngBytes) image = new Uint8Array(png); // a copy: a view would clone its whole buffer
+          } finally {
+            canvasFactory.destroy(drawing);
+          }
+        }
+      }
+      page.cleanup();
+    } catch {
+      image = null;
+    }
+  }
   await pdf.loadingTask.destroy();
-  return { ok: true, text: merged.slice(0, maxTextChars), items, totalPages, qr };
+  return { ok: true, text: merged.slice(0, maxTextChars), items, totalPages, qr, image };
 })().then(
   (result) => parentPort.postMessage(result),
   (error) => parentPort.postMessage({ ok: false, name: String((error && error.name) || 'Error'), message: String((error && error.message) || error) }),
@@ -217,8 +271,15 @@ export interface TextItem {
 }
 
 type WorkerResult =
-  | { ok: true; text: string; items: TextItem[]; totalPages: number; qr: { text: string; source: 'image' | 'render' } | null }
+  | { ok: true; text: string; items: TextItem[]; totalPages: number; qr: { text: string; source: 'image' | 'render' } | null; image: Uint8Array | null }
   | { ok: false; name: string; message: string };
+
+/** The worker's first message when it may render for OCR: the text, to which the parent answers `{ ocr }`. */
+interface TextPhase {
+  phase: 'text';
+  text: string;
+  items: TextItem[];
+}
 
 /** Embedded images of page 1 scanned for a QR code, at most. */
 const MAX_IMAGES = 8;
@@ -229,20 +290,50 @@ export async function extractFromPdf(bytes: Uint8Array, limits: PdfLimits = {}):
   const maxTextChars = limits.maxTextChars ?? DEFAULT_PDF_LIMITS.maxTextChars;
   const maxHeapMb = limits.maxHeapMb ?? DEFAULT_PDF_LIMITS.maxHeapMb;
   const render = limits.scanQr ?? DEFAULT_PDF_LIMITS.scanQr;
+  const renderForOcr = render && (limits.renderForOcr ?? DEFAULT_PDF_LIMITS.renderForOcr);
 
   checkEnvelope(bytes);
-  const result = await runWorker(bytes, { maxPages, maxTextChars, maxHeapMb, timeoutMs, render });
+  const fieldsOf = (text: string, items: readonly TextItem[]): PdfFields => ({ ...parseInvoiceText(text), ...withoutUndefined(parseInvoiceLayout(items)) });
+  const result = await runWorker(bytes, { maxPages, maxTextChars, maxHeapMb, timeoutMs, render, renderForOcr }, (phase) => textLayerUnusable(phase.text, fieldsOf(phase.text, phase.items)));
   if (!result.ok) {
     if (result.name === 'PasswordException') throw new InvoiceFileError('UNSUPPORTED', 'the PDF is password-protected');
     throw new InvoiceFileError('UNREADABLE', `corrupt PDF: ${result.message}`);
   }
-  const fields = { ...parseInvoiceText(result.text), ...withoutUndefined(parseInvoiceLayout(result.items)) };
+  const parsed = fieldsOf(result.text, result.items);
+  const unusable = textLayerUnusable(result.text, parsed);
+  // An unusable text layer says nothing: what it seemed to say (a garbled run that happens to match) is dropped.
+  const fields: PdfFields = unusable ? {} : parsed;
   const textQr = fields.qr;
   delete fields.qr;
-  const extraction: PdfExtraction = { text: result.text, fields };
+  const extraction: PdfExtraction = {
+    text: result.text,
+    fields,
+    ...(unusable ? { textUnusable: true } : {}),
+    ...(unusable && result.image && result.image.byteLength <= PDF_OCR_MAX_PNG_BYTES ? { ocrImage: new Uint8Array(result.image) } : {}),
+  };
   if (result.qr) return { ...extraction, qr: result.qr.text, qrSource: result.qr.source, ...(textQr ? { textQr } : {}) };
   if (textQr) return { ...extraction, qr: textQr, qrSource: 'text', textQr };
   return extraction;
+}
+
+/** Characters a text layer without a usable ToUnicode map yields: U+FFFD, private use, C0/C1 controls. */
+// eslint-disable-next-line no-control-regex -- control characters are what garbled text layers are made of
+const GARBLED_CHAR_RE = /[\uFFFD\uE000-\uF8FF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/gu;
+
+/**
+ * Whether a PDF's text layer is unusable, so that page 1 must be read by OCR of its rendering, like an image:
+ * - it shows none of an invoice's fields by their labels (发票号码, 开票日期, 价税合计(小写), 名称, 纳税人识别号 or
+ *   the English ones): a scan (no text at all), text drawn as paths, or glyph codes that map to the wrong
+ *   characters (a subset font without ToUnicode often yields CJK or Latin letters that are simply not the print);
+ * - or at least a quarter of its visible characters are replacement, private-use or control characters (the
+ *   usual output for a font without a usable ToUnicode map), whatever a stray match seemed to find.
+ * A text layer our parser reads even one field from (every real 数电 PDF, the sandbox's, the ASCII fallback) is usable.
+ */
+export function textLayerUnusable(text: string, fields: PdfFields): boolean {
+  const visible = text.replace(/\s+/g, '');
+  if (visible.length > 0 && (visible.match(GARBLED_CHAR_RE)?.length ?? 0) / visible.length >= 0.25) return true;
+  const { number, issueDate, totalWithTax, sellerTaxId, sellerName, buyerTaxId, buyerName } = fields;
+  return [number, issueDate, totalWithTax, sellerTaxId, sellerName, buyerTaxId, buyerName].every((value) => value === undefined);
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
@@ -264,7 +355,8 @@ function checkEnvelope(bytes: Uint8Array): void {
 
 function runWorker(
   bytes: Uint8Array,
-  options: { maxPages: number; maxTextChars: number; maxHeapMb: number; timeoutMs: number; render: boolean },
+  options: { maxPages: number; maxTextChars: number; maxHeapMb: number; timeoutMs: number; render: boolean; renderForOcr: boolean },
+  needsOcr: (phase: TextPhase) => boolean,
 ): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -283,6 +375,8 @@ function runWorker(
         maxRenderPixels: MAX_PDF_RENDER_PIXELS,
         maxImagePixels: MAX_PDF_IMAGE_PIXELS,
         maxImages: MAX_IMAGES,
+        ocrMaxSide: options.renderForOcr ? PDF_OCR_MAX_SIDE : 0,
+        ocrMaxPngBytes: PDF_OCR_MAX_PNG_BYTES,
       },
       resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
       stdout: true, // PDF.js may print warnings; they are not ours to show
@@ -301,7 +395,21 @@ function runWorker(
       () => settle(() => reject(new InvoiceFileError('UNREADABLE', `the PDF could not be read within ${options.timeoutMs} ms`))),
       options.timeoutMs,
     );
-    worker.once('message', (message: WorkerResult) => settle(() => resolve(message)));
+    const onMessage = (message: WorkerResult | TextPhase): void => {
+      if ('phase' in message) {
+        let ocr = false;
+        try {
+          ocr = needsOcr(message);
+        } catch {
+          ocr = false;
+        }
+        worker.postMessage({ ocr });
+        return;
+      }
+      worker.off('message', onMessage);
+      settle(() => resolve(message));
+    };
+    worker.on('message', onMessage);
     worker.once('error', (error: Error & { code?: string }) =>
       settle(() =>
         reject(
