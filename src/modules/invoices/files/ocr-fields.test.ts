@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findInvoiceFields, type OcrLine } from './ocr-fields.js';
+import { creditCodeValid, findInvoiceFields, type OcrLine } from './ocr-fields.js';
 
 /**
  * The label finder on lines that PP-OCR really recognised (recorded by scripts/record-ocr-lines.ts from the
@@ -62,8 +62,8 @@ describe('findInvoiceFields on recognised lines of real invoices', () => {
 
 describe('findInvoiceFields', () => {
   it('takes the upper, then the left, block as the buyer when no 购买方/销售方 heading was read', () => {
-    const stacked = [line('名 称：甲有限公司', 100, 200), line('纳税人识别号：91110000000000000A', 100, 230), line('名 称：乙商店', 100, 700), line('纳税人识别号：92110000000000000B', 100, 730)];
-    expect(findInvoiceFields(stacked, TODAY)).toMatchObject({ buyerName: '甲有限公司', buyerTaxId: '91110000000000000A', sellerName: '乙商店', sellerTaxId: '92110000000000000B' });
+    const stacked = [line('名 称：甲有限公司', 100, 200), line('纳税人识别号：91110000000000000E', 100, 230), line('名 称：乙商店', 100, 700), line('纳税人识别号：92110000000000000B', 100, 730)];
+    expect(findInvoiceFields(stacked, TODAY)).toMatchObject({ buyerName: '甲有限公司', buyerTaxId: '91110000000000000E', sellerName: '乙商店', sellerTaxId: '92110000000000000B' });
     const sideBySide = [line('名称：乙商店', 700, 200), line('名称：甲有限公司', 100, 202)];
     expect(findInvoiceFields(sideBySide, TODAY)).toMatchObject({ buyerName: '甲有限公司', sellerName: '乙商店' });
   });
@@ -77,8 +77,8 @@ describe('findInvoiceFields', () => {
   });
 
   it('takes a value from the next piece when the label stands alone, and ignores stray colons', () => {
-    const fields = findInvoiceFields([line('名称： 甲有限公司 密', 100, 200, 600), line('纳税人识别号： ：91110000000000000A 630>1+81', 100, 230, 600), line('名称：乙商店', 100, 700)], TODAY);
-    expect(fields).toMatchObject({ buyerName: '甲有限公司', buyerTaxId: '91110000000000000A', sellerName: '乙商店' });
+    const fields = findInvoiceFields([line('名称： 甲有限公司 密', 100, 200, 600), line('纳税人识别号： ：91110000000000000E 630>1+81', 100, 230, 600), line('名称：乙商店', 100, 700)], TODAY);
+    expect(fields).toMatchObject({ buyerName: '甲有限公司', buyerTaxId: '91110000000000000E', sellerName: '乙商店' });
   });
 
   it('writes the brackets of a name fullwidth, as printed', () => {
@@ -88,6 +88,23 @@ describe('findInvoiceFields', () => {
   it('reads 价税合计 from the (小写) figure, not the 大写 words, and 合计 as 金额 then 税额', () => {
     const fields = findInvoiceFields([line('合 计 ¥100.00 ¥13.00', 100, 500, 900), line('价税合计(大写) 壹佰壹拾叁圆整 (小写) ¥113.00', 100, 540, 900)], TODAY);
     expect(fields).toMatchObject({ amountWithTax: '113.00', amountWithoutTax: '100.00', tax: '13.00' });
+  });
+
+  it('reads a photo\'s V for ¥, and 合计 as the two figures of a line that add up to 价税合计 when its label went unread', () => {
+    // As PP-OCR read a photo-like legacy render: 合 alone on its line, the ¥ figures on the next, 小写 as 小分.
+    const fields = findInvoiceFields([line('合', 150, 500), line('V7989.44 V1038.63', 880, 530, 270), line('名 作： （小分） V9028.07', 110, 580, 900)], TODAY);
+    expect(fields).toMatchObject({ amountWithTax: '9028.07', amountWithoutTax: '7989.44', tax: '1038.63' });
+  });
+
+  it('checks an 18-character tax id by its 统一社会信用代码 check character, and takes a checked one under a misread label', () => {
+    const misread = findInvoiceFields([line('名 称：甲有限公司', 100, 200), line('纳税人识别号：91110000000000000A', 100, 230), line('名 称：乙商店', 100, 700), line('纳税人识别号：92110000000000000C', 100, 730)], TODAY);
+    expect(misread.buyerTaxId).toBeUndefined();
+    expect(misread.sellerTaxId).toBeUndefined();
+    const unlabelled = findInvoiceFields([line('名 称：甲有限公司', 100, 200), line('纳税人职9号：91110000000000000E', 100, 230), line('名 称：乙商店', 100, 700), line('纳税人识别号：92110000000000000B', 100, 730)], TODAY);
+    expect(unlabelled).toMatchObject({ buyerTaxId: '91110000000000000E', sellerTaxId: '92110000000000000B' });
+    expect(creditCodeValid('91310115MA1H9HD02E')).toBe(true);
+    expect(creditCodeValid('91310115MA1H9HD02F')).toBe(false);
+    expect(creditCodeValid('91310115MA1H9HD0IE')).toBe(false);
   });
 
   it('finds the number, date and total of an unlabelled print by their look, not a 20-digit run that is no 数电 number', () => {
