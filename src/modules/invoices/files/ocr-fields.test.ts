@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { creditCodeValid, findInvoiceFields, type OcrLine } from './ocr-fields.js';
+import { creditCodeValid, findInvoiceFields, skewOf, type OcrLine } from './ocr-fields.js';
 
 /**
  * The label finder on lines that PP-OCR really recognised (recorded by scripts/record-ocr-lines.ts from the
@@ -105,6 +105,19 @@ describe('findInvoiceFields', () => {
     expect(creditCodeValid('91310115MA1H9HD02E')).toBe(true);
     expect(creditCodeValid('91310115MA1H9HD02F')).toBe(false);
     expect(creditCodeValid('91310115MA1H9HD0IE')).toBe(false);
+  });
+
+  it('deskews a photo by the median slope of its lines before telling the left block from the right', () => {
+    // As PP-OCR read a 数电 photo turned about 3° anticlockwise, no 购买方/销售方 heading read: the seller's name,
+    // on the right, sits higher than the buyer's on the left.
+    const tilted = (text: string, x: number, y: number, width: number): OcrLine => {
+      const dy = -Math.round(width * Math.tan((3 * Math.PI) / 180));
+      return { text, box: [[x, y], [x + width, y + dy], [x + width, y + dy + 24], [x, y + 24]] };
+    };
+    const lines = [tilted('名称：乙餐饮有限公司', 679, 250, 283), tilted('名称：个人', 131, 277, 82), tilted('项目名称 规格型号 单位 数量 单价 金额', 108, 420, 1000)];
+    expect(skewOf(lines)).toBeCloseTo((-3 * Math.PI) / 180, 2);
+    expect(findInvoiceFields(lines, TODAY)).toMatchObject({ buyerName: '个人', sellerName: '乙餐饮有限公司' });
+    expect(skewOf([line('名称：甲', 10, 10)])).toBe(0);
   });
 
   it('finds the number, date and total of an unlabelled print by their look, not a 20-digit run that is no 数电 number', () => {
