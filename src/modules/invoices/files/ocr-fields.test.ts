@@ -120,6 +120,12 @@ describe('findInvoiceFields', () => {
     expect(skewOf([line('名称：甲', 10, 10)])).toBe(0);
   });
 
+  it('places the last piece of a row merged across a gap from the right end of its box', () => {
+    // As PP-OCR read a 数电 photo: the seller's id merged with a character of the vertical heading far to the left.
+    const lines = [line('名称：乙物流有限公司', 707, 260, 223), line('名称：甲汽车服务有限公司', 141, 284, 262), line('电 统一社会信用代码/纳税人识别号92110000000000000B', 114, 306, 1076), line('统一社会信用代码/纳税人识别号：91110000000000000E', 141, 342, 460)];
+    expect(findInvoiceFields(lines, TODAY)).toMatchObject({ buyerTaxId: '91110000000000000E', sellerTaxId: '92110000000000000B' });
+  });
+
   it('finds the number, date and total of an unlabelled print by their look, not a 20-digit run that is no 数电 number', () => {
     const fields = findInvoiceFields([line('99999999999999999999', 10, 10), line('25312000000012345678', 10, 40), line('2025-03-11', 10, 70), line('¥655.00', 10, 100)], TODAY);
     expect(fields).toEqual({ number: '25312000000012345678', issueDate: '2025-03-11', amountWithTax: '655.00' });

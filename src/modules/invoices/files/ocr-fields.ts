@@ -226,8 +226,14 @@ function segmentsOf(line: OcrLine, index: number, skew = 0): Segment[] {
     merged.push({ text, start });
   }
   const [cos, sin] = [Math.cos(skew), Math.sin(skew)];
-  return merged.map((piece) => {
-    const x = x0 + ((x1 - x0) * piece.start) / length;
+  // A row PP-OCR merged across a gap (a heading's character far left, the text at the right) is wider than its
+  // characters: its last piece is then placed back from the box's right end, by the width its characters need
+  // (a Han character about the line's height, others about half).
+  const height = Math.max(1, (bottomLeft?.[1] ?? 0) - (topLeft?.[1] ?? 0));
+  const needs = (text: string) => [...text].reduce((sum, ch) => sum + (/\p{Script=Han}|[\uff00-\uffef]/u.test(ch) ? height : height / 2), 0);
+  const gapped = merged.length > 1 && x1 - x0 > 1.5 * needs(line.text);
+  return merged.map((piece, i) => {
+    const x = gapped && i === merged.length - 1 ? x1 - needs(piece.text) : x0 + ((x1 - x0) * piece.start) / length;
     // Placed on the page as if it lay straight: turned back by the skew of its lines.
     return { text: piece.text, compact: compact(piece.text), x: x * cos + y * sin, y: -x * sin + y * cos, line: index };
   });
