@@ -122,7 +122,7 @@ describe('findInvoiceFields', () => {
 
   it('places the last piece of a row merged across a gap from the right end of its box', () => {
     // As PP-OCR read a 数电 photo: the seller's id merged with a character of the vertical heading far to the left.
-    const lines = [line('名称：乙物流有限公司', 707, 260, 223), line('名称：甲汽车服务有限公司', 141, 284, 262), line('电 统一社会信用代码/纳税人识别号92110000000000000B', 114, 306, 1076), line('统一社会信用代码/纳税人识别号：91110000000000000E', 141, 342, 460)];
+    const lines = [line('名称：乙物流有限公司', 707, 270, 223), line('名称：甲汽车服务有限公司', 141, 272, 262), line('电 统一社会信用代码/纳税人识别号92110000000000000B', 114, 306, 1076), line('统一社会信用代码/纳税人识别号：91110000000000000E', 141, 342, 460)];
     expect(findInvoiceFields(lines, TODAY)).toMatchObject({ buyerTaxId: '91110000000000000E', sellerTaxId: '92110000000000000B' });
   });
 
