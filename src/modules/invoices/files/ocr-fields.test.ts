@@ -96,6 +96,12 @@ describe('findInvoiceFields', () => {
     expect(fields).toMatchObject({ amountWithTax: '9028.07', amountWithoutTax: '7989.44', tax: '1038.63' });
   });
 
+  it('reads 价税合计 from the line marked 小写 before one that shares the 价税合计 label with the 合计 figures', () => {
+    // As PP-OCR read a photo-like legacy render: ¥ as $ or V, (小写) cut to (小.
+    const fields = findInvoiceFields([line('价税合计（大4） $27946.11 ￥3603.27', 162, 553, 900), line('名 称： 甲物流有限公司 （小 V31549.38', 118, 593, 900)], TODAY);
+    expect(fields).toMatchObject({ amountWithTax: '31549.38', amountWithoutTax: '27946.11', tax: '3603.27' });
+  });
+
   it('checks an 18-character tax id by its 统一社会信用代码 check character, and takes a checked one under a misread label', () => {
     const misread = findInvoiceFields([line('名 称：甲有限公司', 100, 200), line('纳税人识别号：91110000000000000A', 100, 230), line('名 称：乙商店', 100, 700), line('纳税人识别号：92110000000000000C', 100, 730)], TODAY);
     expect(misread.buyerTaxId).toBeUndefined();

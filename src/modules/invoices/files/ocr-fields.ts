@@ -76,9 +76,9 @@ export function findInvoiceFields(input: readonly OcrLine[], today: string): Ocr
   if (dated) fields.issueDate = isoDate(dated[1]!, dated[2]!, dated[3]!);
 
   // 价税合计: the (小写) figure, on the 价税合计 row (the row also holds the 大写 words).
-  for (const text of all) {
-    if (!/价税合计|小写|\(小.\)/.test(text)) continue;
-    const small = /小写\)?[¥YV]?(\d+\.\d{2})(?!\d)/.exec(text) ?? lastYuan(text);
+  // A line marked 小写 first (a photo's 价税合计 label may share its line with the 合计 figures), then one labelled 价税合计.
+  for (const text of [...all.filter((t) => /小写|\(小/.test(t)), ...all.filter((t) => /价税合计/.test(t))]) {
+    const small = /小写\)?[¥YV$]?(\d+\.\d{2})(?!\d)/.exec(text) ?? lastYuan(text);
     if (small) {
       fields.amountWithTax = amount(small[1]!);
       break;
@@ -89,7 +89,7 @@ export function findInvoiceFields(input: readonly OcrLine[], today: string): Ocr
   if (fields.amountWithTax !== undefined) {
     const total = fen(fields.amountWithTax);
     for (const text of all) {
-      const figures = [...text.matchAll(/[¥YV](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
+      const figures = [...text.matchAll(/[¥YV$](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
       const at = figures.findIndex((figure, i) => i + 1 < figures.length && fen(figure) + fen(figures[i + 1]!) === total);
       if (at >= 0) {
         fields.amountWithoutTax = figures[at]!;
@@ -101,7 +101,7 @@ export function findInvoiceFields(input: readonly OcrLine[], today: string): Ocr
   // Else the row that starts with 合计, whose widely spaced 合 may go unread (价税合计 is another row).
   for (const text of fields.amountWithoutTax === undefined ? all : []) {
     if (!/^合?计[¥YV\d]/.test(text)) continue;
-    const figures = [...text.matchAll(/[¥YV](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
+    const figures = [...text.matchAll(/[¥YV$](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
     if (figures.length >= 1) fields.amountWithoutTax = figures[0]!;
     if (figures.length >= 2) fields.tax = figures[1]!;
     if (figures.length >= 1) break;
@@ -154,7 +154,7 @@ export function findInvoiceFields(input: readonly OcrLine[], today: string): Ocr
     }
   }
   if (fields.amountWithTax === undefined) {
-    const signed = [...joined.matchAll(/[¥YV](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
+    const signed = [...joined.matchAll(/[¥YV$](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
     // The largest ¥ figure: 价税合计 is never below 金额 or 税额.
     const largest = signed.sort((a, b) => Number(b) - Number(a))[0];
     if (largest !== undefined && fields.amountWithoutTax === undefined) fields.amountWithTax = largest;
@@ -174,7 +174,7 @@ function compact(text: string): string {
 
 function lastYuan(text: string): RegExpExecArray | null {
   let last: RegExpExecArray | null = null;
-  for (const match of text.matchAll(/[¥YV](\d+\.\d{2})(?!\d)/g)) last = match as RegExpExecArray;
+  for (const match of text.matchAll(/[¥YV$](\d+\.\d{2})(?!\d)/g)) last = match as RegExpExecArray;
   return last;
 }
 
