@@ -50,9 +50,9 @@ processJob(async (job: PpOcrJob): Promise<PpOcrReading> => {
   const prepared = (await dimPaper(decoded.clone()))
     ? // A photo's tinted paper, uneven light and grey desk: grey, then stretched so that the darkest 2% is black and
       // the brightest 40% white. The detector marks text where its map passes 0.03, so a grey, noisy page merges
-      // or loses boxes; measured on 12 photo-like renders: fields right 35/102 before, 68/102 with it (and the
-      // finder's changes). A screenshot or scan on white paper is left in colour (corpus 13 read one character
-      // worse stretched).
+      // or loses boxes; measured on 12 photo-like renders (bench:ocr, one field finder): fields right 37/102
+      // unstretched, 68/102 stretched. A screenshot or scan on white paper is left as it is (corpus 13 read one
+      // character worse stretched).
       decoded.greyscale().normalise({ lower: 2, upper: 60 })
     : decoded;
   const { data, info } = await prepared
