@@ -60,7 +60,8 @@ const MAX_LINE_CHARS = 400;
  */
 export function findInvoiceFields(input: readonly OcrLine[], today: string): OcrInvoiceFields {
   const lines = input.slice(0, MAX_LINES).map((line) => ({ ...line, text: line.text.slice(0, MAX_LINE_CHARS) }));
-  const segments = lines.flatMap((line, index) => segmentsOf(line, index));
+  const skew = skewOf(lines);
+  const segments = lines.flatMap((line, index) => segmentsOf(line, index, skew));
   const all = lines.map((line) => compact(line.text));
   const joined = all.join('\n');
   const fields: { -readonly [K in keyof OcrInvoiceFields]: OcrInvoiceFields[K] } = {};
@@ -75,18 +76,32 @@ export function findInvoiceFields(input: readonly OcrLine[], today: string): Ocr
   if (dated) fields.issueDate = isoDate(dated[1]!, dated[2]!, dated[3]!);
 
   // 价税合计: the (小写) figure, on the 价税合计 row (the row also holds the 大写 words).
-  for (const text of all) {
-    if (!/价税合计|小写/.test(text)) continue;
-    const small = /小写\)?[¥Y]?(\d+\.\d{2})(?!\d)/.exec(text) ?? lastYuan(text);
+  // A line marked 小写 first (a photo's 价税合计 label may share its line with the 合计 figures), then one labelled 价税合计.
+  for (const text of [...all.filter((t) => /小写|\(小/.test(t)), ...all.filter((t) => /价税合计/.test(t))]) {
+    const small = /小写\)?[¥YV$]?(\d+\.\d{2})(?!\d)/.exec(text) ?? lastYuan(text);
     if (small) {
       fields.amountWithTax = amount(small[1]!);
       break;
     }
   }
-  // 合计: ¥金额 then ¥税额 (the row starts with 合计, whose widely spaced 合 may go unread; 价税合计 is another row).
-  for (const text of all) {
-    if (!/^合?计[¥Y\d]/.test(text)) continue;
-    const figures = [...text.matchAll(/[¥Y](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
+  // 合计: ¥金额 then ¥税额. Where the 价税合计 was read, the two ¥ figures of one line that add up to it (a photo's
+  // 合计 row is often read without its label, or its label on a line of its own).
+  if (fields.amountWithTax !== undefined) {
+    const total = fen(fields.amountWithTax);
+    for (const text of all) {
+      const figures = [...text.matchAll(/[¥YV$](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
+      const at = figures.findIndex((figure, i) => i + 1 < figures.length && fen(figure) + fen(figures[i + 1]!) === total);
+      if (at >= 0) {
+        fields.amountWithoutTax = figures[at]!;
+        fields.tax = figures[at + 1]!;
+        break;
+      }
+    }
+  }
+  // Else the row that starts with 合计, whose widely spaced 合 may go unread (价税合计 is another row).
+  for (const text of fields.amountWithoutTax === undefined ? all : []) {
+    if (!/^合?计[¥YV\d]/.test(text)) continue;
+    const figures = [...text.matchAll(/[¥YV$](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
     if (figures.length >= 1) fields.amountWithoutTax = figures[0]!;
     if (figures.length >= 2) fields.tax = figures[1]!;
     if (figures.length >= 1) break;
@@ -94,6 +109,12 @@ export function findInvoiceFields(input: readonly OcrLine[], today: string): Ocr
 
   const names = placedValues(segments, /^名称:?/, nameValue);
   const taxIds = placedValues(segments, /^(?:统一社会信用代码\/?)?纳税人识别号:?|^统一社会信用代码:?/, taxIdValue);
+  // A misread label (纳税人职9号): an 18-character run that passes the 统一社会信用代码 check stands for itself.
+  for (const segment of segments) {
+    for (const run of segment.compact.matchAll(/(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])/g)) {
+      if (creditCodeValid(run[0]) && !taxIds.some((p) => p.value === run[0])) taxIds.push({ value: run[0], x: segment.x, y: segment.y });
+    }
+  }
   const headings = partyHeadings(segments);
   const assign = (found: Placed[], onto: 'Name' | 'TaxId') => {
     for (const [party, value] of assignParties(found, headings)) {
@@ -133,7 +154,7 @@ export function findInvoiceFields(input: readonly OcrLine[], today: string): Ocr
     }
   }
   if (fields.amountWithTax === undefined) {
-    const signed = [...joined.matchAll(/[¥Y](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
+    const signed = [...joined.matchAll(/[¥YV$](\d+\.\d{2})(?!\d)/g)].map((m) => amount(m[1]!));
     // The largest ¥ figure: 价税合计 is never below 金额 or 税额.
     const largest = signed.sort((a, b) => Number(b) - Number(a))[0];
     if (largest !== undefined && fields.amountWithoutTax === undefined) fields.amountWithTax = largest;
@@ -153,8 +174,23 @@ function compact(text: string): string {
 
 function lastYuan(text: string): RegExpExecArray | null {
   let last: RegExpExecArray | null = null;
-  for (const match of text.matchAll(/[¥Y](\d+\.\d{2})(?!\d)/g)) last = match as RegExpExecArray;
+  for (const match of text.matchAll(/[¥YV$](\d+\.\d{2})(?!\d)/g)) last = match as RegExpExecArray;
   return last;
+}
+
+function fen(text: string): number {
+  return Math.round(Number(text) * 100);
+}
+
+const CREDIT_CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/** An 18-character 统一社会信用代码 whose last character is its check character (GB 32100-2015). */
+export function creditCodeValid(code: string): boolean {
+  if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(code)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += CREDIT_CODE_CHARS.indexOf(code[i]!) * CREDIT_CODE_WEIGHTS[i]!;
+  return CREDIT_CODE_CHARS[(31 - (sum % 31)) % 31] === code[17];
 }
 
 function amount(text: string): string {
@@ -174,7 +210,7 @@ function isoDate(year: string, month: string, day: string): string | undefined {
  * A label split by the letter-spacing of the print (`名 称：`) is joined back: a piece that is only a label's
  * first characters takes the pieces after it until the label is whole.
  */
-function segmentsOf(line: OcrLine, index: number): Segment[] {
+function segmentsOf(line: OcrLine, index: number, skew = 0): Segment[] {
   const [topLeft, topRight, , bottomLeft] = line.box;
   const x0 = topLeft?.[0] ?? 0;
   const x1 = topRight?.[0] ?? x0;
@@ -189,7 +225,41 @@ function segmentsOf(line: OcrLine, index: number): Segment[] {
     while (i + 1 < pieces.length && continuesLabel(compact(text), compact(text + pieces[i + 1]!.text))) text += pieces[++i]!.text;
     merged.push({ text, start });
   }
-  return merged.map((piece) => ({ text: piece.text, compact: compact(piece.text), x: x0 + ((x1 - x0) * piece.start) / length, y, line: index }));
+  const [cos, sin] = [Math.cos(skew), Math.sin(skew)];
+  // A row PP-OCR merged across a gap (a heading's character far left, the text at the right) is wider than its
+  // characters: its last piece is then placed back from the box's right end, by the width its characters need
+  // (a Han character about the line's height, others about half).
+  const height = Math.max(1, (bottomLeft?.[1] ?? 0) - (topLeft?.[1] ?? 0));
+  const needs = (text: string) => [...text].reduce((sum, ch) => sum + (/\p{Script=Han}|[\uff00-\uffef]/u.test(ch) ? height : height / 2), 0);
+  const gapped = merged.length > 1 && x1 - x0 > 1.5 * needs(line.text);
+  return merged.map((piece, i) => {
+    const x = gapped && i === merged.length - 1 ? x1 - needs(piece.text) : x0 + ((x1 - x0) * piece.start) / length;
+    // Placed on the page as if it lay straight: turned back by the skew of its lines.
+    return { text: piece.text, compact: compact(piece.text), x: x * cos + y * sin, y: -x * sin + y * cos, line: index };
+  });
+}
+
+/**
+ * How far the page is turned (radians, clockwise positive as image y grows downwards): the median slope of the top
+ * edges of the lines at least 100 px wide (a photo's paper lies a few degrees askew, so a row's right end sits
+ * higher or lower than its left, and a block on the right may seem above one on the left). 0 without such lines, and
+ * never more than 15°.
+ */
+export function skewOf(lines: readonly OcrLine[]): number {
+  const angles: number[] = [];
+  for (const line of lines) {
+    const [topLeft, topRight] = line.box;
+    if (!topLeft || !topRight) continue;
+    const dx = topRight[0] - topLeft[0];
+    const dy = topRight[1] - topLeft[1];
+    if (dx < 100) continue;
+    angles.push(Math.atan2(dy, dx));
+  }
+  if (angles.length === 0) return 0;
+  angles.sort((a, b) => a - b);
+  const middle = angles.length / 2;
+  const median = angles.length % 2 === 1 ? angles[Math.floor(middle)]! : (angles[middle - 1]! + angles[middle]!) / 2;
+  return Math.abs(median) <= (15 * Math.PI) / 180 ? median : 0;
 }
 
 /** `joined` goes on spelling a label that `piece` only began (`名` + `称：甲` → `名称：甲`, but not `购` + `名称：…`). */
@@ -226,7 +296,9 @@ function nameValue(text: string): string | undefined {
 
 /** A 纳税人识别号 / 统一社会信用代码: 15 to 20 digits and capitals. */
 function taxIdValue(text: string): string | undefined {
-  return /^[0-9A-Z]{15,20}(?![0-9A-Z])/.exec(text)?.[0];
+  const id = /^[0-9A-Z]{15,20}(?![0-9A-Z])/.exec(text)?.[0];
+  // 18 characters is a 统一社会信用代码, whose check character catches a misread one (15 and 20 are older ids).
+  return id !== undefined && id.length === 18 && !creditCodeValid(id) ? undefined : id;
 }
 
 interface Heading {
