@@ -127,7 +127,9 @@ describe.each(backendPairs())('invoice uploads on $label', ({ db, cache }) => {
       const before = await storedFiles(server);
       const answers = postHostileFiles(server, access_token);
       const { probes, slowestMs } = await slowestProbeWhile(server, answers);
-      expect(slowestMs).toBeLessThan(1_000);
+      // Parsing on the event loop would stall /healthz for a whole job (each runs up to its 2 s deadline); the
+      // bound stays under that while leaving room for a loaded machine.
+      expect(slowestMs).toBeLessThan(1_800);
       expect(probes).toBeGreaterThan(5);
       const settled = await answers;
       // One thread and two places in the queue: one of the four is turned away at once, with when to come back.
