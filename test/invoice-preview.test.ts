@@ -151,7 +151,7 @@ describe.each(backendPairs())('invoice preview on $label', ({ db, cache }) => {
 
     it('reads a scanned PDF (the invoice as its only image) and one whose text is garbled by OCR of page 1, the QR staying the authority', async () => {
       const { access_token } = await verifiedLogin(server.base);
-      const invoice = await issue({ total_amount: '1234.50', buyer_name: '长沙星河科技有限公司', buyer_tax_id: '91430100MA4L1234XY' });
+      const invoice = await issue({ total_amount: '1234.50', buyer_name: '长沙星河科技有限公司', buyer_tax_id: '91430100MA4L1234XL' });
       const before = await footprint(server);
       const scanned = await scannedPdf(await sandboxFile(invoice, 'png'));
       const garbled = withoutToUnicode(await sandboxFile(invoice, 'pdf'));
@@ -169,7 +169,7 @@ describe.each(backendPairs())('invoice preview on $label', ({ db, cache }) => {
           seller_tax_id: invoice.seller_tax_id,
           seller_name: invoice.seller_name,
           buyer_name: '长沙星河科技有限公司',
-          buyer_tax_id: '91430100MA4L1234XY',
+          buyer_tax_id: '91430100MA4L1234XL',
         });
         expect(answer.data!.sources, name).toEqual({
           kind: 'qr',

@@ -188,7 +188,7 @@ describe.each(backendPairs())('invoice intake on $label', ({ db, cache }) => {
 
   it('records fraud signals with an accepted invoice and sends them on invoice.accepted', async () => {
     const { access_token } = await verifiedLogin(server.base);
-    const seller = '91430100MA4L7XK9B2';
+    const seller = '91430100MA4L7XK9BE';
     // An invoice with a buyer tax id is a company's: it counts only while a campaign takes companies' invoices.
     const now = Date.now();
     await server.platform.database.db.transaction().execute((trx) =>

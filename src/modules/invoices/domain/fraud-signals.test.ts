@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fraudSignals, type CandidateInvoice, type RecordedInvoice } from './fraud-signals.js';
 
-const SELLER = '91430100MA4L7XK9B2';
+const SELLER = '91430100MA4L7XK9BE';
 const candidate: CandidateInvoice = { number: '26432000000000000100', issueDate: '2026-11-20', amountFen: 5_000n, sellerTaxId: SELLER, sellerName: '长沙示例商贸有限公司', buyerTaxId: undefined, buyerName: '张三' };
 let n = 0;
 const recorded = (over: Partial<RecordedInvoice>): RecordedInvoice => ({

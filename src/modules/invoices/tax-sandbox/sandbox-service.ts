@@ -11,11 +11,11 @@ import { itemAmountToFen } from '../xml/item-amount.js';
 import { makeSm2Certificate } from '../xml/sm2-certificate.js';
 import { isSpecialInvoiceCode, type SandboxInvoiceRow } from './import-file.js';
 
-/** Taxpayers every sandbox starts with, so invoices can be issued at once (统一社会信用代码-shaped ids). */
+/** Taxpayers every sandbox starts with, so invoices can be issued at once (valid 统一社会信用代码: the check character holds, as OCR checks it). */
 export const SANDBOX_TAXPAYERS = [
-  { taxId: '91430100MA4L7XK9B2', name: '长沙示例商贸有限公司', regionCode: '43' },
-  { taxId: '91310000MA1K2T4Q8N', name: '上海示例餐饮有限公司', regionCode: '31' },
-  { taxId: '91320500MA1MXR7D3P', name: '苏州示例超市有限公司', regionCode: '32' },
+  { taxId: '91430100MA4L7XK9BE', name: '长沙示例商贸有限公司', regionCode: '43' },
+  { taxId: '91310000MA1K2T4Q8R', name: '上海示例餐饮有限公司', regionCode: '31' },
+  { taxId: '91320500MA1MXR7D3W', name: '苏州示例超市有限公司', regionCode: '32' },
 ] as const;
 
 /** Small-scale taxpayers' 1% rate: 655.00 = 648.51 + 6.49, as on the real invoice in the reference. */

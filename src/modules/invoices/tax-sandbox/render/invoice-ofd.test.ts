@@ -9,7 +9,7 @@ const invoice: EInvoiceData = {
   issueTime: '2025-03-11T10:00:00+08:00',
   taxBureauCode: '14300000000',
   taxBureauName: '国家税务总局沙箱税务局',
-  seller: { taxId: '91430100MA4L7XK9B2', name: '长沙示例商贸有限公司' },
+  seller: { taxId: '91430100MA4L7XK9BE', name: '长沙示例商贸有限公司' },
   buyer: { name: '张三 & 李四 <个人>' },
   totalWithoutTaxFen: 64851n,
   totalTaxFen: 649n,
@@ -81,7 +81,7 @@ describe('renderInvoiceOfd', () => {
       合计金额: '648.51',
       合计税额: '6.49',
       价税合计: '655.00',
-      销售方纳税人识别号: '91430100MA4L7XK9B2',
+      销售方纳税人识别号: '91430100MA4L7XK9BE',
       销售方名称: '长沙示例商贸有限公司',
       购买方名称: '张三 & 李四 <个人>',
     });

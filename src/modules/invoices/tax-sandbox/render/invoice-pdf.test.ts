@@ -15,7 +15,7 @@ const input: InvoicePdfInput = {
   totalAmount: '655.00',
   totalWithoutTax: '648.51',
   totalTax: '6.49',
-  seller: { name: '长沙示例商贸有限公司', taxId: '91430100MA4L7XK9B2' },
+  seller: { name: '长沙示例商贸有限公司', taxId: '91430100MA4L7XK9BE' },
   buyer: { name: '湖南麓山科技有限公司', taxId: '91430104MA4QWERT1X' },
   items: [{ name: '*日用品*商品一批', unit: '批', quantity: '1', unitPrice: '648.51', amount: '648.51', taxRate: '1%', tax: '6.49' }],
   issuer: '王芳',
@@ -42,7 +42,7 @@ describe('renderInvoicePdf', () => {
     const { totalPages, text } = await extractText(proxy, { mergePages: true });
     expect(totalPages).toBe(1);
     // The real 数电 layout, in Chinese, with the CJK font embedded (a ToUnicode map makes it extractable).
-    for (const printed of ['电子发票（普通发票）', '发票号码：25432000000031411143', '开票日期：2025年03月11日', '名称：长沙示例商贸有限公司', '91430100MA4L7XK9B2', '价税合计（大写）', '陆佰伍拾伍圆整', '（小写）¥655.00', '¥648.51', '¥6.49', '开票人：王芳']) {
+    for (const printed of ['电子发票（普通发票）', '发票号码：25432000000031411143', '开票日期：2025年03月11日', '名称：长沙示例商贸有限公司', '91430100MA4L7XK9BE', '价税合计（大写）', '陆佰伍拾伍圆整', '（小写）¥655.00', '¥648.51', '¥6.49', '开票人：王芳']) {
       expect(text).toContain(printed);
     }
   });
@@ -56,7 +56,7 @@ describe('renderInvoicePdf', () => {
       issueDate: input.issueDate,
       totalWithTax: '655.00',
       sellerName: '长沙示例商贸有限公司',
-      sellerTaxId: '91430100MA4L7XK9B2',
+      sellerTaxId: '91430100MA4L7XK9BE',
       buyerName: '湖南麓山科技有限公司',
       buyerTaxId: '91430104MA4QWERT1X',
     });
@@ -68,7 +68,7 @@ describe('renderInvoicePdf', () => {
     expect(text).toContain('Invoice No: 25432000000031411143');
     expect(text).toContain('Issue Date: 2025-03-11');
     expect(text).toContain('Total (tax incl.): 655.00');
-    expect(text).toContain('Seller Tax ID: 91430100MA4L7XK9B2');
+    expect(text).toContain('Seller Tax ID: 91430100MA4L7XK9BE');
     expect(text).toContain(`QR: ${input.qr}`);
   });
 
