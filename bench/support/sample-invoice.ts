@@ -3,6 +3,7 @@
 // items whose amounts add up in integer fen (金额 + 税额 = 价税合计), dates, 数电 numbers and legacy codes, check
 // codes and machine numbers, and the QR text those imply. Deterministic: a SHA-256 counter stream of the seed.
 import { createHash } from 'node:crypto';
+import { creditCodeCheckCharacter } from '../../src/modules/invoices/domain/credit-code.js';
 import { formatMoney } from '../../src/platform/money/money.js';
 import type { InvoiceItemLine, InvoiceParty, InvoicePngInput, InvoicePrintKind, InvoicePrintType } from '../../src/modules/invoices/tax-sandbox/render/invoice-png.js';
 
@@ -82,19 +83,8 @@ export function sampleInvoice(seed: string | number, kind: InvoicePrintKind, typ
 
 // ---------------------------------------------------------------------------------------------- tax ids
 
-const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/** The 18th character of a 统一社会信用代码 (GB 32100-2015) from its first 17, or null if one is not in the charset. */
-export function usccCheckCharacter(first17: string): string | null {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const v = USCC_CHARSET.indexOf(first17.charAt(i));
-    if (v < 0) return null;
-    sum += v * USCC_WEIGHTS[i]!;
-  }
-  return USCC_CHARSET.charAt((31 - (sum % 31)) % 31);
-}
+/** The 18th character of a 统一社会信用代码 from its first 17 (the platform's own check, GB 32100-2015). */
+export const usccCheckCharacter = creditCodeCheckCharacter;
 
 /** The 9th character of an 组织机构代码 (GB 11714-1997) from its first 8. */
 export function organizationCheckCharacter(first8: string): string {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { creditCodeValid, findInvoiceFields, skewOf, type OcrLine } from './ocr-fields.js';
+import { creditCodeValid } from '../domain/credit-code.js';
+import { findInvoiceFields, skewOf, type OcrLine } from './ocr-fields.js';
 
 /**
  * The label finder on lines that PP-OCR really recognised (recorded by scripts/record-ocr-lines.ts from the

@@ -1,3 +1,4 @@
+import { creditCodeValid } from '../domain/credit-code.js';
 import { parseDigitalInvoiceNumber } from '../domain/invoice-number.js';
 
 /** One line the OCR engine recognised: its text and its box (four corners, clockwise from top left, in pixels). */
@@ -180,17 +181,6 @@ function lastYuan(text: string): RegExpExecArray | null {
 
 function fen(text: string): number {
   return Math.round(Number(text) * 100);
-}
-
-const CREDIT_CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/** An 18-character 统一社会信用代码 whose last character is its check character (GB 32100-2015). */
-export function creditCodeValid(code: string): boolean {
-  if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(code)) return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += CREDIT_CODE_CHARS.indexOf(code[i]!) * CREDIT_CODE_WEIGHTS[i]!;
-  return CREDIT_CODE_CHARS[(31 - (sum % 31)) % 31] === code[17];
 }
 
 function amount(text: string): string {
